@@ -1,0 +1,55 @@
+# Payments sandbox: build / run / test.  `make help` lists the targets.
+SHELL := bash
+.DEFAULT_GOAL := help
+
+# Python >= 3.12 (Django 6.1).  Override with `make PYTHON=/path/to/python3.12 ...`.
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k refunds -x"`.
+PYTEST_ARGS ?=
+# The dev server allows a development SECRET_KEY only with DEBUG on.
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: help install run test test-sqlite test-postgres lint clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@py="$(PYTHON)"; \
+	if [ -z "$$py" ]; then \
+		echo "make: stopping: no Python 3.12+ interpreter found (see the message above)" >&2; \
+		exit 1; \
+	fi; \
+	if [ ! -x $(VPY) ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install -e ".[test]"
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install the project with test extras
+
+run: install ## Migrate, load demo data and serve on http://127.0.0.1:8000 (SQLite by default)
+	$(DEV_ENV) $(VPY) manage.py migrate --noinput
+	$(DEV_ENV) $(VPY) manage.py seed_demo
+	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
+
+test: install ## Run the test suite on SQLite, then on a throwaway PostgreSQL 15
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install ## Run the test suite on the embedded SQLite database
+	env -u DATABASE_URL $(VPY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install ## Run the test suite on a throwaway PostgreSQL 15 cluster
+	scripts/with-postgres $(VPY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## Lint with ruff
+	$(VENV)/bin/ruff check .
+
+clean: ## Remove the virtualenv, local databases and caches
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .pytest_cache .ruff_cache .hypothesis \
+		staticfiles test-artifacts *.egg-info build dist
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

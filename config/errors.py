@@ -1,0 +1,213 @@
+"""One exception hierarchy for the domain, rendered by each API surface in its own shape.
+
+Services raise `ServiceError` subclasses; DRF's exceptions are translated to the same fields
+(`status`, `type`, `code`, `message`, `param`, `errors`) by `describe()`, and each surface
+only decides how those fields look on the wire.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.http import HttpResponse
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.json import dumps
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """A domain rule refused the operation; carries what the client needs to fix it."""
+
+    status = 400
+    type = "invalid_request"
+    code = "invalid_request"
+
+    def __init__(self, message: str, *, code: str | None = None, param: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        if code:
+            self.code = code
+
+
+class NotFound(ServiceError):
+    status = 404
+    type = "not_found"
+    code = "resource_missing"
+
+
+class InvalidState(ServiceError):
+    """The object exists but its current status does not allow the operation."""
+
+    status = 409
+    type = "invalid_request"
+    code = "invalid_state"
+
+
+class UnprocessableRequest(ServiceError):
+    """Well-formed input that a business rule rejects (e.g. refund over the balance)."""
+
+    status = 422
+    type = "validation_error"
+    code = "invalid_value"
+
+
+class IdempotencyError(ServiceError):
+    type = "idempotency_error"
+
+
+class IdempotencyKeyInvalid(IdempotencyError):
+    status = 400
+    code = "idempotency_key_invalid"
+
+
+class IdempotencyKeyRequired(IdempotencyError):
+    status = 400
+    code = "idempotency_key_required"
+
+
+class IdempotencyKeyReused(IdempotencyError):
+    status = 409
+    code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInUse(IdempotencyError):
+    status = 409
+    code = "idempotency_key_in_use"
+
+
+@dataclass
+class ErrorDescription:
+    status: int
+    type: str
+    code: str
+    message: str
+    param: str | None = None
+    errors: list[dict] = field(default_factory=list)
+    headers: dict = field(default_factory=dict)
+
+
+_DRF_ERRORS = {
+    drf.ParseError: (400, "invalid_request", "malformed_json"),
+    drf.NotAuthenticated: (401, "authentication_error", "missing_credentials"),
+    drf.AuthenticationFailed: (401, "authentication_error", "invalid_credentials"),
+    drf.PermissionDenied: (403, "permission_error", "insufficient_scope"),
+    drf.NotFound: (404, "not_found", "resource_missing"),
+    drf.MethodNotAllowed: (405, "invalid_request", "method_not_allowed"),
+    drf.NotAcceptable: (406, "invalid_request", "not_acceptable"),
+    drf.UnsupportedMediaType: (415, "invalid_request", "unsupported_media_type"),
+    drf.Throttled: (429, "rate_limit_error", "rate_limit_exceeded"),
+}
+
+
+def _flatten(detail, prefix: str = "") -> list[dict]:
+    """Turn DRF's nested validation detail into `[{field, code, message}]`."""
+    if isinstance(detail, dict):
+        items = []
+        for key, value in detail.items():
+            name = prefix if key == "non_field_errors" else f"{prefix}.{key}" if prefix else key
+            items.extend(_flatten(value, name))
+        return items
+    if isinstance(detail, list):
+        items = []
+        for index, value in enumerate(detail):
+            nested = isinstance(value, (dict, list))
+            items.extend(_flatten(value, f"{prefix}[{index}]" if nested else prefix))
+        return items
+    code = getattr(detail, "code", None) or "invalid_value"
+    if code == "invalid":
+        code = "invalid_value"
+    return [{"field": prefix or None, "code": code, "message": str(detail)}]
+
+
+def describe(exc: Exception) -> ErrorDescription | None:
+    """What went wrong, independent of any wire format; None for unexpected exceptions."""
+    if isinstance(exc, ServiceError):
+        return ErrorDescription(exc.status, exc.type, exc.code, exc.message, exc.param)
+    if isinstance(exc, drf.ValidationError):
+        errors = _flatten(exc.detail)
+        fields = {e["field"] for e in errors}
+        return ErrorDescription(
+            422,
+            "validation_error",
+            errors[0]["code"] if len(errors) == 1 else "invalid_request",
+            "The request contains invalid parameters.",
+            param=fields.pop() if len(fields) == 1 else None,
+            errors=errors,
+        )
+    for cls, (status, type_, code) in _DRF_ERRORS.items():
+        if isinstance(exc, cls):
+            headers = {}
+            if isinstance(exc, drf.Throttled) and exc.wait is not None:
+                headers["Retry-After"] = str(int(exc.wait) + 1)
+            return ErrorDescription(status, type_, code, str(exc.detail), headers=headers)
+    if isinstance(exc, drf.APIException):
+        return ErrorDescription(exc.status_code, "api_error", exc.default_code, str(exc.detail))
+    return None
+
+
+INTERNAL_ERROR = ErrorDescription(
+    500, "api_error", "internal_error", "An unexpected error occurred. It has been logged."
+)
+
+
+def v1_body(error: ErrorDescription) -> dict:
+    body = {"type": error.type, "code": error.code, "message": error.message,
+            "status": error.status}
+    if error.param:
+        body["param"] = error.param
+    if error.errors:
+        body["errors"] = error.errors
+    return {"error": body}
+
+
+def make_exception_handler(render_body):
+    """An exception handler for DRF that renders every known error with `render_body`."""
+
+    def handler(exc, context):
+        error = describe(exc)
+        if error is None:
+            return drf_exception_handler(exc, context)  # None: unexpected, becomes a 500
+        headers = dict(error.headers)
+        response = Response(render_body(error), status=error.status, headers=headers)
+        return response
+
+    return handler
+
+
+def devdraft_body(error: ErrorDescription) -> dict:
+    """The devdraft (NestJS) shape of seeds 000/001."""
+    return {"statusCode": error.status, "message": error.message}
+
+
+def uqpay_body(error: ErrorDescription) -> dict:
+    """The UQPay shape: a machine code and a message."""
+    return {"code": error.code, "message": error.message}
+
+
+v1_exception_handler = make_exception_handler(v1_body)
+devdraft_exception_handler = make_exception_handler(devdraft_body)
+uqpay_exception_handler = make_exception_handler(uqpay_body)
+
+# URL prefix of each API surface -> how its errors look. Paths outside these are HTML pages.
+SURFACE_BODIES = {"/v1/": v1_body, "/api/v0/": devdraft_body, "/api/v2/": uqpay_body}
+
+
+def surface_body(path: str):
+    for prefix, render_body in SURFACE_BODIES.items():
+        if path.startswith(prefix) or path == prefix.rstrip("/"):
+            return render_body
+    return None
+
+
+def json_error(error: ErrorDescription, render_body) -> HttpResponse:
+    """For errors raised outside DRF views (unknown routes, crashes, oversized bodies)."""
+    return HttpResponse(
+        dumps(render_body(error)),
+        status=error.status,
+        headers=error.headers,
+        content_type="application/json",
+    )

@@ -1,0 +1,63 @@
+"""Cross-cutting HTTP behaviour of every API surface."""
+
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+
+from config.errors import INTERNAL_ERROR, ErrorDescription, json_error, surface_body
+
+logger = logging.getLogger("config.requests")
+
+_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+REQUEST_TOO_LARGE = ErrorDescription(
+    413, "invalid_request", "request_too_large", "The request body must not exceed 1 MiB."
+)
+
+
+def _request_id(request) -> str:
+    supplied = request.headers.get("X-Request-Id", "")
+    return supplied if _CLIENT_REQUEST_ID.match(supplied) else f"req_{uuid.uuid4().hex}"
+
+
+class RequestContextMiddleware:
+    """Request id, timing and API version headers; JSON errors on API paths.
+
+    On API paths no error ever becomes an HTML page: oversized bodies are refused before
+    any view reads them, and uncaught exceptions become the surface's 500 body (the
+    traceback goes to the log, tagged with the request id, never to the client).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        request.request_id = _request_id(request)
+        request.error_body = surface_body(request.path)
+        response = self._too_large(request) or self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        response["X-Request-Id"] = request.request_id
+        response["X-Response-Time"] = f"{elapsed_ms:.2f}"
+        response["X-API-Version"] = settings.API_VERSION
+        return response
+
+    def _too_large(self, request):
+        if request.error_body is None:
+            return None
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return json_error(REQUEST_TOO_LARGE, request.error_body)
+        return None
+
+    def process_exception(self, request, exception):
+        if request.error_body is None:
+            return None
+        logger.exception("Unhandled error in request %s", request.request_id)
+        return json_error(INTERNAL_ERROR, request.error_body)

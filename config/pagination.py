@@ -1,0 +1,90 @@
+"""List pagination that speaks both seeds: `page`/`per_page` (003) and `limit`/`offset` (002).
+
+Every list answers with both seeds' fields, newest first:
+`{"object": "list", "data", "pagination": {page, per_page, total, total_pages, has_more},
+"has_more", "total_count"}`.
+"""
+
+import math
+
+from rest_framework import serializers
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+
+class _PageParams(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, default=1)
+    per_page = serializers.IntegerField(min_value=1, max_value=100, default=10)
+    limit = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    offset = serializers.IntegerField(min_value=0, required=False)
+
+
+class PageOrOffsetPagination(BasePagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        params = _PageParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        values = params.validated_data
+        if "limit" in values or "offset" in values:
+            self.per_page = values.get("limit", 10)
+            self.offset = values.get("offset", 0)
+        else:
+            self.per_page = values["per_page"]
+            self.offset = (values["page"] - 1) * self.per_page
+        self.total = queryset.count()
+        return list(queryset[self.offset : self.offset + self.per_page])
+
+    def get_paginated_response(self, data):
+        has_more = self.offset + len(data) < self.total
+        return Response(
+            {
+                "object": "list",
+                "data": data,
+                "pagination": {
+                    "page": self.offset // self.per_page + 1,
+                    "per_page": self.per_page,
+                    "total": self.total,
+                    "total_pages": math.ceil(self.total / self.per_page),
+                    "has_more": has_more,
+                },
+                "has_more": has_more,
+                "total_count": self.total,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        integer = {"type": "integer"}
+        return {
+            "type": "object",
+            "required": ["object", "data", "pagination", "has_more", "total_count"],
+            "properties": {
+                "object": {"type": "string", "enum": ["list"]},
+                "data": schema,
+                "pagination": {
+                    "type": "object",
+                    "properties": {
+                        "page": integer,
+                        "per_page": integer,
+                        "total": integer,
+                        "total_pages": integer,
+                        "has_more": {"type": "boolean"},
+                    },
+                },
+                "has_more": {"type": "boolean"},
+                "total_count": integer,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        def param(name, description, minimum, maximum=None):
+            schema = {"type": "integer", "minimum": minimum}
+            if maximum:
+                schema["maximum"] = maximum
+            return {"name": name, "in": "query", "required": False,
+                    "description": description, "schema": schema}
+
+        return [
+            param("page", "Page number (seed 003 style).", 1),
+            param("per_page", "Items per page, 1-100 (default 10).", 1, 100),
+            param("limit", "Items to return, 1-100 (seed 002 style; overrides page).", 1, 100),
+            param("offset", "Items to skip (seed 002 style).", 0),
+        ]

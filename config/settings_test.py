@@ -1,0 +1,13 @@
+"""Test settings: the production settings with fast hashing and tasks kept for inspection."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
+
+from config.settings import *  # noqa: E402,F403
+
+# Tasks are recorded, not run: tests run them explicitly, as the worker would.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+ALLOW_DEMO_DATA = True

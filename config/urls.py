@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from config import api
+
+v1 = [
+    path("health", api.HealthView.as_view(), name="health"),
+    path("api-info", api.ApiInfoView.as_view(), name="api-info"),
+    path("test/reset", api.TestResetView.as_view(), name="test-reset"),
+    path("", include("payments.urls")),
+]
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="landing.html"), name="landing"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("v1/", include(v1)),
+    # Anything else under an API prefix is a JSON 404 in that surface's shape, in every mode.
+    re_path(r"^(v1|api/v0|api/v2)(/.*)?$", api.api_not_found),
+]

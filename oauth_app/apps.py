@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OauthAppConfig(AppConfig):
+    name = "oauth_app"
+    verbose_name = "Accounts and credentials"

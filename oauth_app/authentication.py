@@ -1,0 +1,68 @@
+"""Who is calling: API keys in `Authorization: Bearer` or `X-API-Key`."""
+
+from dataclasses import dataclass
+
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+
+from oauth_app.models import Account, ApiKey, hash_secret
+from oauth_app.services import api_key_touch
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: the account it acts for and what it may do."""
+
+    account: Account
+    scopes: frozenset[str]
+    credential: object
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+def authenticate_secret(secret: str, *, client_id: str | None = None) -> Principal:
+    """Resolve a secret (and, for the dialects, the public client id it must belong to)."""
+    key = (
+        ApiKey.objects.select_related("account")
+        .filter(secret_hash=hash_secret(secret))
+        .first()
+    )
+    if key is None or (client_id is not None and key.client_id != client_id):
+        raise exceptions.AuthenticationFailed("Invalid API credentials.")
+    if not key.is_active:
+        raise exceptions.AuthenticationFailed("This API key is inactive.")
+    if key.is_expired:
+        raise exceptions.AuthenticationFailed("This API key has expired.")
+    api_key_touch(key=key)
+    return Principal(account=key.account, scopes=frozenset(key.scopes), credential=key)
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """`/v1` credentials: `Authorization: Bearer <secret>` or `X-API-Key: <secret>`."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        secret = self._secret(request)
+        if secret is None:
+            return None
+        principal = authenticate_secret(secret)
+        return principal, principal.credential
+
+    def _secret(self, request) -> str | None:
+        header = request.headers.get("Authorization")
+        if header:
+            scheme, _, value = header.partition(" ")
+            if scheme.lower() != self.keyword.lower() or not value.strip():
+                raise exceptions.AuthenticationFailed(
+                    "Authorization header must be 'Bearer <api key>'."
+                )
+            return value.strip()
+        return request.headers.get("X-API-Key") or None
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="api"'

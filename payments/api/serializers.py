@@ -1,0 +1,77 @@
+"""Wire format of payments on `/v1` (seed 003, with seed 002's extras)."""
+
+from rest_framework import serializers
+
+from payments.api.fields import (
+    AmountField,
+    BlankAsNullField,
+    CurrencyField,
+    MetadataField,
+    MoneyOutField,
+    StrictCharField,
+    StrictChoiceField,
+    TimestampField,
+    validate_amount_for_currency,
+)
+from payments.models import PaymentMethod, PaymentStatus
+
+
+class PaymentCreateSerializer(serializers.Serializer):
+    amount = AmountField(help_text="Major units, e.g. 49.99 (JPY: whole yen).")
+    currency = CurrencyField()
+    description = StrictCharField(max_length=500)
+    customer_email = serializers.EmailField(max_length=254)
+    payment_method = StrictChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.CARD)
+    payment_method_id = StrictCharField(
+        required=False,
+        max_length=64,
+        help_text="A test payment method: pm_test_success, pm_test_decline, "
+        "pm_test_insufficient_funds or pm_test_expired.",
+    )
+    metadata = MetadataField(required=False)
+
+    def validate_payment_method_id(self, value: str) -> str:
+        if not value.startswith("pm_"):
+            raise serializers.ValidationError("Payment method ids start with 'pm_'.")
+        return value
+
+    def validate(self, attrs):
+        return validate_amount_for_currency(attrs)
+
+
+class PaymentCancelSerializer(serializers.Serializer):
+    reason = StrictCharField(required=False, allow_blank=True, max_length=500)
+
+
+class PaymentSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+    object = serializers.SerializerMethodField()
+    amount = MoneyOutField("amount")
+    currency = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    customer_email = BlankAsNullField()
+    payment_method = serializers.CharField(read_only=True)
+    payment_method_id = BlankAsNullField()
+    metadata = serializers.DictField(child=serializers.CharField(), read_only=True)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices, read_only=True)
+    created_at = TimestampField()
+    updated_at = TimestampField()
+    idempotency_key = BlankAsNullField()
+    failure_reason = BlankAsNullField()
+    refunded_amount = MoneyOutField("refunded_amount")
+    cancelled_at = TimestampField()
+    cancellation_reason = BlankAsNullField()
+    livemode = serializers.SerializerMethodField()
+
+    def get_object(self, payment) -> str:
+        return "payment"
+
+    def get_livemode(self, payment) -> bool:
+        return False
+
+
+class PaymentStatusSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices, read_only=True)
+    failure_reason = BlankAsNullField()
+    updated_at = TimestampField()

@@ -1,0 +1,17 @@
+"""Query filters of `GET /v1/payments` (seed 002 and 003)."""
+
+import django_filters
+
+from payments.models import Payment, PaymentStatus
+from payments.money import CURRENCY_CHOICES
+
+
+class PaymentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PaymentStatus.choices)
+    currency = django_filters.ChoiceFilter(choices=CURRENCY_CHOICES)
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gt")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Payment
+        fields = ["status", "currency", "created_after", "created_before"]

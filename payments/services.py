@@ -1,0 +1,120 @@
+"""Payment operations: the only code that creates payments or moves their status."""
+
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import NotFound
+from oauth_app.models import Account
+from payments import simulator
+from payments.models import Payment, PaymentMethod, PaymentStatus
+from payments.money import to_major
+from payments.state import transition
+
+SETTLES_LATER = {PaymentMethod.BANK_TRANSFER, PaymentMethod.CRYPTO}
+
+
+@transaction.atomic
+def payment_create(
+    *,
+    account: Account,
+    amount: int,
+    currency: str,
+    description: str = "",
+    customer_email: str = "",
+    customer_id: str = "",
+    payment_method: str = PaymentMethod.CARD,
+    payment_method_id: str = "",
+    metadata: dict | None = None,
+    idempotency_key: str = "",
+) -> Payment:
+    """Charge in test mode. Declines are stored too: the returned payment says `failed`.
+
+    Cards and wallets settle at once; bank transfers and crypto stay `pending` until the
+    settlement task runs `SETTLEMENT_DELAY_SECONDS` later.
+    """
+    simulator.check_payment_method_id(payment_method_id)
+    payment = Payment(
+        account=account,
+        amount=amount,
+        currency=currency,
+        description=description,
+        customer_email=customer_email,
+        customer_id=customer_id,
+        payment_method=payment_method,
+        payment_method_id=payment_method_id,
+        metadata=metadata or {},
+        idempotency_key=idempotency_key,
+        status=PaymentStatus.PENDING,
+    )
+    reason = simulator.decline_reason(to_major(amount, currency), payment_method_id)
+    if reason:
+        transition(payment, PaymentStatus.PROCESSING)
+        transition(payment, PaymentStatus.FAILED)
+        payment.failure_reason = reason
+    elif payment_method not in SETTLES_LATER:
+        transition(payment, PaymentStatus.PROCESSING)
+        transition(payment, PaymentStatus.COMPLETED)
+    payment.save()
+    if payment.status == PaymentStatus.PENDING:
+        _schedule_settlement(payment)
+    return payment
+
+
+def _schedule_settlement(payment: Payment) -> None:
+    from payments.tasks import settle_payment
+
+    run_after = timezone.now() + timedelta(seconds=settings.SETTLEMENT_DELAY_SECONDS)
+    task = settle_payment.using(run_after=run_after)
+    transaction.on_commit(partial(task.enqueue, payment_id=payment.public_id))
+
+
+def _locked(payment_id: str, account: Account | None = None) -> Payment:
+    queryset = Payment.objects.select_for_update()
+    if account is not None:
+        queryset = queryset.filter(account=account)
+    try:
+        return queryset.get(public_id=payment_id)
+    except Payment.DoesNotExist:
+        raise NotFound(f"Payment '{payment_id}' not found.") from None
+
+
+@transaction.atomic
+def payment_settle(*, payment_id: str) -> Payment:
+    """Complete a pending payment (the settlement task); other statuses are left as they are."""
+    payment = _locked(payment_id)
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    transition(payment, PaymentStatus.PROCESSING)
+    transition(payment, PaymentStatus.COMPLETED)
+    payment.save(update_fields=["status", "updated_at"])
+    return payment
+
+
+@transaction.atomic
+def payment_cancel(*, account: Account, payment_id: str, reason: str = "") -> Payment:
+    """Cancel a payment that has not settled yet; 409 from any other status."""
+    payment = _locked(payment_id, account)
+    transition(payment, PaymentStatus.CANCELLED)
+    payment.cancelled_at = timezone.now()
+    payment.cancellation_reason = reason
+    payment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    return payment
+
+
+@transaction.atomic
+def test_data_reset(*, account: Account) -> None:
+    """Delete the account's test data (payments with their refunds, finished idempotency keys).
+
+    Keys of requests still in flight, this reset's own among them, are kept so that those
+    requests can still record their outcome.
+    """
+    from payments.models import IdempotencyKey, IdempotencyStatus
+
+    Payment.objects.filter(account=account).delete()
+    IdempotencyKey.objects.filter(account=account).exclude(
+        status=IdempotencyStatus.IN_PROGRESS
+    ).delete()
