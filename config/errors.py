@@ -172,8 +172,9 @@ def make_exception_handler(render_body):
         if error is None:
             return drf_exception_handler(exc, context)  # None: unexpected, becomes a 500
         headers = dict(error.headers)
-        response = Response(render_body(error), status=error.status, headers=headers)
-        return response
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        return Response(render_body(error), status=error.status, headers=headers)
 
     return handler
 

@@ -178,6 +178,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["oauth_app.permissions.HasRequiredScope"],
     "DEFAULT_PARSER_CLASSES": ["config.json.DecimalJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["config.json.DecimalJSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.JSONFallbackNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.errors.v1_exception_handler",

@@ -84,6 +84,15 @@ class Claim:
 
 def claim(*, account, key: str, fingerprint: str, method: str, path: str):
     """Claim `key` for this request: a Claim to run it, or the completed record to replay."""
+    # Replays are the common retry: a completed record never changes, so no lock is needed.
+    done = IdempotencyKey.objects.filter(
+        account=account, key=key, status=IdempotencyStatus.COMPLETED,
+        expires_at__gt=timezone.now(),
+    ).first()
+    if done is not None:
+        if done.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(REUSED_MESSAGE)
+        return done
     for _attempt in range(3):
         now = timezone.now()
         token = uuid.uuid4().hex

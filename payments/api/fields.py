@@ -21,12 +21,14 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictChoiceField(serializers.ChoiceField):
+    """A choice given as a string; the error lists what would have been accepted."""
+
     default_error_messages = {"invalid_choice": "'{input}' is not one of: {choices}."}
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
+        if not isinstance(data, str) or data not in self.choice_strings_to_values:
             self.fail("invalid_choice", input=data, choices=", ".join(self.choices))
-        return super().to_internal_value(data)
+        return self.choice_strings_to_values[data]
 
 
 @extend_schema_field({"type": "number", "format": "decimal", "example": 49.99})

@@ -1,0 +1,57 @@
+"""Shared fixtures: the demo account and its keys, and API clients that use them."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from oauth_app.management.commands.seed_demo import DEMO_ACCOUNT_ID
+from oauth_app.models import Account
+
+STANDARD_KEY = "demo_key_4eC39HqLyjWDarjtT1zdp7dc"
+ADMIN_KEY = "demo_key_BQokikJOvBiI2HlWgH4olfQ2"
+READONLY_KEY = "demo_key_readonly_9f8g7h6j5k4l3m2n"
+EXPIRED_KEY = "demo_key_expired_key_do_not_use"
+
+PAYMENT_BODY = {
+    "amount": 49.99,
+    "currency": "USD",
+    "description": "Order #12345 - Premium Widget",
+    "customer_email": "customer@example.com",
+    "payment_method": "card",
+    "metadata": {"order_id": "12345", "sku": "WIDGET-PRO-001"},
+}
+
+
+@pytest.fixture
+def demo(db) -> Account:
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    return Account.objects.get(public_id=DEMO_ACCOUNT_ID)
+
+
+def client_for(secret: str | None) -> APIClient:
+    client = APIClient()
+    if secret:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def api(demo) -> APIClient:
+    """A client holding the standard demo key (payments:read/write, refunds:write)."""
+    return client_for(STANDARD_KEY)
+
+
+@pytest.fixture
+def admin_api(demo) -> APIClient:
+    return client_for(ADMIN_KEY)
+
+
+@pytest.fixture
+def create_payment(api):
+    """POST /v1/payments with the seed's body, overridden by keyword arguments."""
+
+    def create(headers: dict | None = None, **overrides):
+        body = {**PAYMENT_BODY, **overrides}
+        return api.post("/v1/payments", body, format="json", headers=headers or {})
+
+    return create
