@@ -107,20 +107,21 @@ def _read_tail(path: Path, limit: int) -> str:
 
 
 def _stop(proc: subprocess.Popen, *, term_timeout: float, kill_timeout: float) -> None:
-    """SIGTERM the master (it stops its workers), then SIGKILL its process group if needed.
+    """SIGTERM the master (it stops its workers gracefully), SIGKILL its group if it hangs.
 
-    The group is the one created for this process at start (start_new_session), so nothing
-    but gunicorn's master and workers is signalled.
+    The group is the one created for the master at start (start_new_session), and it is
+    signalled only while the master is not yet reaped, so its id cannot have been reused:
+    nothing but this gunicorn's master and workers is ever signalled.
     """
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=term_timeout)
-        except subprocess.TimeoutExpired:
-            pass
-    # Kill the group even when the master is gone: no worker may outlive the test and keep
-    # a database connection open.
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=term_timeout)
+        return
+    except subprocess.TimeoutExpired:
+        pass
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
