@@ -31,9 +31,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project with test extras
 
-run: install ## Migrate, load demo data and serve on http://127.0.0.1:8000 (SQLite by default)
+run: install ## Migrate, load demo data, start a task worker and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(VPY) manage.py migrate --noinput
 	$(DEV_ENV) $(VPY) manage.py seed_demo
+	@# The worker settles bank transfers and crypto; it stops when the server does.
+	$(DEV_ENV) $(VPY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
 
 test: install ## Run the test suite on SQLite, then on a throwaway PostgreSQL 15
