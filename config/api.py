@@ -12,9 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import ErrorDescription, json_error
-from config.schema import idempotency_header, v1_errors
+from config.surfaces import V1
 from oauth_app import scopes
-from payments.idempotency import idempotent
 from payments.models import PaymentMethod
 from payments.money import CURRENCIES
 from payments.services import test_data_reset
@@ -57,6 +56,7 @@ HealthSerializer = inline_serializer(
 
 class HealthView(APIView):
     authentication_classes = []
+    permission_classes = []
 
     @extend_schema(
         operation_id="health",
@@ -85,6 +85,7 @@ class HealthView(APIView):
 
 class ApiInfoView(APIView):
     authentication_classes = []
+    permission_classes = []
 
     @extend_schema(
         operation_id="api_info",
@@ -113,23 +114,20 @@ class ApiInfoView(APIView):
         )
 
 
-class TestResetView(APIView):
-    required_scopes = {"POST": scopes.API_ADMIN}
-
-    @extend_schema(
-        operation_id="reset_test_data",
-        summary="Delete this account's test data",
-        request=None,
-        parameters=[idempotency_header()],
+class TestResetView(V1.View):
+    @V1.write(
+        "reset_test_data",
+        "Delete this account's test data",
+        scope=scopes.API_ADMIN,
+        tag="test",
         responses={
             200: inline_serializer(
                 "ResetResult",
                 {"message": serializers.CharField(), "timestamp": serializers.DateTimeField()},
             ),
-            **v1_errors(400, 401, 403, 409),
         },
+        errors=(400, 401, 403, 409),
     )
-    @idempotent()
     def post(self, request):
         test_data_reset(account=request.user.account)
         return Response(

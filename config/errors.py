@@ -126,7 +126,10 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
 def describe(exc: Exception) -> ErrorDescription | None:
     """What went wrong, independent of any wire format; None for unexpected exceptions."""
     if isinstance(exc, ServiceError):
-        return ErrorDescription(exc.status, exc.type, exc.code, exc.message, exc.param)
+        errors = []
+        if exc.status == 422 and exc.param:
+            errors = [{"field": exc.param, "code": exc.code, "message": exc.message}]
+        return ErrorDescription(exc.status, exc.type, exc.code, exc.message, exc.param, errors)
     if isinstance(exc, drf.ValidationError):
         errors = _flatten(exc.detail)
         fields = {e["field"] for e in errors}
@@ -179,29 +182,26 @@ def make_exception_handler(render_body):
     return handler
 
 
+def _detailed_message(error: ErrorDescription) -> str:
+    """One line for shapes without an `errors` list: each field and what is wrong with it."""
+    if not error.errors or error.errors[0]["message"] == error.message:
+        return error.message
+    return " ".join(
+        f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in error.errors
+    )
+
+
 def devdraft_body(error: ErrorDescription) -> dict:
     """The devdraft (NestJS) shape of seeds 000/001."""
-    return {"statusCode": error.status, "message": error.message}
+    return {"statusCode": error.status, "message": _detailed_message(error)}
 
 
 def uqpay_body(error: ErrorDescription) -> dict:
     """The UQPay shape: a machine code and a message."""
-    return {"code": error.code, "message": error.message}
+    return {"code": error.code, "message": _detailed_message(error)}
 
 
 v1_exception_handler = make_exception_handler(v1_body)
-devdraft_exception_handler = make_exception_handler(devdraft_body)
-uqpay_exception_handler = make_exception_handler(uqpay_body)
-
-# URL prefix of each API surface -> how its errors look. Paths outside these are HTML pages.
-SURFACE_BODIES = {"/v1/": v1_body, "/api/v0/": devdraft_body, "/api/v2/": uqpay_body}
-
-
-def surface_body(path: str):
-    for prefix, render_body in SURFACE_BODIES.items():
-        if path.startswith(prefix) or path == prefix.rstrip("/"):
-            return render_body
-    return None
 
 
 def json_error(error: ErrorDescription, render_body) -> HttpResponse:

@@ -7,7 +7,8 @@ import uuid
 
 from django.conf import settings
 
-from config.errors import INTERNAL_ERROR, ErrorDescription, json_error, surface_body
+from config.errors import INTERNAL_ERROR, ErrorDescription, json_error
+from config.surfaces import error_renderer_for
 
 logger = logging.getLogger("config.requests")
 
@@ -37,7 +38,7 @@ class RequestContextMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         request.request_id = _request_id(request)
-        request.error_body = surface_body(request.path)
+        request.error_body = error_renderer_for(request.path)
         response = self._too_large(request) or self.get_response(request)
         elapsed_ms = (time.perf_counter() - started) * 1000
         response["X-Request-Id"] = request.request_id

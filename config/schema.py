@@ -1,7 +1,7 @@
 """OpenAPI pieces shared by every endpoint: error bodies, headers and security schemes."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 V1ErrorSerializer = inline_serializer(
@@ -45,26 +45,21 @@ _DESCRIPTIONS = {
     503: "A dependency is unavailable.",
 }
 
-V1_ERRORS = {"post_on_object": (400, 401, 403, 404, 409, 413, 415, 422)}
+
+DevdraftErrorSerializer = inline_serializer(
+    "DevdraftError",
+    {"statusCode": serializers.IntegerField(), "message": serializers.CharField()},
+)
+
+UqpayErrorSerializer = inline_serializer(
+    "UqpayError", {"code": serializers.CharField(), "message": serializers.CharField()}
+)
 
 
-def v1_errors(*statuses: int) -> dict:
+def error_responses(body, statuses) -> dict:
     return {
-        status: OpenApiResponse(V1ErrorSerializer, description=_DESCRIPTIONS[status])
-        for status in statuses
+        status: OpenApiResponse(body, description=_DESCRIPTIONS[status]) for status in statuses
     }
-
-
-def idempotency_header(required: bool = False, name: str = "Idempotency-Key") -> OpenApiParameter:
-    return OpenApiParameter(
-        name,
-        str,
-        OpenApiParameter.HEADER,
-        required=required,
-        description="6-64 characters of [A-Za-z0-9_-]. Retrying with the same key and body "
-        "replays the first response (with `Idempotent-Replayed: true`); a different body "
-        "gets 409. Keys are scoped to the account and expire after 24 hours.",
-    )
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -75,4 +70,33 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
         return [
             {"type": "http", "scheme": "bearer", "description": "An API key secret."},
             {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+        ]
+
+    def get_security_requirement(self, auto_schema):
+        return [{"BearerAuth": []}, {"ApiKeyAuth": []}]  # either one
+
+
+class DevdraftAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "oauth_app.authentication.DevdraftAuthentication"
+    name = ["x-client-key", "x-client-secret"]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "apiKey", "in": "header", "name": "x-client-key",
+             "description": "The API key's public client id."},
+            {"type": "apiKey", "in": "header", "name": "x-client-secret",
+             "description": "The API key's secret."},
+        ]
+
+
+class UqpayAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "oauth_app.authentication.UqpayAuthentication"
+    name = ["x-client-id", "x-auth-token"]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "apiKey", "in": "header", "name": "x-client-id",
+             "description": "The API key's public client id."},
+            {"type": "apiKey", "in": "header", "name": "x-auth-token",
+             "description": "The API key's secret."},
         ]

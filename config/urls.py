@@ -4,12 +4,26 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config import api
+from payments.api import devdraft
+from refunds.api import uqpay
 
 v1 = [
     path("health", api.HealthView.as_view(), name="health"),
     path("api-info", api.ApiInfoView.as_view(), name="api-info"),
     path("test/reset", api.TestResetView.as_view(), name="test-reset"),
     path("", include("payments.urls")),
+    path("", include("refunds.urls")),
+]
+
+devdraft_v0 = [
+    path("test-payment", devdraft.DevdraftPaymentCreateView.as_view()),
+    path("test-payment/<str:payment_id>", devdraft.DevdraftPaymentDetailView.as_view()),
+    path("test-payment/<str:payment_id>/refund", devdraft.DevdraftRefundView.as_view()),
+]
+
+uqpay_v2 = [
+    path("payment/refunds", uqpay.UqpayRefundCreateView.as_view()),
+    path("payment/refunds/<str:payment_refund_id>", uqpay.UqpayRefundDetailView.as_view()),
 ]
 
 urlpatterns = [
@@ -19,6 +33,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("v1/", include(v1)),
+    path("api/v0/", include(devdraft_v0)),
+    path("api/v2/", include(uqpay_v2)),
     # Anything else under an API prefix is a JSON 404 in that surface's shape, in every mode.
     re_path(r"^(v1|api/v0|api/v2)(/.*)?$", api.api_not_found),
 ]

@@ -66,3 +66,37 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'
+
+
+class HeaderPairAuthentication(BaseAuthentication):
+    """The dialects' credentials: a public client id and a secret, in two headers.
+
+    Subclasses name the headers; each pair is tried in order, so the devdraft client's
+    `x-client-key`/`x-client-secret` and the seed's curl `Client-Key`/`Client-Secret` both work.
+    """
+
+    header_pairs: tuple[tuple[str, str], ...] = ()
+
+    def authenticate(self, request):
+        for id_header, secret_header in self.header_pairs:
+            client_id = request.headers.get(id_header)
+            secret = request.headers.get(secret_header)
+            if client_id or secret:
+                if not (client_id and secret):
+                    raise exceptions.AuthenticationFailed(
+                        f"Both {id_header} and {secret_header} headers are required."
+                    )
+                principal = authenticate_secret(secret, client_id=client_id)
+                return principal, principal.credential
+        return None
+
+    def authenticate_header(self, request):
+        return 'ClientCredentials realm="api"'
+
+
+class DevdraftAuthentication(HeaderPairAuthentication):
+    header_pairs = (("x-client-key", "x-client-secret"), ("Client-Key", "Client-Secret"))
+
+
+class UqpayAuthentication(HeaderPairAuthentication):
+    header_pairs = (("x-client-id", "x-auth-token"),)

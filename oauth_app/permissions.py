@@ -1,27 +1,26 @@
-"""Scope checks: each view names the scope every HTTP method needs."""
+"""Scope checks: every operation names the scope it needs (see `config.surfaces`)."""
 
 from rest_framework.permissions import BasePermission
 
 
 class HasRequiredScope(BasePermission):
-    """Grants access when the caller holds `view.required_scopes[method]`.
+    """Grants access when the caller holds the scope declared on the view's handler.
 
-    Views without `required_scopes` are public; an unauthenticated caller of a protected
-    view gets 401 (DRF turns a denied anonymous request into NotAuthenticated).
+    A handler that declares no scope is refused: forgetting one can never make an endpoint
+    public. Public views say so by setting `permission_classes = []`. An unauthenticated
+    caller is refused too, which DRF turns into 401.
     """
 
     message = "This credential does not have the required scope."
 
     def has_permission(self, request, view):
-        required = getattr(view, "required_scopes", None)
-        if required is None:
-            return True
-        scope = required.get(request.method)
         if request.user is None:
             return False
-        if scope is None:
-            return True
-        if not request.user.has_scope(scope):
+        handler = getattr(view, request.method.lower(), None)
+        scope = getattr(handler, "required_scope", None)
+        if handler is not None and scope is None:
+            return False
+        if scope and not request.user.has_scope(scope):
             self.message = f"This credential lacks the '{scope}' scope."
             return False
         return True

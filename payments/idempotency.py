@@ -33,7 +33,21 @@ from config.errors import (
 )
 from payments.models import IdempotencyKey, IdempotencyStatus
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
+
+@dataclass(frozen=True)
+class KeyRule:
+    """What a surface accepts as an idempotency key, and how it words a refusal."""
+
+    pattern: re.Pattern
+    missing: str
+    malformed: str
+
+
+KEY_RULE = KeyRule(
+    re.compile(r"^[A-Za-z0-9_-]{6,64}$"),
+    missing="The Idempotency-Key header is required.",
+    malformed="Idempotency-Key must be 6-64 characters of letters, digits, '_' or '-'.",
+)
 KEY_HEADERS = ("Idempotency-Key", "X-Idempotency-Key")
 REUSED_MESSAGE = "Conflict: Idempotency key already used with different request data"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -44,17 +58,14 @@ def is_stored(status: int) -> bool:
     return 200 <= status < 300 or status in (402, 409)
 
 
-def read_key(request, *, required: bool, pattern: re.Pattern = KEY_PATTERN) -> str | None:
+def read_key(request, *, required: bool, rule: KeyRule = KEY_RULE) -> str | None:
     key = next((request.headers[h] for h in KEY_HEADERS if h in request.headers), None)
     if key is None:
         if required:
-            raise IdempotencyKeyRequired("The Idempotency-Key header is required.")
+            raise IdempotencyKeyRequired(rule.missing, param="Idempotency-Key")
         return None
-    if not pattern.match(key):
-        raise IdempotencyKeyInvalid(
-            "Idempotency-Key must be 6-64 characters of letters, digits, '_' or '-'.",
-            param="Idempotency-Key",
-        )
+    if not rule.pattern.match(key):
+        raise IdempotencyKeyInvalid(rule.malformed, param="Idempotency-Key")
     return key
 
 
@@ -186,13 +197,13 @@ class _Discard(Exception):
         self.response = response
 
 
-def idempotent(*, required: bool = False, pattern: re.Pattern = KEY_PATTERN):
+def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE):
     """Decorate an APIView handler (`post`) so that retries with the same key are safe."""
 
     def decorate(handler):
         @wraps(handler)
         def wrapper(view, request, *args, **kwargs):
-            key = request.idempotency_key = read_key(request, required=required, pattern=pattern)
+            key = request.idempotency_key = read_key(request, required=required, rule=rule)
             if key is None:
                 return handler(view, request, *args, **kwargs)
             held = claim(

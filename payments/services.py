@@ -72,20 +72,21 @@ def _schedule_settlement(payment: Payment) -> None:
     transaction.on_commit(partial(task.enqueue, payment_id=payment.public_id))
 
 
-def _locked(payment_id: str, account: Account | None = None) -> Payment:
+def payment_lock(*, payment_id: str, account: Account | None = None) -> Payment:
+    """The payment row, locked until the caller's transaction ends (404 if not the caller's)."""
     queryset = Payment.objects.select_for_update()
     if account is not None:
         queryset = queryset.filter(account=account)
     try:
         return queryset.get(public_id=payment_id)
     except Payment.DoesNotExist:
-        raise NotFound(f"Payment '{payment_id}' not found.") from None
+        raise NotFound(f"Payment '{payment_id}' not found.", param="payment_id") from None
 
 
 @transaction.atomic
 def payment_settle(*, payment_id: str) -> Payment:
     """Complete a pending payment (the settlement task); other statuses are left as they are."""
-    payment = _locked(payment_id)
+    payment = payment_lock(payment_id=payment_id)
     if payment.status != PaymentStatus.PENDING:
         return payment
     transition(payment, PaymentStatus.PROCESSING)
@@ -97,11 +98,20 @@ def payment_settle(*, payment_id: str) -> Payment:
 @transaction.atomic
 def payment_cancel(*, account: Account, payment_id: str, reason: str = "") -> Payment:
     """Cancel a payment that has not settled yet; 409 from any other status."""
-    payment = _locked(payment_id, account)
+    payment = payment_lock(payment_id=payment_id, account=account)
     transition(payment, PaymentStatus.CANCELLED)
     payment.cancelled_at = timezone.now()
     payment.cancellation_reason = reason
     payment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    return payment
+
+
+def payment_record_refund(*, payment: Payment, amount: int) -> Payment:
+    """Add a refund to a payment locked by the caller (see `refunds.services`)."""
+    payment.refunded_amount += amount
+    full = payment.refunded_amount == payment.amount
+    transition(payment, PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED)
+    payment.save(update_fields=["refunded_amount", "status", "updated_at"])
     return payment
 
 

@@ -55,3 +55,12 @@ def create_payment(api):
         return api.post("/v1/payments", body, format="json", headers=headers or {})
 
     return create
+
+
+@pytest.fixture
+def completed_payment(demo):
+    """A settled 100.00 USD card payment of the demo account."""
+    from payments.services import payment_create
+
+    return payment_create(account=demo, amount=10000, currency="USD", description="d",
+                          customer_email="a@example.com")

@@ -120,13 +120,19 @@ class MoneyOutField(serializers.Field):
 
 @extend_schema_field(OpenApiTypes.DATETIME)
 class TimestampField(serializers.Field):
-    """`2025-01-15T10:30:00.000000+00:00`, as the seeds print times."""
+    """A UTC time as each seed prints it: `/v1` `2025-01-15T10:30:00.000000+00:00` (default),
+    devdraft `2023-07-01T12:00:00.000Z`, UQPay `2024-03-01T00:00:00+00:00`."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, timespec: str = "microseconds", zulu: bool = False, **kwargs):
+        self.timespec = timespec
+        self.zulu = zulu
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return value.astimezone(UTC).isoformat(timespec="microseconds") if value else None
+        if value is None:
+            return None
+        text = value.astimezone(UTC).isoformat(timespec=self.timespec)
+        return text.replace("+00:00", "Z") if self.zulu else text
 
 
 @extend_schema_field({"type": "string", "nullable": True})

@@ -1,11 +1,11 @@
 """`/v1/payments`: parse, call one service, serialize."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import status
 from rest_framework.response import Response
 
 from config.pagination import PageOrOffsetPagination
-from config.schema import V1_ERRORS, idempotency_header, v1_errors
+from config.surfaces import LIST_ERRORS, V1
 from oauth_app import scopes
 from payments import selectors, services
 from payments.api.serializers import (
@@ -15,7 +15,6 @@ from payments.api.serializers import (
     PaymentStatusSerializer,
 )
 from payments.filters import PaymentFilter
-from payments.idempotency import idempotent
 from payments.models import Payment, PaymentStatus
 
 
@@ -28,8 +27,7 @@ def payment_response(payment, created: bool = False) -> Response:
     return Response(PaymentSerializer(payment).data, status=code)
 
 
-class PaymentListCreateView(generics.GenericAPIView):
-    required_scopes = {"GET": scopes.PAYMENTS_READ, "POST": scopes.PAYMENTS_WRITE}
+class PaymentListCreateView(V1.View):
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilter
     pagination_class = PageOrOffsetPagination
@@ -39,84 +37,70 @@ class PaymentListCreateView(generics.GenericAPIView):
             return Payment.objects.none()
         return selectors.payment_list(account=self.request.user.account)
 
-    @extend_schema(
-        operation_id="list_payments",
-        summary="List payments, newest first",
-        responses={200: PaymentSerializer(many=True), **v1_errors(401, 403, 422)},
+    @V1.read(
+        "list_payments",
+        "List payments, newest first",
+        scope=scopes.PAYMENTS_READ,
+        tag="payments",
+        responses={200: PaymentSerializer(many=True)},
+        errors=LIST_ERRORS,
     )
     def get(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(PaymentSerializer(page, many=True).data)
 
-    @extend_schema(
-        operation_id="create_payment",
-        summary="Create a payment",
+    @V1.write(
+        "create_payment",
+        "Create a payment",
+        scope=scopes.PAYMENTS_WRITE,
+        tag="payments",
         request=PaymentCreateSerializer,
-        parameters=[idempotency_header()],
         responses={
             201: PaymentSerializer,
             402: OpenApiResponse(PaymentSerializer, "Declined: the stored failed payment."),
-            **v1_errors(400, 401, 403, 404, 409, 413, 415, 422),
         },
     )
-    @idempotent()
     def post(self, request):
-        serializer = PaymentCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         payment = services.payment_create(
             account=request.user.account,
             idempotency_key=request.idempotency_key or "",
-            **serializer.validated_data,
+            **self.validated(PaymentCreateSerializer),
         )
         return payment_response(payment, created=True)
 
 
-class PaymentDetailView(generics.GenericAPIView):
-    required_scopes = {"GET": scopes.PAYMENTS_READ}
-    serializer_class = PaymentSerializer
+PaymentDetailView = V1.retrieve_view(
+    "retrieve_payment",
+    "Retrieve a payment",
+    tag="payments",
+    scope=scopes.PAYMENTS_READ,
+    fetch=selectors.payment_get,
+    serializer=PaymentSerializer,
+)
 
-    @extend_schema(
-        operation_id="retrieve_payment",
-        summary="Retrieve a payment",
-        responses={200: PaymentSerializer, **v1_errors(401, 403, 404)},
-    )
-    def get(self, request, payment_id):
-        payment = selectors.payment_get(account=request.user.account, payment_id=payment_id)
-        return Response(PaymentSerializer(payment).data)
-
-
-class PaymentStatusView(generics.GenericAPIView):
-    required_scopes = {"GET": scopes.PAYMENTS_READ}
-    serializer_class = PaymentStatusSerializer
-
-    @extend_schema(
-        operation_id="retrieve_payment_status",
-        summary="Retrieve a payment's status",
-        responses={200: PaymentStatusSerializer, **v1_errors(401, 403, 404)},
-    )
-    def get(self, request, payment_id):
-        payment = selectors.payment_get(account=request.user.account, payment_id=payment_id)
-        return Response(PaymentStatusSerializer(payment).data)
+PaymentStatusView = V1.retrieve_view(
+    "retrieve_payment_status",
+    "Retrieve a payment's status",
+    tag="payments",
+    scope=scopes.PAYMENTS_READ,
+    fetch=selectors.payment_get,
+    serializer=PaymentStatusSerializer,
+)
 
 
-class PaymentCancelView(generics.GenericAPIView):
-    required_scopes = {"POST": scopes.PAYMENTS_WRITE}
-    serializer_class = PaymentSerializer
-
-    @extend_schema(
-        operation_id="cancel_payment",
-        summary="Cancel a pending or processing payment",
+class PaymentCancelView(V1.View):
+    @V1.write(
+        "cancel_payment",
+        "Cancel a pending or processing payment",
+        scope=scopes.PAYMENTS_WRITE,
+        tag="payments",
         request=PaymentCancelSerializer,
-        parameters=[idempotency_header()],
-        responses={200: PaymentSerializer, **v1_errors(*V1_ERRORS["post_on_object"])},
+        responses={200: PaymentSerializer},
     )
-    @idempotent()
     def post(self, request, payment_id):
-        serializer = PaymentCancelSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
         payment = services.payment_cancel(
             account=request.user.account,
             payment_id=payment_id,
-            reason=serializer.validated_data.get("reason", ""),
+            reason=self.validated(PaymentCancelSerializer).get("reason", ""),
         )
         return payment_response(payment)

@@ -1,0 +1,105 @@
+"""The UQPay dialect (seed 004): `/api/v2/payment/refunds`, string amounts, upper-case statuses.
+
+Same refund service and rules as `/v1`; only the wire format differs. Our refund statuses map
+onto UQPay's enumeration as `REFUND_STATUS` says. Test-mode refunds settle at once and are
+never reversed, so `INITIATED` and the `REVERSAL_*` statuses are never produced.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from config.surfaces import UQPAY
+from oauth_app import scopes
+from payments.api.fields import MetadataField, StrictCharField, TimestampField
+from payments.money import format_major
+from refunds import selectors, services
+from refunds.models import RefundStatus
+
+REFUND_STATUS = {
+    RefundStatus.PENDING: "PROCESSING",
+    RefundStatus.COMPLETED: "SUCCEEDED",
+    RefundStatus.FAILED: "FAILED",
+}
+
+_DECIMAL_STRING = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+@extend_schema_field({"type": "string", "pattern": _DECIMAL_STRING.pattern, "example": "10.01"})
+class DecimalStringField(serializers.Field):
+    """An amount written as a decimal string ("10.01"), parsed as Decimal."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not _DECIMAL_STRING.match(data):
+            raise serializers.ValidationError(
+                'Amount must be a decimal string such as "10.01".', code="invalid_type"
+            )
+        try:
+            return Decimal(data)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+            raise serializers.ValidationError("Amount is not a number.") from None
+
+
+class UqpayRefundRequestSerializer(serializers.Serializer):
+    payment_intent_id = StrictCharField(max_length=36, help_text="Our payment id (pay_…).")
+    amount = DecimalStringField()
+    reason = StrictCharField(max_length=100)
+    payment_attempt_id = StrictCharField(required=False, max_length=64)
+    metadata = MetadataField(required=False)
+
+
+class UqpayRefundSerializer(serializers.Serializer):
+    payment_refund_id = serializers.CharField(source="public_id", read_only=True)
+    payment_attempt_id = serializers.SerializerMethodField()
+    amount = serializers.SerializerMethodField()
+    currency = serializers.CharField(read_only=True)
+    refund_status = serializers.SerializerMethodField()
+    create_time = TimestampField(source="created_at", timespec="seconds")
+    update_time = TimestampField(source="updated_at", timespec="seconds")
+    reason = serializers.CharField(read_only=True)
+    metadata = serializers.DictField(child=serializers.CharField(), read_only=True)
+
+    def get_payment_attempt_id(self, refund) -> str:
+        """A payment is one attempt here; unless the client named one, it is the payment."""
+        return refund.payment_attempt_id or refund.payment.public_id
+
+    def get_amount(self, refund) -> str:
+        return format_major(refund.amount, refund.currency)
+
+    def get_refund_status(self, refund) -> str:
+        return REFUND_STATUS[refund.status]
+
+
+class UqpayRefundCreateView(UQPAY.View):
+    @UQPAY.write(
+        "uqpay_create_refund",
+        "Create a refund",
+        scope=scopes.REFUNDS_WRITE,
+        request=UqpayRefundRequestSerializer,
+        responses={200: UqpayRefundSerializer},
+    )
+    def post(self, request):
+        data = self.validated(UqpayRefundRequestSerializer)
+        refund = services.refund_create(
+            account=request.user.account,
+            payment_id=data["payment_intent_id"],
+            amount=data["amount"],
+            reason=data["reason"],
+            metadata=data.get("metadata"),
+            payment_attempt_id=data.get("payment_attempt_id", ""),
+        )
+        return Response(UqpayRefundSerializer(refund).data)
+
+
+UqpayRefundDetailView = UQPAY.retrieve_view(
+    "uqpay_retrieve_refund",
+    "Retrieve a refund",
+    scope=scopes.PAYMENTS_READ,
+    fetch=lambda account, payment_refund_id: selectors.refund_get(
+        account=account, refund_id=payment_refund_id
+    ),
+    serializer=UqpayRefundSerializer,
+)

@@ -1,0 +1,54 @@
+"""Refunds: every money movement back to the customer is a row."""
+
+import secrets
+
+from django.db import models
+
+from payments.models import Payment
+from payments.money import CURRENCY_CHOICES, to_major
+
+
+def new_refund_id() -> str:
+    return f"ref_{secrets.token_hex(12)}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class RefundReason(models.TextChoices):
+    """Seed 003's reasons for `/v1`; the UQPay dialect sends free text (up to 100 characters)."""
+
+    REQUESTED_BY_CUSTOMER = "requested_by_customer"
+    DUPLICATE = "duplicate"
+    FRAUDULENT = "fraudulent"
+    PRODUCT_NOT_RECEIVED = "product_not_received"
+    PRODUCT_UNACCEPTABLE = "product_unacceptable"
+    OTHER = "other"
+
+
+class Refund(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, default=new_refund_id)
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="refunds")
+    amount = models.BigIntegerField(help_text="Minor units of the payment's currency.")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    reason = models.CharField(max_length=100, blank=True, default="")
+    status = models.CharField(max_length=20, choices=RefundStatus.choices)
+    failure_reason = models.CharField(max_length=64, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    payment_attempt_id = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["payment", "-created_at"], name="refund_payment_recent")]
+
+    def __str__(self):
+        return self.public_id
+
+    @property
+    def amount_major(self):
+        return to_major(self.amount, self.currency)

@@ -1,0 +1,22 @@
+"""Reads of refunds, always scoped to the calling account."""
+
+from config.errors import NotFound
+from oauth_app.models import Account
+from payments.selectors import payment_get
+from refunds.models import Refund
+
+
+def refund_get(*, account: Account, refund_id: str) -> Refund:
+    refund = (
+        Refund.objects.select_related("payment")
+        .filter(payment__account=account, public_id=refund_id)
+        .first()
+    )
+    if refund is None:
+        raise NotFound(f"Refund '{refund_id}' not found.", param="refund_id")
+    return refund
+
+
+def refund_list_for_payment(*, account: Account, payment_id: str):
+    payment = payment_get(account=account, payment_id=payment_id)
+    return payment.refunds.select_related("payment")

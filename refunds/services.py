@@ -1,0 +1,77 @@
+"""Refund operations: the only code that creates refunds."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from config.errors import InvalidState, ServiceError, UnprocessableRequest
+from oauth_app.models import Account
+from payments import money
+from payments.models import Payment, PaymentStatus
+from payments.services import payment_lock, payment_record_refund
+from refunds.models import Refund, RefundStatus
+
+REFUNDABLE = {PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED}
+
+
+@transaction.atomic
+def refund_create(
+    *,
+    account: Account,
+    payment_id: str,
+    amount: Decimal | None = None,
+    reason: str = "",
+    metadata: dict | None = None,
+    payment_attempt_id: str = "",
+) -> Refund:
+    """Refund `amount` (major units; default: all that is left) of a settled payment.
+
+    The payment row stays locked until commit, so concurrent refunds queue and each sees
+    the balance the previous one left: the sum of refunds can never exceed the payment.
+    """
+    payment = payment_lock(payment_id=payment_id, account=account)
+    _check_refundable(payment)
+    minor = _refund_amount(payment, amount)
+    refund = Refund.objects.create(
+        payment=payment,
+        amount=minor,
+        currency=payment.currency,
+        reason=reason,
+        status=RefundStatus.COMPLETED,
+        metadata=metadata or {},
+        payment_attempt_id=payment_attempt_id,
+    )
+    payment_record_refund(payment=payment, amount=minor)
+    return refund
+
+
+def _check_refundable(payment: Payment) -> None:
+    if payment.status == PaymentStatus.REFUNDED:
+        raise InvalidState(
+            f"Payment '{payment.public_id}' has already been fully refunded.",
+            code="already_refunded",
+        )
+    if payment.status not in REFUNDABLE:
+        raise ServiceError(
+            f"Payment '{payment.public_id}' cannot be refunded. "
+            f"Current status: '{payment.status}'.",
+            code="payment_not_refundable",
+        )
+
+
+def _refund_amount(payment: Payment, amount: Decimal | None) -> int:
+    if amount is None:
+        return payment.refundable_amount
+    try:
+        minor = money.to_minor(amount, money.get_currency(payment.currency))
+    except money.MoneyError as exc:
+        raise UnprocessableRequest(str(exc), code=exc.code, param="amount") from None
+    if minor > payment.refundable_amount:
+        remaining = money.format_major(payment.refundable_amount, payment.currency)
+        raise UnprocessableRequest(
+            f"Refund amount exceeds the remaining refundable balance of {remaining} "
+            f"{payment.currency}.",
+            code="amount_exceeds_balance",
+            param="amount",
+        )
+    return minor
