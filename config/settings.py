@@ -204,6 +204,20 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Webhooks -------------------------------------------------------------------------------
+# Private, loopback and link-local destinations are refused unless this is on (dev and tests).
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)
+# Seconds before each attempt: Standard Webhooks' example schedule (at once, 5 s, 5 min,
+# 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h). Its length is the number of attempts.
+WEBHOOK_RETRY_SCHEDULE = tuple(
+    int(s) for s in os.environ.get(
+        "WEBHOOK_RETRY_SCHEDULE", "0,5,300,1800,7200,18000,36000,50400,72000,86400"
+    ).split(",")
+)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# An endpoint that has failed every delivery for this long is disabled.
+WEBHOOK_DISABLE_AFTER = timedelta(days=env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5))
+
 # `seed_demo` refuses to run unless this is on (it is, by default, only in development).
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)
 

@@ -7,7 +7,13 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-01234567
 from config.settings import *  # noqa: E402,F403
 
 # Tasks are recorded, not run: tests run them explicitly, as the worker would.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+# (Live-server tests run real workers: they set TASKS_BACKEND for their processes.)
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend")
+    }
+}
+WEBHOOKS_ALLOW_PRIVATE_URLS = True  # test receivers listen on 127.0.0.1
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 ALLOW_DEMO_DATA = True

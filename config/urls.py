@@ -13,6 +13,7 @@ v1 = [
     path("test/reset", api.TestResetView.as_view(), name="test-reset"),
     path("", include("payments.urls")),
     path("", include("refunds.urls")),
+    path("", include("webhooks_app.urls")),
 ]
 
 devdraft_v0 = [

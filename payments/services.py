@@ -13,6 +13,8 @@ from payments import simulator
 from payments.models import Payment, PaymentMethod, PaymentStatus
 from payments.money import to_major
 from payments.state import transition
+from webhooks_app import events
+from webhooks_app.services import events_emit, webhooks_reset
 
 SETTLES_LATER = {PaymentMethod.BANK_TRANSFER, PaymentMethod.CRYPTO}
 
@@ -59,9 +61,21 @@ def payment_create(
         transition(payment, PaymentStatus.PROCESSING)
         transition(payment, PaymentStatus.COMPLETED)
     payment.save()
+    outcome = {
+        PaymentStatus.COMPLETED: [events.PAYMENT_COMPLETED],
+        PaymentStatus.FAILED: [events.PAYMENT_FAILED],
+    }.get(payment.status, [])
+    _emit(payment, events.PAYMENT_CREATED, *outcome)
     if payment.status == PaymentStatus.PENDING:
         _schedule_settlement(payment)
     return payment
+
+
+def _emit(payment: Payment, *event_types: str) -> None:
+    from payments.api.serializers import PaymentSerializer
+
+    data = PaymentSerializer(payment).data
+    events_emit(account_id=payment.account_id, events=[(t, data) for t in event_types])
 
 
 def _schedule_settlement(payment: Payment) -> None:
@@ -92,6 +106,7 @@ def payment_settle(*, payment_id: str) -> Payment:
     transition(payment, PaymentStatus.PROCESSING)
     transition(payment, PaymentStatus.COMPLETED)
     payment.save(update_fields=["status", "updated_at"])
+    _emit(payment, events.PAYMENT_COMPLETED)
     return payment
 
 
@@ -103,11 +118,12 @@ def payment_cancel(*, account: Account, payment_id: str, reason: str = "") -> Pa
     payment.cancelled_at = timezone.now()
     payment.cancellation_reason = reason
     payment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    _emit(payment, events.PAYMENT_CANCELLED)
     return payment
 
 
 def payment_record_refund(*, payment: Payment, amount: int) -> Payment:
-    """Add a refund to a payment locked by the caller (see `refunds.services`)."""
+    """Add a refund to a payment locked by the caller; `refunds.services` emits the events."""
     payment.refunded_amount += amount
     full = payment.refunded_amount == payment.amount
     transition(payment, PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED)
@@ -117,7 +133,8 @@ def payment_record_refund(*, payment: Payment, amount: int) -> Payment:
 
 @transaction.atomic
 def test_data_reset(*, account: Account) -> None:
-    """Delete the account's test data (payments with their refunds, finished idempotency keys).
+    """Delete the account's test data: payments with their refunds, webhook endpoints and
+    events, finished idempotency keys.
 
     Keys of requests still in flight, this reset's own among them, are kept so that those
     requests can still record their outcome.
@@ -125,6 +142,7 @@ def test_data_reset(*, account: Account) -> None:
     from payments.models import IdempotencyKey, IdempotencyStatus
 
     Payment.objects.filter(account=account).delete()
+    webhooks_reset(account=account)
     IdempotencyKey.objects.filter(account=account).exclude(
         status=IdempotencyStatus.IN_PROGRESS
     ).delete()

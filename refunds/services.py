@@ -10,6 +10,8 @@ from payments import money
 from payments.models import Payment, PaymentStatus
 from payments.services import payment_lock, payment_record_refund
 from refunds.models import Refund, RefundStatus
+from webhooks_app import events
+from webhooks_app.services import events_emit
 
 REFUNDABLE = {PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED}
 
@@ -42,7 +44,22 @@ def refund_create(
         payment_attempt_id=payment_attempt_id,
     )
     payment_record_refund(payment=payment, amount=minor)
+    _emit(refund)
     return refund
+
+
+def _emit(refund: Refund) -> None:
+    """refund.created and refund.completed (test-mode refunds settle at once), and the
+    payment's payment.refunded, in one write."""
+    from payments.api.serializers import PaymentSerializer
+    from refunds.api.serializers import RefundSerializer
+
+    data = RefundSerializer(refund).data
+    events_emit(
+        account_id=refund.payment.account_id,
+        events=[(events.REFUND_CREATED, data), (events.REFUND_COMPLETED, data),
+                (events.PAYMENT_REFUNDED, PaymentSerializer(refund.payment).data)],
+    )
 
 
 def _check_refundable(payment: Payment) -> None:

@@ -64,3 +64,9 @@ def completed_payment(demo):
 
     return payment_create(account=demo, amount=10000, currency="USD", description="d",
                           customer_email="a@example.com")
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The persistent task backend of production, instead of the tests' in-memory one."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,0 +1,62 @@
+"""Wire format of webhook endpoints and events on `/v1` (seed 003)."""
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from config.json import loads
+from payments.api.fields import StrictCharField, StrictChoiceField, TimestampField
+from webhooks_app import events
+
+
+class EndpointCreateSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=2048)
+    events = serializers.ListField(
+        child=StrictChoiceField(choices=events.CHOICES), allow_empty=False, max_length=20
+    )
+    description = StrictCharField(required=False, allow_blank=True, max_length=500)
+
+
+class EndpointSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+    object = serializers.SerializerMethodField()
+    url = serializers.URLField(read_only=True)
+    events = serializers.ListField(child=serializers.CharField(), read_only=True)
+    description = serializers.CharField(read_only=True)
+    enabled = serializers.BooleanField(source="is_enabled", read_only=True)
+    disabled_reason = serializers.CharField(read_only=True)
+    created_at = TimestampField()
+
+    def get_object(self, endpoint) -> str:
+        return "webhook_endpoint"
+
+
+class EndpointWithSecretSerializer(EndpointSerializer):
+    """Only the creation response carries the signing secret."""
+
+    secret = serializers.CharField(read_only=True, help_text="whsec_…: verify signatures "
+                                   "with it (Standard Webhooks). Shown once.")
+
+
+class EndpointDeletedSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    object = serializers.CharField()
+    deleted = serializers.BooleanField()
+
+
+@extend_schema_serializer(component_name="Event")
+class EventSerializer(serializers.Serializer):
+    """The event exactly as it is delivered: its stored, signed JSON body."""
+
+    id = serializers.CharField(read_only=True)
+    type = serializers.ChoiceField(choices=events.CHOICES, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    data = serializers.DictField(read_only=True, help_text="`{\"object\": …}`: the payment or "
+                                 "refund as /v1 renders it.")
+
+    def to_representation(self, event):
+        return loads(event.payload)
+
+
+class SimulateSerializer(serializers.Serializer):
+    event_type = StrictChoiceField(choices=events.CHOICES)
+    payload = serializers.DictField(required=False, default=dict)

@@ -1,0 +1,134 @@
+"""`/v1/webhooks`: endpoints, events and simulation."""
+
+import django_filters
+from rest_framework import status
+from rest_framework.response import Response
+
+from config.pagination import PageOrOffsetPagination
+from config.surfaces import LIST_ERRORS, V1
+from oauth_app import scopes
+from webhooks_app import events, selectors, services
+from webhooks_app.api.serializers import (
+    EndpointCreateSerializer,
+    EndpointDeletedSerializer,
+    EndpointSerializer,
+    EndpointWithSecretSerializer,
+    EventSerializer,
+    SimulateSerializer,
+)
+from webhooks_app.models import Event, WebhookEndpoint
+
+
+class EndpointListCreateView(V1.View):
+    pagination_class = PageOrOffsetPagination
+
+    @V1.read(
+        "list_webhook_endpoints",
+        "List webhook endpoints",
+        tag="webhooks",
+        scope=scopes.WEBHOOKS_MANAGE,
+        responses={200: EndpointSerializer(many=True)},
+        errors=LIST_ERRORS,
+    )
+    def get(self, request):
+        page = self.paginate_queryset(selectors.endpoint_list(account=request.user.account))
+        return self.get_paginated_response(EndpointSerializer(page, many=True).data)
+
+    @V1.write(
+        "create_webhook_endpoint",
+        "Register a webhook endpoint",
+        tag="webhooks",
+        scope=scopes.WEBHOOKS_MANAGE,
+        request=EndpointCreateSerializer,
+        responses={201: EndpointWithSecretSerializer},
+    )
+    def post(self, request):
+        endpoint = services.endpoint_create(
+            account=request.user.account, **self.validated(EndpointCreateSerializer)
+        )
+        return Response(EndpointWithSecretSerializer(endpoint).data, status.HTTP_201_CREATED)
+
+
+class EndpointDetailView(V1.View):
+    queryset = WebhookEndpoint.objects.none()
+
+    @V1.read(
+        "retrieve_webhook_endpoint",
+        "Retrieve a webhook endpoint",
+        tag="webhooks",
+        scope=scopes.WEBHOOKS_MANAGE,
+        responses={200: EndpointSerializer},
+    )
+    def get(self, request, endpoint_id):
+        endpoint = selectors.endpoint_get(account=request.user.account, endpoint_id=endpoint_id)
+        return Response(EndpointSerializer(endpoint).data)
+
+    @V1.read(
+        "delete_webhook_endpoint",
+        "Delete a webhook endpoint",
+        tag="webhooks",
+        scope=scopes.WEBHOOKS_MANAGE,
+        responses={200: EndpointDeletedSerializer},
+    )
+    def delete(self, request, endpoint_id):
+        services.endpoint_delete(account=request.user.account, endpoint_id=endpoint_id)
+        return Response({"id": endpoint_id, "object": "webhook_endpoint", "deleted": True})
+
+
+class EventFilter(django_filters.FilterSet):
+    type = django_filters.ChoiceFilter(choices=events.CHOICES)
+
+    class Meta:
+        model = Event
+        fields = ["type"]
+
+
+class EventListView(V1.View):
+    filterset_class = EventFilter
+    pagination_class = PageOrOffsetPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Event.objects.none()
+        return selectors.event_list(account=self.request.user.account)
+
+    @V1.read(
+        "list_webhook_events",
+        "List events, newest first",
+        tag="webhooks",
+        scope=scopes.PAYMENTS_READ,
+        responses={200: EventSerializer(many=True)},
+        errors=LIST_ERRORS,
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+
+EventDetailView = V1.retrieve_view(
+    "retrieve_webhook_event",
+    "Retrieve an event",
+    tag="webhooks",
+    scope=scopes.PAYMENTS_READ,
+    fetch=selectors.event_get,
+    serializer=EventSerializer,
+)
+
+
+class SimulateView(V1.View):
+    @V1.write(
+        "simulate_webhook_event",
+        "Emit a test event, delivered like a real one",
+        tag="webhooks",
+        scope=scopes.WEBHOOKS_MANAGE,
+        request=SimulateSerializer,
+        responses={201: EventSerializer},
+    )
+    def post(self, request):
+        data = self.validated(SimulateSerializer)
+        event = services.event_simulate(
+            account=request.user.account, event_type=data["event_type"], payload=data["payload"]
+        )
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+

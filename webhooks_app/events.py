@@ -1,0 +1,20 @@
+"""Event types: the only place their names are spelled (seed 002's list, seed 003's words)."""
+
+PAYMENT_CREATED = "payment.created"
+PAYMENT_COMPLETED = "payment.completed"
+PAYMENT_FAILED = "payment.failed"
+PAYMENT_CANCELLED = "payment.cancelled"
+PAYMENT_REFUNDED = "payment.refunded"
+REFUND_CREATED = "refund.created"
+REFUND_COMPLETED = "refund.completed"
+
+ALL = (
+    PAYMENT_CREATED,
+    PAYMENT_COMPLETED,
+    PAYMENT_FAILED,
+    PAYMENT_CANCELLED,
+    PAYMENT_REFUNDED,
+    REFUND_CREATED,
+    REFUND_COMPLETED,
+)
+CHOICES = [(name, name) for name in ALL]

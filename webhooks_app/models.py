@@ -1,0 +1,102 @@
+"""Webhook endpoints, the events they can receive, and every delivery attempt."""
+
+import base64
+import secrets
+
+from django.db import models
+
+from oauth_app.models import Account
+from webhooks_app import events
+
+
+def new_endpoint_id() -> str:
+    return f"we_{secrets.token_hex(12)}"
+
+
+def new_event_id() -> str:
+    return f"evt_{secrets.token_hex(12)}"
+
+
+def new_signing_secret() -> str:
+    """Standard Webhooks secrets: `whsec_` and base64 of 24 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+class WebhookEndpoint(models.Model):
+    public_id = models.CharField(max_length=32, unique=True, default=new_endpoint_id)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(max_length=2048)
+    events = models.JSONField(default=list, help_text="Subscribed event types.")
+    description = models.CharField(max_length=500, blank=True, default="")
+    secret = models.CharField(max_length=100, default=new_signing_secret, editable=False,
+                              help_text="Kept in clear: it signs every delivery.")
+    is_enabled = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=200, blank=True, default="")
+    failure_count = models.PositiveIntegerField(default=0, help_text="Consecutive failures.")
+    failing_since = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "webhook endpoint"
+
+    def __str__(self):
+        return self.url
+
+    def subscribes_to(self, event_type: str) -> bool:
+        return event_type in self.events
+
+
+class Event(models.Model):
+    """Something that happened, as delivered: `payload` is the exact JSON body that is signed."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_event_id)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(max_length=40, choices=events.CHOICES)
+    payload = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["account", "-created_at", "-id"], name="event_account_recent"),
+            models.Index(fields=["account", "type", "-created_at"], name="event_account_type"),
+        ]
+
+    def __str__(self):
+        return f"{self.public_id} {self.type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Events are immutable.")
+        super().save(*args, **kwargs)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Delivery(models.Model):
+    """One attempt to deliver one event to one endpoint."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    attempt = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True, default="")
+    scheduled_for = models.DateTimeField()
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    next_retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-scheduled_for", "-id"]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"{self.event.public_id} → {self.endpoint.url} (attempt {self.attempt})"

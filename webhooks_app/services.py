@@ -1,0 +1,176 @@
+"""Webhook operations: the only code that creates events, endpoints and delivery records."""
+
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from config import json
+from config.errors import NotFound, UnprocessableRequest
+from oauth_app.models import Account
+from webhooks_app import sender
+from webhooks_app.models import Delivery, DeliveryStatus, Event, WebhookEndpoint
+from webhooks_app.urlsafety import UnsafeURL, check_url
+
+
+@transaction.atomic
+def endpoint_create(
+    *, account: Account, url: str, events: list[str], description: str = ""
+) -> WebhookEndpoint:
+    try:
+        check_url(url, resolve=False)
+    except UnsafeURL as exc:
+        raise UnprocessableRequest(str(exc), code="url_not_allowed", param="url") from None
+    return WebhookEndpoint.objects.create(
+        account=account, url=url, events=list(dict.fromkeys(events)), description=description
+    )
+
+
+@transaction.atomic
+def endpoint_delete(*, account: Account, endpoint_id: str) -> None:
+    deleted, _ = WebhookEndpoint.objects.filter(account=account, public_id=endpoint_id).delete()
+    if not deleted:
+        raise NotFound(f"Webhook endpoint '{endpoint_id}' not found.", param="endpoint_id")
+
+
+def events_emit(*, account_id: int, events: list[tuple[str, dict]]) -> list[Event]:
+    """Record events inside the caller's transaction; deliver them once it commits.
+
+    `events` are (type, object as `/v1` renders it). A rolled-back change emits nothing.
+    """
+    now = timezone.now()
+    created = []
+    for event_type, data in events:
+        event = Event(account_id=account_id, type=event_type, created_at=now)
+        event.payload = json.dumps(
+            {"id": event.public_id, "type": event_type,
+             "created_at": now.isoformat(timespec="microseconds"), "data": {"object": data}}
+        ).decode()
+        created.append(event)
+    Event.objects.bulk_create(created)
+    from webhooks_app.tasks import dispatch_events
+
+    event_ids = [event.public_id for event in created]
+    transaction.on_commit(partial(dispatch_events.enqueue, event_ids=event_ids))
+    return created
+
+
+@transaction.atomic
+def event_simulate(*, account: Account, event_type: str, payload: dict) -> Event:
+    """Seed 003's simulate: an event of any type with the caller's payload as its object."""
+    [event] = events_emit(account_id=account.pk, events=[(event_type, payload)])
+    return event
+
+
+@transaction.atomic
+def events_dispatch(*, event_ids: list[str]) -> list[Delivery]:
+    """Fan each event out to the enabled endpoints of its account that subscribe to it."""
+    now = timezone.now()
+    deliveries = []
+    for event in Event.objects.filter(public_id__in=event_ids):
+        endpoints = WebhookEndpoint.objects.filter(account_id=event.account_id, is_enabled=True)
+        deliveries += [
+            Delivery(event=event, endpoint=endpoint, attempt=1,
+                     status=DeliveryStatus.PENDING, scheduled_for=now)
+            for endpoint in endpoints
+            if endpoint.subscribes_to(event.type)
+        ]
+    Delivery.objects.bulk_create(deliveries)
+    for delivery in deliveries:
+        _schedule(delivery)
+    return deliveries
+
+
+def delivery_attempt(*, delivery_id: int) -> Delivery:
+    """Make one attempt (the HTTP call runs outside any transaction), then record it."""
+    delivery = Delivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        return delivery  # already attempted: a task that ran twice does nothing twice
+    endpoint = delivery.endpoint
+    if not endpoint.is_enabled:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.error = "Not sent: the endpoint is disabled."
+        delivery.attempted_at = timezone.now()
+        delivery.save(update_fields=["status", "error", "attempted_at"])
+        return delivery
+    outcome = sender.send(url=endpoint.url, secret=endpoint.secret,
+                          message_id=delivery.event.public_id, payload=delivery.event.payload)
+    return _record(delivery, outcome)
+
+
+@transaction.atomic
+def _record(delivery: Delivery, outcome: sender.Outcome) -> Delivery:
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+    now = timezone.now()
+    delivery.attempted_at = now
+    delivery.response_status = outcome.status_code
+    delivery.latency_ms = outcome.latency_ms
+    delivery.error = outcome.error
+    if outcome.succeeded:
+        delivery.status = DeliveryStatus.SUCCEEDED
+        endpoint.failure_count = 0
+        endpoint.failing_since = None
+    else:
+        delivery.status = DeliveryStatus.FAILED
+        endpoint.failure_count += 1
+        endpoint.failing_since = endpoint.failing_since or now
+        if outcome.status_code == 410:
+            _disable(endpoint, "The endpoint answered 410 Gone.")
+        elif now - endpoint.failing_since >= settings.WEBHOOK_DISABLE_AFTER:
+            _disable(endpoint, f"Failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC.")
+        else:
+            _retry_later(delivery, outcome, now)
+    delivery.save()
+    endpoint.save(update_fields=["failure_count", "failing_since", "is_enabled",
+                                 "disabled_reason"])
+    return delivery
+
+
+def _retry_later(delivery: Delivery, outcome: sender.Outcome, now) -> None:
+    schedule = settings.WEBHOOK_RETRY_SCHEDULE
+    if delivery.attempt >= len(schedule):
+        return  # the schedule is used up: this was the last attempt
+    delay = schedule[delivery.attempt]
+    if outcome.retry_after is not None:
+        delay = max(delay, min(outcome.retry_after, schedule[-1]))
+    delivery.next_retry_at = now + timedelta(seconds=delay)
+    _schedule(
+        Delivery.objects.create(
+            event=delivery.event, endpoint=delivery.endpoint, attempt=delivery.attempt + 1,
+            status=DeliveryStatus.PENDING, scheduled_for=delivery.next_retry_at,
+        )
+    )
+
+
+def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
+    endpoint.is_enabled = False
+    endpoint.disabled_reason = reason
+
+
+@transaction.atomic
+def delivery_resend(*, event: Event, endpoint: WebhookEndpoint) -> Delivery:
+    """A fresh attempt now, outside the retry schedule (the admin's "resend")."""
+    last = endpoint.deliveries.filter(event=event).order_by("-attempt").first()
+    delivery = Delivery.objects.create(
+        event=event, endpoint=endpoint, attempt=(last.attempt + 1) if last else 1,
+        status=DeliveryStatus.PENDING, scheduled_for=timezone.now(),
+    )
+    _schedule(delivery)
+    return delivery
+
+
+def _schedule(delivery: Delivery) -> None:
+    from webhooks_app.tasks import attempt_delivery
+
+    task = attempt_delivery
+    if delivery.scheduled_for > timezone.now():
+        task = attempt_delivery.using(run_after=delivery.scheduled_for)
+    transaction.on_commit(partial(task.enqueue, delivery_id=delivery.pk))
+
+
+@transaction.atomic
+def webhooks_reset(*, account: Account) -> None:
+    WebhookEndpoint.objects.filter(account=account).delete()
+    Event.objects.filter(account=account).delete()
