@@ -245,3 +245,39 @@ def run_gunicorn(
         if not keep_log:
             with contextlib.suppress(OSError):
                 log_path.unlink()
+
+
+@contextlib.contextmanager
+def run_worker(*, settings_dict: dict | None = None, stop_timeout: float = 15.0):
+    """Start `manage.py db_worker` (the persistent task backend's worker) on the test database."""
+    if settings_dict is None:
+        from django.db import connection
+
+        settings_dict = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": database_url(settings_dict),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "PYTHONUNBUFFERED": "1",
+    }
+    fd, name = tempfile.mkstemp(prefix="worker-", suffix=".log")
+    os.close(fd)
+    log_path = Path(name)
+    log_file = open(log_path, "ab", buffering=0)  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
+         "--interval", "0.2"],
+        cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        yield proc
+    except BaseException as exc:
+        exc.add_note(f"--- worker output ({log_path}) ---\n{_read_tail(log_path, 20000)}")
+        raise
+    finally:
+        _stop(proc, term_timeout=stop_timeout, kill_timeout=5)
+        log_file.close()
+        with contextlib.suppress(OSError):
+            log_path.unlink()

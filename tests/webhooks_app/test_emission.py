@@ -1,0 +1,68 @@
+"""Services emit events in the same transaction as the state change."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from payments import services
+from refunds.services import refund_create
+from webhooks_app.models import Event
+
+
+def types():
+    return list(Event.objects.order_by("id").values_list("type", flat=True))
+
+
+def create(account, **overrides):
+    fields = dict(account=account, amount=5000, currency="USD", description="d",
+                  customer_email="a@example.com")
+    return services.payment_create(**{**fields, **overrides})
+
+
+def test_card_payment(demo):
+    create(demo)
+    assert types() == ["payment.created", "payment.completed"]
+
+
+def test_decline(demo):
+    create(demo, amount=1300)
+    assert types() == ["payment.created", "payment.failed"]
+
+
+def test_settlement_and_cancel(demo):
+    pending = create(demo, payment_method="bank_transfer")
+    services.payment_settle(payment_id=pending.public_id)
+    other = create(demo, payment_method="crypto")
+    services.payment_cancel(account=demo, payment_id=other.public_id)
+    assert types() == ["payment.created", "payment.completed", "payment.created",
+                       "payment.cancelled"]
+
+
+def test_refund(demo):
+    payment = create(demo)
+    refund_create(account=demo, payment_id=payment.public_id, amount=Decimal("10"))
+    assert types()[2:] == ["refund.created", "refund.completed", "payment.refunded"]
+
+
+def test_nothing_is_emitted_for_a_rolled_back_change(demo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            create(demo)
+            raise RuntimeError("the caller's transaction fails after the service")
+    assert not Event.objects.exists()
+    assert callbacks == []
+
+
+def test_delivery_is_enqueued_only_after_commit(demo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        create(demo)
+    assert len(callbacks) == 1  # one dispatch task for both events of the change
+
+
+def test_events_are_immutable(demo):
+    create(demo)
+    event = Event.objects.first()
+    event.type = "payment.failed"
+    with pytest.raises(ValueError):
+        event.save()
