@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -187,3 +188,18 @@ def test_resend_makes_a_new_attempt(endpoint, receiver, create_payment, run_task
     assert len(receiver.requests) == 2
     assert list(Delivery.objects.order_by("attempt").values_list("attempt", "status")) == [
         (1, "succeeded"), (2, "succeeded")]
+
+
+def test_the_readme_verification_snippet_works(endpoint, receiver, create_payment, run_tasks):
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    snippet = readme.split("<!-- webhook-verification-snippet -->")[1].split("```python")[1]
+    snippet = snippet.split("```")[0]
+    secret = endpoint(events=["payment.completed"])["secret"]
+    create_payment()
+    run_tasks()
+    namespace = {}
+    exec(snippet.replace('"whsec_..."', repr(secret)), namespace)  # noqa: S102
+    received = receiver.requests[0]
+    assert namespace["handle_webhook"](received.body, received.headers)["type"] == (
+        "payment.completed")
+    assert namespace["handle_webhook"](received.body + b" ", received.headers) is None
