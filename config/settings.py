@@ -201,6 +201,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PaymentStatusEnum": "payments.models.PaymentStatus",
         "CurrencyEnum": "payments.money.CURRENCY_CHOICES",
+        "EventTypeEnum": "webhooks_app.events.CHOICES",
     },
 }
 

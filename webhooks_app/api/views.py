@@ -21,6 +21,7 @@ from webhooks_app.models import Event, WebhookEndpoint
 
 class EndpointListCreateView(V1.View):
     pagination_class = PageOrOffsetPagination
+    queryset = WebhookEndpoint.objects.none()
 
     @V1.read(
         "list_webhook_endpoints",
