@@ -1,6 +1,7 @@
 """A real HTTP receiver on 127.0.0.1, and a stand-in for the task worker."""
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +22,7 @@ class Receiver:
     url: str
     answers: list = field(default_factory=lambda: [(200, {})])
     requests: list = field(default_factory=list)
+    delay: float = 0.0  # seconds to wait before answering
 
     def answer(self):
         return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
@@ -35,6 +37,7 @@ def receiver():
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.requests.append(Received(dict(self.headers.items()), body))
             status, headers = state.answer()
+            time.sleep(state.delay)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -45,7 +48,11 @@ def receiver():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a client that gave up (timeout tests) is not an error of the receiver
+
+    server = Server(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

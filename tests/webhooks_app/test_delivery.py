@@ -175,6 +175,18 @@ def test_unreachable_receiver_is_a_recorded_failure(endpoint, create_payment, ru
     assert "ConnectionError" in delivery.error
 
 
+def test_a_receiver_slower_than_the_timeout_fails(endpoint, receiver, create_payment,
+                                                  run_tasks, settings):
+    settings.WEBHOOK_RETRY_SCHEDULE = (0,)
+    settings.WEBHOOK_TIMEOUT_SECONDS = 0.5
+    receiver.delay = 1.5
+    endpoint(events=["payment.completed"])
+    create_payment()
+    run_tasks()
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and "Timeout" in delivery.error
+
+
 def test_resend_makes_a_new_attempt(endpoint, receiver, create_payment, run_tasks):
     from webhooks_app.models import Event
     from webhooks_app.services import delivery_resend
