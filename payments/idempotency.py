@@ -31,6 +31,7 @@ from config.errors import (
     IdempotencyKeyRequired,
     IdempotencyKeyReused,
 )
+from config.tasks import enqueue_on_commit
 from payments.models import IdempotencyKey, IdempotencyStatus
 
 
@@ -187,7 +188,7 @@ def _schedule_purge() -> None:
     if cache.add(PURGE_SCHEDULE_CACHE_KEY, True, timeout=3600):
         from payments.tasks import purge_expired_idempotency_keys
 
-        transaction.on_commit(purge_expired_idempotency_keys.enqueue)
+        enqueue_on_commit(purge_expired_idempotency_keys)
 
 
 class _Discard(Exception):

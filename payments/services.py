@@ -1,13 +1,13 @@
 """Payment operations: the only code that creates payments or moves their status."""
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from config.errors import NotFound
+from config.tasks import enqueue_on_commit
 from oauth_app.models import Account
 from payments import simulator
 from payments.models import Payment, PaymentMethod, PaymentStatus
@@ -82,8 +82,7 @@ def _schedule_settlement(payment: Payment) -> None:
     from payments.tasks import settle_payment
 
     run_after = timezone.now() + timedelta(seconds=settings.SETTLEMENT_DELAY_SECONDS)
-    task = settle_payment.using(run_after=run_after)
-    transaction.on_commit(partial(task.enqueue, payment_id=payment.public_id))
+    enqueue_on_commit(settle_payment.using(run_after=run_after), payment_id=payment.public_id)
 
 
 def payment_lock(*, payment_id: str, account: Account | None = None) -> Payment:

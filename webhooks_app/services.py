@@ -1,7 +1,6 @@
 """Webhook operations: the only code that creates events, endpoints and delivery records."""
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from config import json
 from config.errors import NotFound, UnprocessableRequest
+from config.tasks import enqueue_on_commit
 from oauth_app.models import Account
 from webhooks_app import sender
 from webhooks_app.models import Delivery, DeliveryStatus, Event, WebhookEndpoint
@@ -53,7 +53,7 @@ def events_emit(*, account_id: int, events: list[tuple[str, dict]]) -> list[Even
     from webhooks_app.tasks import dispatch_events
 
     event_ids = [event.public_id for event in created]
-    transaction.on_commit(partial(dispatch_events.enqueue, event_ids=event_ids))
+    enqueue_on_commit(dispatch_events, event_ids=event_ids)
     return created
 
 
@@ -167,7 +167,7 @@ def _schedule(delivery: Delivery) -> None:
     task = attempt_delivery
     if delivery.scheduled_for > timezone.now():
         task = attempt_delivery.using(run_after=delivery.scheduled_for)
-    transaction.on_commit(partial(task.enqueue, delivery_id=delivery.pk))
+    enqueue_on_commit(task, delivery_id=delivery.pk)
 
 
 @transaction.atomic

@@ -66,3 +66,16 @@ def test_events_are_immutable(demo):
     event.type = "payment.failed"
     with pytest.raises(ValueError):
         event.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_queued_tasks_commit_or_vanish_with_the_change(demo, database_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        create(demo)
+        raise RuntimeError("rolled back")
+    assert not DBTaskResult.objects.exists()
+    create(demo)
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "webhooks_app.tasks.dispatch_events"]
