@@ -201,6 +201,17 @@ def uqpay_body(error: ErrorDescription) -> dict:
     return {"code": error.code, "message": _detailed_message(error)}
 
 
+def oauth_body(error: ErrorDescription) -> dict:
+    """RFC 6749 §5.2's shape, for failures outside oauthlib (bad content type, 413, 5xx)."""
+    if error.status >= 500:
+        code = "server_error"
+    elif error.status == 429:
+        code = "rate_limit_exceeded"
+    else:
+        code = "invalid_request"
+    return {"error": code, "error_description": _detailed_message(error)}
+
+
 v1_exception_handler = make_exception_handler(v1_body)
 
 

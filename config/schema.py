@@ -51,6 +51,11 @@ DevdraftErrorSerializer = inline_serializer(
     {"statusCode": serializers.IntegerField(), "message": serializers.CharField()},
 )
 
+OAuthErrorSerializer = inline_serializer(
+    "OAuthError",
+    {"error": serializers.CharField(), "error_description": serializers.CharField()},
+)
+
 UqpayErrorSerializer = inline_serializer(
     "UqpayError", {"code": serializers.CharField(), "message": serializers.CharField()}
 )

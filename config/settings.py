@@ -219,6 +219,11 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # An endpoint that has failed every delivery for this long is disabled.
 WEBHOOK_DISABLE_AFTER = timedelta(days=env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5))
 
+# --- OAuth2 -----------------------------------------------------------------------------------
+OAUTH_CODE_TTL = timedelta(seconds=600)
+OAUTH_ACCESS_TOKEN_TTL_SECONDS = 3600
+OAUTH_REFRESH_TOKEN_TTL = timedelta(days=env_int("OAUTH_REFRESH_TOKEN_TTL_DAYS", 30))
+
 # `seed_demo` refuses to run unless this is on (it is, by default, only in development).
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)
 
@@ -237,4 +242,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # oauthlib logs codes and tokens at DEBUG: never let it, whatever LOG_LEVEL says.
+    "loggers": {"oauthlib": {"level": "WARNING"}},
 }

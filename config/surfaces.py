@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from config import errors
 from config.schema import (
     DevdraftErrorSerializer,
+    OAuthErrorSerializer,
     UqpayErrorSerializer,
     V1ErrorSerializer,
     error_responses,
@@ -48,7 +49,7 @@ class Surface:
     prefix: str
     render_error: object  # ErrorDescription -> dict
     error_schema: object
-    authentication: type
+    authentication: type | None
     key_rule: KeyRule = KEY_RULE
     key_required: bool = False
     key_header: str = "Idempotency-Key"
@@ -62,7 +63,7 @@ class Surface:
             "SurfaceView",
             (SurfaceView,),
             {
-                "authentication_classes": [self.authentication],
+                "authentication_classes": [self.authentication] if self.authentication else [],
                 "get_exception_handler": lambda view: handler,
                 "__doc__": f"Base view of the {self.prefix} surface.",
             },
@@ -74,7 +75,7 @@ class Surface:
         operation_id: str,
         summary: str,
         *,
-        scope: str,
+        scope: str | None,
         responses: dict,
         errors: tuple[int, ...] = (),
         request=None,
@@ -88,11 +89,13 @@ class Surface:
         schema = extend_schema(
             operation_id=operation_id,
             summary=summary,
-            description="\n\n".join(filter(None, [extra.pop("description", None),
-                                                   f"Requires the `{scope}` scope."])),
+            description="\n\n".join(filter(None, [
+                extra.pop("description", None),
+                f"Requires the `{scope}` scope." if scope else None,
+            ])),
             request=request,
             tags=[tag] if tag else None,
-            parameters=[self.key_parameter()] if write else None,
+            parameters=[*extra.pop("parameters", []), *([self.key_parameter()] if write else [])],
             responses={**responses, **error_responses(self.error_schema, errors)},
             **extra,
         )
@@ -142,6 +145,14 @@ _UUID = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
 
+OAUTH = Surface(
+    prefix="/v1/oauth/",
+    render_error=errors.oauth_body,
+    error_schema=OAuthErrorSerializer,
+    authentication=None,  # clients authenticate inside the protocol (oauth_app.oauth)
+    tag="oauth",
+)
+
 V1 = Surface(
     prefix="/v1/",
     render_error=errors.v1_body,
@@ -177,7 +188,7 @@ UQPAY = Surface(
     tag="uqpay",
 )
 
-SURFACES = (V1, DEVDRAFT, UQPAY)
+SURFACES = (OAUTH, V1, DEVDRAFT, UQPAY)  # most specific prefix first
 
 
 def error_renderer_for(path: str):

@@ -14,6 +14,7 @@ v1 = [
     path("", include("payments.urls")),
     path("", include("refunds.urls")),
     path("", include("webhooks_app.urls")),
+    path("", include("oauth_app.urls")),
 ]
 
 devdraft_v0 = [

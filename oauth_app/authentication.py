@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from oauth_app.models import Account, ApiKey, hash_secret
+from oauth_app.models import Account, ApiKey, OAuthToken, hash_secret
 from oauth_app.services import api_key_touch
+
+ACCESS_TOKEN_PREFIX = "tok_"
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,10 @@ class Principal:
 
 
 def authenticate_secret(secret: str, *, client_id: str | None = None) -> Principal:
-    """Resolve a secret (and, for the dialects, the public client id it must belong to)."""
+    """Resolve an API key secret or OAuth access token (and, for the dialects, the public
+    client id it must belong to: the key's, or the OAuth client's)."""
+    if secret.startswith(ACCESS_TOKEN_PREFIX):
+        return _authenticate_access_token(secret, client_id)
     key = (
         ApiKey.objects.select_related("account")
         .filter(secret_hash=hash_secret(secret))
@@ -41,8 +47,24 @@ def authenticate_secret(secret: str, *, client_id: str | None = None) -> Princip
     return Principal(account=key.account, scopes=frozenset(key.scopes), credential=key)
 
 
+def _authenticate_access_token(secret: str, client_id: str | None) -> Principal:
+    token = (
+        OAuthToken.objects.select_related("account", "client")
+        .filter(access_hash=hash_secret(secret))
+        .first()
+    )
+    if token is None or (client_id is not None and token.client.client_id != client_id):
+        raise exceptions.AuthenticationFailed("Invalid access token.")
+    if token.revoked_at is not None:
+        raise exceptions.AuthenticationFailed("This access token has been revoked.")
+    if token.access_expires_at <= timezone.now():
+        raise exceptions.AuthenticationFailed("This access token has expired.")
+    return Principal(account=token.account, scopes=frozenset(token.scopes), credential=token)
+
+
 class ApiKeyAuthentication(BaseAuthentication):
-    """`/v1` credentials: `Authorization: Bearer <secret>` or `X-API-Key: <secret>`."""
+    """`/v1` credentials: `Authorization: Bearer <API key or OAuth access token>`, or
+    `X-API-Key: <API key>`."""
 
     keyword = "Bearer"
 

@@ -61,3 +61,89 @@ class ApiKey(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.is_active and not self.is_expired
+
+
+class OAuthClient(models.Model):
+    """A registered OAuth2 application; its tokens act for `account`."""
+
+    client_id = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="oauth_clients")
+    secret_hash = models.CharField(max_length=256, editable=False,
+                                   help_text="A Django password hash of the client secret.")
+    redirect_uris = models.JSONField(default=list, blank=True,
+                                     help_text="Exact redirect URIs; no prefix or pattern.")
+    allowed_scopes = models.JSONField(default=list, blank=True)
+    allowed_grants = models.JSONField(default=list, blank=True)
+    require_pkce = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "OAuth client"
+
+    def __str__(self):
+        return f"{self.name} ({self.client_id})"
+
+
+class OAuthGrant(models.Model):
+    """An authorization code (stored as its hash): single use, short-lived."""
+
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    client = models.ForeignKey(OAuthClient, on_delete=models.CASCADE, related_name="grants")
+    redirect_uri = models.CharField(max_length=2048)
+    scopes = models.JSONField(default=list)
+    code_challenge = models.CharField(max_length=128, blank=True, default="")
+    code_challenge_method = models.CharField(max_length=10, blank=True, default="")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "OAuth authorization code"
+
+    def __str__(self):
+        return f"code for {self.client.client_id} ({', '.join(self.scopes)})"
+
+
+class OAuthToken(models.Model):
+    """An access token and, usually, its refresh token (both stored as hashes).
+
+    Rotation issues a new row in the same `family`; presenting a rotated refresh token
+    again revokes the whole family (refresh-token replay detection, RFC 9700 §4.14.2).
+    """
+
+    client = models.ForeignKey(OAuthClient, on_delete=models.CASCADE, related_name="tokens")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    grant = models.ForeignKey(OAuthGrant, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="tokens")
+    family = models.UUIDField(db_index=True)
+    scopes = models.JSONField(default=list)
+    access_hash = models.CharField(max_length=64, unique=True, editable=False)
+    access_expires_at = models.DateTimeField()
+    refresh_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                    editable=False)
+    refresh_expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "OAuth token"
+
+    def __str__(self):
+        return f"token of {self.client.client_id} ({', '.join(self.scopes)})"
+
+    @property
+    def access_is_active(self) -> bool:
+        return self.revoked_at is None and self.access_expires_at > timezone.now()
+
+    @property
+    def refresh_is_active(self) -> bool:
+        return (
+            self.refresh_hash is not None
+            and self.revoked_at is None
+            and self.refresh_used_at is None
+            and self.refresh_expires_at is not None
+            and self.refresh_expires_at > timezone.now()
+        )

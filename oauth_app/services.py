@@ -1,13 +1,22 @@
 """The only code that creates or changes accounts and credentials."""
 
 import secrets
-from datetime import datetime
+import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from oauth_app.models import Account, ApiKey, hash_secret
+from oauth_app.models import (
+    Account,
+    ApiKey,
+    OAuthClient,
+    OAuthGrant,
+    OAuthToken,
+    hash_secret,
+)
 
 
 @transaction.atomic
@@ -58,3 +67,74 @@ def api_key_touch(*, key: ApiKey) -> None:
         return
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     key.last_used_at = now
+
+
+@transaction.atomic
+def oauth_client_create(
+    *,
+    account: Account,
+    client_id: str,
+    name: str,
+    secret: str,
+    redirect_uris: list[str],
+    scopes: list[str],
+    grants: list[str] = ("authorization_code", "refresh_token", "client_credentials"),
+    require_pkce: bool = False,
+) -> OAuthClient:
+    return OAuthClient.objects.create(
+        account=account, client_id=client_id, name=name, secret_hash=make_password(secret),
+        redirect_uris=list(redirect_uris), allowed_scopes=list(scopes),
+        allowed_grants=list(grants), require_pkce=require_pkce,
+    )
+
+
+def oauth_grant_create(
+    *, client: OAuthClient, code: str, redirect_uri: str, scopes: list[str],
+    code_challenge: str = "", code_challenge_method: str = "",
+) -> OAuthGrant:
+    return OAuthGrant.objects.create(
+        client=client, code_hash=hash_secret(code), redirect_uri=redirect_uri,
+        scopes=list(scopes), code_challenge=code_challenge or "",
+        code_challenge_method=code_challenge_method or "",
+        expires_at=timezone.now() + settings.OAUTH_CODE_TTL,
+    )
+
+
+def oauth_grant_redeem(*, grant: OAuthGrant) -> None:
+    """Mark a code used (the caller holds its row lock)."""
+    grant.used_at = timezone.now()
+    grant.save(update_fields=["used_at"])
+
+
+def oauth_grant_replayed(*, grant: OAuthGrant) -> None:
+    """A used code came back: revoke every token it produced (RFC 6749 §4.1.2)."""
+    families = OAuthToken.objects.filter(grant=grant).values("family")
+    OAuthToken.objects.filter(family__in=families, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+
+
+def oauth_token_issue(
+    *, client: OAuthClient, scopes: list[str], access_token: str, expires_in: int,
+    refresh_token: str | None, grant: OAuthGrant | None = None,
+    rotated_from: OAuthToken | None = None,
+) -> OAuthToken:
+    now = timezone.now()
+    if rotated_from is not None:
+        rotated_from.refresh_used_at = now
+        rotated_from.save(update_fields=["refresh_used_at"])
+    return OAuthToken.objects.create(
+        client=client, account_id=client.account_id, grant=grant,
+        family=rotated_from.family if rotated_from else uuid.uuid4(),
+        scopes=list(scopes), access_hash=hash_secret(access_token),
+        access_expires_at=now + timedelta(seconds=expires_in),
+        refresh_hash=hash_secret(refresh_token) if refresh_token else None,
+        refresh_expires_at=now + settings.OAUTH_REFRESH_TOKEN_TTL if refresh_token else None,
+    )
+
+
+def oauth_family_revoke(*, token: OAuthToken) -> None:
+    """Revoke a token with every token rotated from the same authorization."""
+    OAuthToken.objects.filter(family=token.family, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )

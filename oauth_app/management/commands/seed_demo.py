@@ -1,4 +1,6 @@
-"""Create the demo account and the four test keys of seed 003; running it again changes nothing."""
+"""Create the demo account, seed 003's four test keys and the `my_app` OAuth client.
+
+Running it again changes nothing."""
 
 from datetime import UTC, datetime
 
@@ -7,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from oauth_app import scopes
-from oauth_app.models import Account, ApiKey
-from oauth_app.services import account_create, api_key_create
+from oauth_app.models import Account, ApiKey, OAuthClient
+from oauth_app.services import account_create, api_key_create, oauth_client_create
 
 DEMO_ACCOUNT_ID = "acct_demo"
 DEMO_KEYS = [
@@ -59,4 +61,10 @@ class Command(BaseCommand):
                 expires_at=None if active else EXPIRED_AT,
             )
             created += 1
-        self.stdout.write(f"Demo account {account.public_id}: {created} key(s) created.")
+        if not OAuthClient.objects.filter(client_id="my_app").exists():
+            oauth_client_create(
+                account=account, client_id="my_app", name="My App", secret="my_secret",
+                redirect_uris=["https://example.com/callback"], scopes=list(scopes.ALL),
+            )
+            created += 1
+        self.stdout.write(f"Demo account {account.public_id}: {created} credential(s) created.")
