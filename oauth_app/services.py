@@ -138,3 +138,29 @@ def oauth_family_revoke(*, token: OAuthToken) -> None:
     OAuthToken.objects.filter(family=token.family, revoked_at=None).update(
         revoked_at=timezone.now()
     )
+
+
+def new_client_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def oauth_client_update(*, client: OAuthClient, **fields) -> OAuthClient:
+    """Change a client's settings (never its secret: see `oauth_client_rotate_secret`)."""
+    editable = {"name", "redirect_uris", "allowed_scopes", "allowed_grants", "require_pkce",
+                "is_active"}
+    for name, value in fields.items():
+        if name not in editable:
+            raise ValueError(f"{name} cannot be changed")
+        setattr(client, name, value)
+    client.save(update_fields=[*fields])
+    return client
+
+
+@transaction.atomic
+def oauth_client_rotate_secret(*, client: OAuthClient) -> str:
+    """A new secret (returned once); the old one stops working at once."""
+    secret = new_client_secret()
+    client.secret_hash = make_password(secret)
+    client.save(update_fields=["secret_hash"])
+    return secret
