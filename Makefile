@@ -39,15 +39,15 @@ run: install ## Migrate, load demo data, start a task worker and serve on http:/
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
 
-test: install ## Run the test suite on SQLite, then on a throwaway PostgreSQL 15
+test: install ## Run the test suite on SQLite, then on throwaway PostgreSQL 15 + Redis
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: install ## Run the test suite on the embedded SQLite database
 	env -u DATABASE_URL $(VPY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install ## Run the test suite on a throwaway PostgreSQL 15 cluster
-	scripts/with-postgres $(VPY) -m pytest $(PYTEST_ARGS)
+test-postgres: install ## Run the test suite on throwaway PostgreSQL 15 and Redis servers
+	scripts/with-postgres scripts/with-redis $(VPY) -m pytest $(PYTEST_ARGS)
 
 lint: install ## Lint with ruff
 	$(VENV)/bin/ruff check .

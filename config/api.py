@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import ratelimit
 from config.errors import ErrorDescription, json_error
 from config.surfaces import V1
 from oauth_app import scopes
@@ -130,6 +131,7 @@ class TestResetView(V1.View):
     )
     def post(self, request):
         test_data_reset(account=request.user.account)
+        ratelimit.clear(ratelimit.credential_key(request.user))
         return Response(
             {
                 "message": "All test data has been reset.",

@@ -6,6 +6,7 @@ only decides how those fields look on the wire.
 """
 
 import logging
+import math
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
@@ -145,7 +146,7 @@ def describe(exc: Exception) -> ErrorDescription | None:
         if isinstance(exc, cls):
             headers = {}
             if isinstance(exc, drf.Throttled) and exc.wait is not None:
-                headers["Retry-After"] = str(int(exc.wait) + 1)
+                headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))
             return ErrorDescription(status, type_, code, str(exc.detail), headers=headers)
     if isinstance(exc, drf.APIException):
         return ErrorDescription(exc.status_code, "api_error", exc.default_code, str(exc.detail))

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "django_ratelimit",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
@@ -132,6 +133,21 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Rate limits ---------------------------------------------------------------------------
+# django-ratelimit counts in the default cache. Its counters must be shared by every process,
+# so multi-process deployments need Redis (REDIS_URL). The embedded default (SQLite, no
+# Redis) runs the single-process dev server, where a local-memory cache is exact; only there
+# is django-ratelimit's "not a shared cache" check (E003, and its W001) silenced.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATE_LIMIT_PER_MINUTE = env_int("RATE_LIMIT_PER_MINUTE", 100)
+RATE_LIMIT_PER_SECOND = env_int("RATE_LIMIT_PER_SECOND", 20)
+# When the cache cannot count: let requests through (and log it) rather than refuse them
+# all. RATE_LIMIT_FAIL_OPEN=0 refuses with 503 instead.
+RATE_LIMIT_FAIL_OPEN = env_bool("RATE_LIMIT_FAIL_OPEN", True)
+RATELIMIT_FAIL_OPEN = RATE_LIMIT_FAIL_OPEN
+if not REDIS_URL and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Background tasks -------------------------------------------------------------------------
 # Persistent by default: tasks are rows in the database, run by `manage.py db_worker`.

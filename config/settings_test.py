@@ -13,6 +13,8 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend")
     }
 }
+# Tests fire requests far faster than 20 a second; the rate-limit tests turn limiting on.
+RATELIMIT_ENABLE = os.environ.get("RATELIMIT_ENABLE", "0") == "1"
 WEBHOOKS_ALLOW_PRIVATE_URLS = True  # test receivers listen on 127.0.0.1
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

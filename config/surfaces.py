@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from config import errors
+from config import errors, ratelimit
 from config.schema import (
     DevdraftErrorSerializer,
     OAuthErrorSerializer,
@@ -37,6 +37,24 @@ WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
 class SurfaceView(GenericAPIView):
     """What every view of every surface shares; `Surface` adds authentication and errors."""
 
+    limit_by_ip = False  # unauthenticated endpoints (OAuth) are limited per client IP
+
+    def check_permissions(self, request):
+        """Rate limits come first: every authenticated request counts, even a refused one."""
+        if request.user is not None:
+            ratelimit.consume(request._request, ratelimit.credential_key(request.user))
+        elif self.limit_by_ip:
+            ratelimit.consume(request._request, ratelimit.client_ip_key(request._request))
+        super().check_permissions(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        usage = getattr(request._request, "rate_limit", None)
+        if usage is not None:
+            for name, value in usage.headers().items():
+                response[name] = value
+        return response
+
     def validated(self, serializer_class) -> dict:
         """The request body checked by `serializer_class` (422 with every problem if not)."""
         serializer = serializer_class(data=self.request.data)
@@ -55,6 +73,7 @@ class Surface:
     key_header: str = "Idempotency-Key"
     key_form: str = "6-64 characters of [A-Za-z0-9_-]"
     tag: str | None = None
+    limit_by_ip: bool = False
     View: type = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -65,6 +84,7 @@ class Surface:
             {
                 "authentication_classes": [self.authentication] if self.authentication else [],
                 "get_exception_handler": lambda view: handler,
+                "limit_by_ip": self.limit_by_ip,
                 "__doc__": f"Base view of the {self.prefix} surface.",
             },
         )
@@ -151,6 +171,7 @@ OAUTH = Surface(
     error_schema=OAuthErrorSerializer,
     authentication=None,  # clients authenticate inside the protocol (oauth_app.oauth)
     tag="oauth",
+    limit_by_ip=True,
 )
 
 V1 = Surface(

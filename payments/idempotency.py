@@ -185,7 +185,11 @@ def purge_expired() -> int:
 
 def _schedule_purge() -> None:
     """Run the purge task about once an hour, driven by traffic rather than a scheduler."""
-    if cache.add(PURGE_SCHEDULE_CACHE_KEY, True, timeout=3600):
+    try:
+        due = cache.add(PURGE_SCHEDULE_CACHE_KEY, True, timeout=3600)
+    except Exception:  # noqa: BLE001 - the cache being down must not fail a payment
+        return
+    if due:
         from payments.tasks import purge_expired_idempotency_keys
 
         enqueue_on_commit(purge_expired_idempotency_keys)

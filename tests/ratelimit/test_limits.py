@@ -1,0 +1,171 @@
+"""Rate limits per credential, in every surface's error shape (single process, local cache)."""
+
+import time
+import uuid
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from oauth_app.services import api_key_create
+from tests.conftest import ADMIN_KEY, STANDARD_KEY, client_for
+
+
+@pytest.fixture
+def limits(settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMIT_PER_MINUTE = 5
+    settings.RATE_LIMIT_PER_SECOND = 100
+    cache.clear()
+    return settings
+
+
+def fresh_key(account, scopes=("payments:read", "payments:write", "refunds:write")):
+    _, secret = api_key_create(account=account, name="rl", scopes=list(scopes))
+    return secret
+
+
+def start_of_a_second():
+    """Wait for a new second, so a quick series of requests stays inside one."""
+    time.sleep(1 - time.time() % 1 + 0.01)
+
+
+def test_headers_count_down_and_the_limit_answers_429(demo, limits):
+    api = client_for(fresh_key(demo))
+    seen = []
+    for _ in range(5):
+        response = api.get("/v1/payments")
+        assert response.status_code == 200
+        seen.append(int(response["X-RateLimit-Remaining"]))
+        assert response["X-RateLimit-Limit"] == "5"
+        assert 0 < int(response["X-RateLimit-Reset"]) - time.time() <= 61
+    assert seen == [4, 3, 2, 1, 0]
+    refused = api.get("/v1/payments")
+    assert refused.status_code == 429
+    error = refused.json()["error"]
+    assert (error["type"], error["code"], error["status"]) == (
+        "rate_limit_error", "rate_limit_exceeded", 429)
+    assert 1 <= int(refused["Retry-After"]) <= 61
+    assert refused["X-RateLimit-Remaining"] == "0"
+
+
+def test_the_burst_rule_trips_on_its_own(demo, limits):
+    limits.RATE_LIMIT_PER_MINUTE = 100
+    limits.RATE_LIMIT_PER_SECOND = 3
+    api = client_for(fresh_key(demo))
+    start_of_a_second()
+    statuses = [api.get("/v1/payments").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    time.sleep(1.05)
+    assert api.get("/v1/payments").status_code == 200
+
+
+def test_each_credential_has_its_own_counters(demo, limits):
+    first, second = client_for(fresh_key(demo)), client_for(fresh_key(demo))
+    for _ in range(5):
+        first.get("/v1/payments")
+    assert first.get("/v1/payments").status_code == 429
+    assert second.get("/v1/payments").status_code == 200
+
+
+def test_refused_requests_are_counted_too(demo, limits):
+    reader = client_for(fresh_key(demo, scopes=["payments:read"]))
+    for _ in range(5):
+        assert reader.post("/v1/payments", {}, format="json").status_code == 403
+    assert reader.get("/v1/payments").status_code == 429
+
+
+def test_unauthenticated_requests_carry_no_rate_headers(demo, limits):
+    response = client_for(None).get("/v1/payments")
+    assert response.status_code == 401 and "X-RateLimit-Limit" not in response
+
+
+def test_the_dialects_answer_429_in_their_own_shapes(demo, limits):
+    devdraft = APIClient()
+    devdraft.credentials(HTTP_X_CLIENT_KEY="demo_client_standard",
+                         HTTP_X_CLIENT_SECRET=STANDARD_KEY)
+    for _ in range(5):
+        devdraft.get("/api/v0/test-payment/pay_nope")
+    response = devdraft.get("/api/v0/test-payment/pay_nope")
+    assert response.status_code == 429
+    assert response.json()["statusCode"] == 429 and "Retry-After" in response
+
+    uqpay = APIClient()
+    uqpay.credentials(HTTP_X_AUTH_TOKEN=STANDARD_KEY, HTTP_X_CLIENT_ID="demo_client_standard")
+    response = uqpay.get("/api/v2/payment/refunds/ref_nope")  # the same key: already spent
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limit_exceeded"
+
+
+def test_oauth_endpoints_are_limited_per_client_ip(demo, limits):
+    anon = APIClient()
+    for _ in range(5):
+        response = anon.post("/v1/oauth/token", {"grant_type": "client_credentials"}, format="json")
+        assert response.status_code == 401
+        assert "X-RateLimit-Remaining" in response
+    response = anon.post("/v1/oauth/token", {"grant_type": "client_credentials"}, format="json")
+    assert response.status_code == 429
+    assert response.json()["error"] == "rate_limit_exceeded"
+    other_ip = anon.post("/v1/oauth/token", {"grant_type": "client_credentials"},
+                         format="json", REMOTE_ADDR="10.9.8.7")
+    assert other_ip.status_code == 401
+
+
+def test_oauth_tokens_are_limited_per_authorization(demo, limits):
+    token = APIClient().post("/v1/oauth/token", {"grant_type": "client_credentials",
+                                                  "client_id": "my_app",
+                                                  "client_secret": "my_secret"},
+                             format="json").json()
+    api = client_for(token["access_token"])
+    for _ in range(5):
+        assert api.get("/v1/payments").status_code == 200
+    assert api.get("/v1/payments").status_code == 429
+
+
+def test_test_reset_clears_the_callers_counters(demo, limits):
+    admin = client_for(ADMIN_KEY)
+    for _ in range(3):
+        admin.get("/v1/payments")
+    response = admin.post("/v1/test/reset", headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert response.status_code == 200
+    assert admin.get("/v1/payments")["X-RateLimit-Remaining"] == "4"
+
+
+def test_disabled_limits_send_no_headers(demo, limits):
+    limits.RATELIMIT_ENABLE = False
+    response = client_for(STANDARD_KEY).get("/v1/payments")
+    assert response.status_code == 200 and "X-RateLimit-Limit" not in response
+
+
+class TestCacheFailure:
+    @pytest.fixture
+    def broken_cache(self, monkeypatch):
+        def explode(*args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        monkeypatch.setattr("config.ratelimit.get_usage", explode)
+
+    def test_fails_open_by_default(self, demo, limits, broken_cache):
+        response = client_for(STANDARD_KEY).get("/v1/payments")
+        assert response.status_code == 200 and "X-RateLimit-Limit" not in response
+
+    def test_can_fail_closed(self, demo, limits, broken_cache):
+        limits.RATE_LIMIT_FAIL_OPEN = False
+        response = client_for(STANDARD_KEY).get("/v1/payments")
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "rate_limiter_unavailable"
+
+
+def test_the_limiter_costs_no_query_and_four_cache_calls(demo, limits, monkeypatch,
+                                                         django_assert_num_queries):
+    api = client_for(fresh_key(demo))
+    api.get("/v1/payments")  # first request of the window: adds, no increments
+    calls = []
+    default = __import__("django.core.cache", fromlist=["caches"]).caches["default"]
+    for name in ("add", "incr", "get", "set"):
+        original = getattr(default, name)
+        monkeypatch.setattr(default, name, lambda *a, _o=original, _n=name, **k: (
+            calls.append(_n), _o(*a, **k))[1])
+    with django_assert_num_queries(3):  # authentication, count, page: as without limits
+        api.get("/v1/payments")
+    assert calls == ["add", "incr", "add", "incr"]

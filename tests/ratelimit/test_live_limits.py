@@ -1,0 +1,116 @@
+"""Limits that hold across processes: gunicorn with 4 workers, counters in Redis."""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from django.db import connection
+
+from oauth_app.services import api_key_create
+from tests.live_server import run_gunicorn
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.live,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+LIMITS = {"RATELIMIT_ENABLE": "1", "RATE_LIMIT_PER_MINUTE": "100", "RATE_LIMIT_PER_SECOND": "20"}
+
+
+def fresh_key(account) -> dict:
+    _, secret = api_key_create(account=account, name="live", scopes=["payments:read"])
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def get(server, headers):
+    return requests.get(f"{server}/v1/payments?limit=1", headers=headers, timeout=10)
+
+
+def test_130_requests_in_a_minute_from_one_key(demo):
+    headers = fresh_key(demo)
+    with run_gunicorn(workers=4, extra_env=LIMITS) as server:
+        first = get(server, headers)
+        if int(first.headers["X-RateLimit-Reset"]) - time.time() < 25:
+            time.sleep(int(first.headers["X-RateLimit-Reset"]) - time.time() + 1)
+            first = get(server, headers)  # the first of a new window
+        assert first.headers["X-RateLimit-Remaining"] == "99"
+        responses = [first]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for _ in range(129 // 3):  # 3 at a time, 15 a second: under the burst rule
+                responses += pool.map(lambda _: get(server, headers), range(3))
+                time.sleep(0.2)
+    assert len(responses) == 130
+    statuses = Counter(r.status_code for r in responses)
+    print(f"[130 requests, one key, 4 workers] {dict(statuses)}")
+    assert statuses == {200: 100, 429: 30}
+    remaining = sorted((int(r.headers["X-RateLimit-Remaining"]) for r in responses
+                        if r.status_code == 200), reverse=True)
+    assert remaining == list(range(99, -1, -1))  # every count seen once: shared counters
+    refused = [r for r in responses if r.status_code == 429]
+    assert all(r.json()["error"]["code"] == "rate_limit_exceeded" for r in refused)
+    assert all(int(r.headers["Retry-After"]) >= 1 for r in refused)
+
+
+def test_the_burst_rule_alone_trips_at_21_in_a_second(demo):
+    headers = fresh_key(demo)
+    with run_gunicorn(workers=4, extra_env=LIMITS) as server:
+        get(server, headers)  # warm the workers' connections
+        time.sleep(1 - time.time() % 1 + 0.02)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            started = time.time()
+            responses = list(pool.map(lambda _: get(server, headers), range(21)))
+            elapsed = time.time() - started
+    statuses = Counter(r.status_code for r in responses)
+    print(f"[21 requests in {elapsed:.2f} s] {dict(statuses)}")
+    assert elapsed < 0.95
+    # The warm-up request was in an earlier second: exactly one of the 21 is refused.
+    assert statuses == {200: 20, 429: 1}
+    [refused] = [r for r in responses if r.status_code == 429]
+    assert refused.headers["Retry-After"] == "1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
+@pytest.mark.parametrize(("fail_open", "expected"), [("1", 200), ("0", 503)])
+def test_a_stopped_redis_is_handled_as_configured(demo, tmp_path, fail_open, expected):
+    port = _free_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+         "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(50):
+            if subprocess.run(["redis-cli", "-p", str(port), "ping"],
+                              capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        env = {**LIMITS, "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+               "RATE_LIMIT_FAIL_OPEN": fail_open}
+        headers = fresh_key(demo)
+        with run_gunicorn(workers=2, extra_env=env) as server:
+            assert "X-RateLimit-Limit" in get(server, headers).headers
+            redis.terminate()
+            redis.wait(timeout=10)
+            after = [get(server, headers) for _ in range(3)]
+    finally:
+        if redis.poll() is None:
+            redis.kill()
+    assert {r.status_code for r in after} == {expected}
+    assert all(r.headers["Content-Type"] == "application/json" for r in after)
+    if expected == 200:
+        assert all("X-RateLimit-Limit" not in r.headers for r in after)
+    else:
+        assert after[0].json()["error"]["code"] == "rate_limiter_unavailable"
