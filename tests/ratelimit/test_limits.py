@@ -168,4 +168,5 @@ def test_the_limiter_costs_no_query_and_four_cache_calls(demo, limits, monkeypat
             calls.append(_n), _o(*a, **k))[1])
     with django_assert_num_queries(3):  # authentication, count, page: as without limits
         api.get("/v1/payments")
-    assert calls == ["add", "incr", "add", "incr"]
+    # add+incr per rule; a request opening a new one-second window needs no incr for it
+    assert calls in (["add", "incr", "add", "incr"], ["add", "incr", "add"])
