@@ -3,6 +3,7 @@
 import secrets
 
 from django.db import models
+from django.utils import timezone
 
 from oauth_app.models import Account
 from payments.money import CURRENCY_CHOICES, to_major
@@ -48,7 +49,7 @@ class Payment(models.Model):
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=500, blank=True, default="")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -106,3 +106,8 @@ def to_major(minor: int, currency_code: str) -> Decimal:
 
 def format_major(minor: int, currency_code: str) -> str:
     return str(to_major(minor, currency_code))
+
+
+def format_display(minor: int, currency_code: str) -> str:
+    """For people: thousands separators and the code, `1,234.56 USD`, `1,500 JPY`."""
+    return f"{to_major(minor, currency_code):,} {currency_code}"

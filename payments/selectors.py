@@ -14,3 +14,13 @@ def payment_get(*, account: Account, payment_id: str) -> Payment:
     if payment is None:
         raise NotFound(f"Payment '{payment_id}' not found.", param="payment_id")
     return payment
+
+
+def payment_events(*, payment: Payment):
+    """Events about the payment and its refunds, oldest first (for the admin)."""
+    from webhooks_app.models import Event
+
+    object_ids = [payment.public_id, *payment.refunds.values_list("public_id", flat=True)]
+    return Event.objects.filter(account_id=payment.account_id, object_id__in=object_ids).order_by(
+        "created_at", "id"
+    )

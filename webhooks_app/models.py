@@ -53,6 +53,8 @@ class Event(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=new_event_id)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=40, choices=events.CHOICES)
+    object_id = models.CharField(max_length=64, blank=True, default="", db_index=True,
+                                 help_text="The id of `data.object` (a payment or refund).")
     payload = models.TextField()
     created_at = models.DateTimeField()
 

@@ -43,7 +43,9 @@ def events_emit(*, account_id: int, events: list[tuple[str, dict]]) -> list[Even
     now = timezone.now()
     created = []
     for event_type, data in events:
-        event = Event(account_id=account_id, type=event_type, created_at=now)
+        object_id = data.get("id") if isinstance(data.get("id"), str) else ""
+        event = Event(account_id=account_id, type=event_type, created_at=now,
+                      object_id=object_id[:64])
         event.payload = json.dumps(
             {"id": event.public_id, "type": event_type,
              "created_at": now.isoformat(timespec="microseconds"), "data": {"object": data}}

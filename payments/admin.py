@@ -1,0 +1,236 @@
+"""The payments admin: browse and act; money and status change only through services."""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from config.errors import ServiceError
+from payments import selectors, services
+from payments.models import IdempotencyKey, Payment, PaymentStatus
+from payments.money import format_display, to_major
+from refunds.models import Refund, RefundReason
+from refunds.services import refund_create
+
+STATUS_COLOURS = {
+    PaymentStatus.PENDING: "#b7791f",
+    PaymentStatus.PROCESSING: "#b7791f",
+    PaymentStatus.COMPLETED: "#2f855a",
+    PaymentStatus.FAILED: "#c53030",
+    PaymentStatus.CANCELLED: "#718096",
+    PaymentStatus.PARTIALLY_REFUNDED: "#2b6cb0",
+    PaymentStatus.REFUNDED: "#553c9a",
+}
+CSV_COLUMNS = ("id", "created_at", "status", "amount", "currency", "refunded_amount",
+               "payment_method", "customer_email", "description", "failure_reason")
+
+
+def status_badge(status: str):
+    return format_html(
+        '<span class="status-badge" style="background:{};color:#fff;padding:2px 8px;'
+        'border-radius:10px;font-size:11px;white-space:nowrap">{}</span>',
+        STATUS_COLOURS.get(status, "#4a5568"), status.replace("_", " "),
+    )
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    fields = readonly_fields = ("public_id", "amount_display", "status", "reason", "created_at")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="amount")
+    def amount_display(self, refund):
+        return format_display(refund.amount, refund.currency)
+
+
+class RefundActionForm(forms.Form):
+    amount = forms.DecimalField(
+        required=False, min_value=0, decimal_places=2, max_digits=12,
+        help_text="In major units (e.g. 25.00). Leave empty to refund what is left.",
+    )
+    reason = forms.ChoiceField(choices=[("", "—"), *RefundReason.choices], required=False)
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ("public_id", "amount_display", "status_display", "payment_method",
+                    "customer_email", "created_at")
+    list_filter = ("status", "currency", "payment_method",
+                   ("created_at", admin.DateFieldListFilter))
+    search_fields = ("public_id", "customer_email", "description", "idempotency_key",
+                     "metadata_text")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False  # no COUNT(*) of the whole table on every page
+    readonly_fields = (
+        "public_id", "account", "amount_display", "refunded_display", "status_display",
+        "payment_method", "payment_method_id", "customer_email", "customer_id", "description",
+        "metadata", "failure_reason", "idempotency_record", "cancelled_at",
+        "cancellation_reason", "created_at", "updated_at", "events",
+    )
+    fields = readonly_fields
+    inlines = [RefundInline]
+    actions = ["refund", "cancel", "export_selected"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("account")
+        return queryset.annotate(metadata_text=Cast("metadata", output_field=TextField()))
+
+    def has_add_permission(self, request):
+        return False  # payments are made through the API
+
+    def has_change_permission(self, request, obj=None):
+        return False  # money and status move only through the actions below
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- columns and fields ---------------------------------------------------------------
+    @admin.display(description="amount", ordering="amount")
+    def amount_display(self, payment):
+        return format_display(payment.amount, payment.currency)
+
+    @admin.display(description="refunded")
+    def refunded_display(self, payment):
+        return format_display(payment.refunded_amount, payment.currency)
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, payment):
+        return status_badge(payment.status)
+
+    @admin.display(description="idempotency key")
+    def idempotency_record(self, payment):
+        if not payment.idempotency_key:
+            return "—"
+        record = IdempotencyKey.objects.filter(account_id=payment.account_id,
+                                               key=payment.idempotency_key).first()
+        if record is None:
+            return f"{payment.idempotency_key} (expired)"
+        url = reverse("admin:payments_idempotencykey_change", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, payment.idempotency_key)
+
+    @admin.display(description="events")
+    def events(self, payment):
+        rows = [
+            (reverse("admin:webhooks_app_event_change", args=[event.pk]), event.public_id,
+             event.type, event.created_at.strftime("%Y-%m-%d %H:%M:%S"))
+            for event in selectors.payment_events(payment=payment)
+        ]
+        if not rows:
+            return "—"
+        return format_html(
+            "<table><tbody>{}</tbody></table>",
+            format_html_join("", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td></tr>',
+                             rows),
+        )
+
+    # --- actions: each goes through a service and is logged with the acting user ------------
+    @admin.action(description="Refund selected payments…")
+    def refund(self, request, queryset):
+        if "apply" in request.POST:
+            form = RefundActionForm(request.POST)
+            if form.is_valid():
+                for payment in queryset:
+                    self._refund_one(request, payment, form.cleaned_data)
+                return None
+        else:
+            form = RefundActionForm()
+        return TemplateResponse(request, "admin/payments/payment/refund.html", {
+            **self.admin_site.each_context(request), "title": "Refund payments",
+            "payments": queryset, "form": form, "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    def _refund_one(self, request, payment, data):
+        try:
+            refund = refund_create(account=payment.account, payment_id=payment.public_id,
+                                   amount=data["amount"], reason=data["reason"] or "")
+        except ServiceError as error:
+            self.message_user(request, f"{payment.public_id}: {error.message}", messages.ERROR)
+            return
+        text = f"Refunded {format_display(refund.amount, refund.currency)} ({refund.public_id})."
+        self.log_change(request, payment, text)
+        self.message_user(request, f"{payment.public_id}: {text}", messages.SUCCESS)
+
+    @admin.action(description="Cancel selected payments")
+    def cancel(self, request, queryset):
+        for payment in queryset:
+            try:
+                services.payment_cancel(account=payment.account, payment_id=payment.public_id,
+                                        reason=f"Cancelled by {request.user.get_username()}")
+            except ServiceError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                continue
+            self.log_change(request, payment, "Cancelled.")
+            self.message_user(request, f"{payment.public_id}: cancelled.", messages.SUCCESS)
+
+    @admin.action(description="Export selected payments as CSV")
+    def export_selected(self, request, queryset):
+        return csv_response(queryset)
+
+    def get_urls(self):
+        export = path("export/", self.admin_site.admin_view(self.export_view),
+                      name="payments_payment_export")
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """CSV of everything the change list shows with its current filters and search."""
+        changelist = self.get_changelist_instance(request)
+        return csv_response(changelist.get_queryset(request))
+
+
+def csv_response(queryset) -> StreamingHttpResponse:
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for p in queryset.iterator(chunk_size=2000):
+            yield writer.writerow([
+                p.public_id, p.created_at.isoformat(), p.status,
+                to_major(p.amount, p.currency), p.currency,
+                to_major(p.refunded_amount, p.currency), p.payment_method, p.customer_email,
+                p.description, p.failure_reason,
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="payments.csv"'
+    return response
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ("key", "account", "method", "path", "status", "response_status",
+                    "created_at", "expires_at")
+    list_filter = ("status", "method")
+    search_fields = ("key", "path")
+    list_select_related = ("account",)
+    fields = readonly_fields = ("key", "account", "method", "path", "fingerprint", "status",
+                                "response_status", "response_content_type", "stored_response",
+                                "created_at", "expires_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="stored response")
+    def stored_response(self, record):
+        body = bytes(record.response_body or b"").decode(errors="replace")
+        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", body or "—")
