@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install run test test-sqlite test-postgres lint clean
+.PHONY: help install run test test-sqlite test-postgres system-deps lint clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -39,9 +39,13 @@ run: install ## Migrate, load demo data, start a task worker and serve on http:/
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
 
-test: install ## Run the test suite on SQLite, then on throwaway PostgreSQL 15 + Redis
+test: install system-deps ## Run the test suite on SQLite, then on throwaway PostgreSQL 15 + Redis
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	@ls -1 test-artifacts/browser/*.png 2>/dev/null | sed 's/^/browser screenshot: /' || true
+
+system-deps: ## Debian packages the tests use: Chromium (browser tests) and Redis
+	scripts/ensure-debs chromium:chromium redis-server:redis-server
 
 test-sqlite: install ## Run the test suite on the embedded SQLite database
 	env -u DATABASE_URL $(VPY) -m pytest $(PYTEST_ARGS)

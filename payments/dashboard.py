@@ -83,8 +83,9 @@ def svg_chart(days: list[date], counts: dict[date, dict[str, int]]) -> SafeStrin
     slot = (width - left) / len(days)
     bar = slot * 0.7
     parts = [
-        f'<svg id="payments-chart" xmlns="http://www.w3.org/2000/svg" width="{width}" '
-        f'height="{height + 24}" role="img" aria-label="Payments per day by status">',
+        f'<svg id="payments-chart" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height + 24}" width="100%" style="max-width:{width}px" '
+        'role="img" aria-label="Payments per day by status">',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="10">{peak}</text>',
         f'<text x="{left - 6}" y="{top + plot_height}" text-anchor="end" font-size="10">0</text>',
         f'<line x1="{left}" y1="{top + plot_height}" x2="{width}" y2="{top + plot_height}" '
@@ -104,9 +105,10 @@ def svg_chart(days: list[date], counts: dict[date, dict[str, int]]) -> SafeStrin
                 f'fill="{colour}"><title>{day:%b %d}: {n} {escape(status)}</title></rect>'
             )
         if index % 5 == 0 or index == len(days) - 1:
+            last = index == len(days) - 1
             parts.append(
-                f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
-                f'font-size="10">{day:%b %d}</text>'
+                f'<text x="{x + (bar if last else bar / 2):.1f}" y="{height - bottom + 14}" '
+                f'text-anchor="{"end" if last else "middle"}" font-size="10">{day:%b %d}</text>'
             )
     for index, (status, colour) in enumerate(SERIES):
         x = left + index * 105
