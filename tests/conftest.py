@@ -70,3 +70,10 @@ def completed_payment(demo):
 def database_tasks(settings):
     """The persistent task backend of production, instead of the tests' in-memory one."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database exists so that it is
+    stopped (closing its connections) before that database is dropped."""
+    return live_server

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from oauth_app.management.commands.seed_demo import DEMO_ACCOUNT_ID
 from oauth_app.models import Account
@@ -41,6 +42,9 @@ def page(live_server, monkeypatch):
                                       base_url=live_server.url)
         yield context.new_page()
         browser.close()
+        # ORM calls made while Playwright's loop runs get connections of their own context;
+        # close them here, or the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture
