@@ -62,6 +62,7 @@ class HealthView(APIView):
     @extend_schema(
         operation_id="health",
         summary="Service health",
+        tags=["service"],
         auth=[],
         responses={200: HealthSerializer, 503: OpenApiResponse(HealthSerializer)},
     )
@@ -91,6 +92,7 @@ class ApiInfoView(APIView):
     @extend_schema(
         operation_id="api_info",
         summary="What this API supports",
+        tags=["service"],
         auth=[],
         responses={200: inline_serializer("ApiInfo", {"name": serializers.CharField()})},
     )

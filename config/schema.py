@@ -78,7 +78,10 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
         ]
 
     def get_security_requirement(self, auto_schema):
-        return [{"BearerAuth": []}, {"ApiKeyAuth": []}]  # either one
+        """Any one of: an API key (two ways to send it) or an OAuth2 access token."""
+        method = auto_schema.method.lower()
+        scope = getattr(getattr(auto_schema.view, method, None), "required_scope", None)
+        return [{"BearerAuth": []}, {"ApiKeyAuth": []}, {"OAuth2": [scope] if scope else []}]
 
 
 class DevdraftAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -105,3 +108,63 @@ class UqpayAuthenticationScheme(OpenApiAuthenticationExtension):
             {"type": "apiKey", "in": "header", "name": "x-auth-token",
              "description": "The API key's secret."},
         ]
+
+
+# --- Response headers and rate limits, added to every operation ----------------------------
+HEADERS = {
+    "X-Request-Id": ("The client's X-Request-Id, or one generated for this request.", True,
+                     {"type": "string"}),
+    "X-Response-Time": ("Server processing time in milliseconds.", True, {"type": "string"}),
+    "X-API-Version": ("The API version: 2024-01-15.", True, {"type": "string"}),
+    "X-RateLimit-Limit": ("Requests allowed per minute (authenticated and OAuth requests).",
+                          False, {"type": "integer"}),
+    "X-RateLimit-Remaining": ("Requests left in the current minute window.", False,
+                              {"type": "integer"}),
+    "X-RateLimit-Reset": ("Unix time at which the minute window ends.", False,
+                          {"type": "integer"}),
+    "Retry-After": ("Seconds to wait before retrying (429).", False, {"type": "integer"}),
+    "Idempotent-Replayed": ("`true` when the response is the replay of an earlier request "
+                            "with the same idempotency key.", False,
+                            {"type": "string", "enum": ["true"]}),
+}
+ALWAYS = ("X-Request-Id", "X-Response-Time", "X-API-Version")
+RATE_LIMITED = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def add_headers_and_rate_limits(result, generator, request, public):
+    """drf-spectacular postprocessing hook: what middleware and limiter add to responses."""
+    components = result.setdefault("components", {})
+    components["headers"] = {
+        name: {"description": text, "required": required, "schema": schema}
+        for name, (text, required, schema) in HEADERS.items()
+    }
+    rate_limit_error = {
+        "/api/v0/": "DevdraftError", "/api/v2/": "UqpayError", "/v1/oauth/": "OAuthError",
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            limited = bool(operation.get("security")) or path.startswith("/v1/oauth/")
+            if limited:
+                error = next((name for prefix, name in rate_limit_error.items()
+                              if path.startswith(prefix)), "Error")
+                operation["responses"].setdefault("429", {
+                    "description": "Rate limit exceeded.",
+                    "content": {"application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{error}"}}},
+                })
+            for status, response in operation["responses"].items():
+                headers = response.setdefault("headers", {})
+                for name in ALWAYS:
+                    headers[name] = _ref(name)
+                if limited:
+                    for name in RATE_LIMITED:
+                        headers[name] = _ref(name)
+                if status == "429":
+                    headers["Retry-After"] = _ref("Retry-After")
+                if method == "post" and not path.startswith("/v1/oauth/"):
+                    headers["Idempotent-Replayed"] = _ref("Idempotent-Replayed")
+    return result

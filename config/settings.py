@@ -227,6 +227,48 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.add_headers_and_rate_limits",
+    ],
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "OAuth2": {
+                "type": "oauth2",
+                "description": "Access tokens from /v1/oauth/token are Bearer credentials.",
+                "flows": {
+                    "authorizationCode": {
+                        "authorizationUrl": "/v1/oauth/authorize",
+                        "tokenUrl": "/v1/oauth/token",
+                        "refreshUrl": "/v1/oauth/token",
+                        "scopes": {
+                            "payments:read": "Read payments, refunds and events.",
+                            "payments:write": "Create and cancel payments.",
+                            "refunds:write": "Refund payments.",
+                            "webhooks:manage": "Manage webhook endpoints; simulate events.",
+                            "api:admin": "Reset the account's test data.",
+                        },
+                    },
+                    "clientCredentials": {
+                        "tokenUrl": "/v1/oauth/token",
+                        "scopes": {},
+                    },
+                },
+            }
+        }
+    },
+    "TAGS": [
+        {"name": "payments", "description": "Create, read, list and cancel payments."},
+        {"name": "refunds", "description": "Refund payments, fully or in parts."},
+        {"name": "webhooks", "description": "Endpoints, events, simulation."},
+        {"name": "oauth", "description": "OAuth2 authorization server (RFC 6749, 7636, 7009, "
+                                         "7662)."},
+        {"name": "service", "description": "Health and API information."},
+        {"name": "test", "description": "Test-mode helpers."},
+        {"name": "devdraft", "description": "The devdraft dialect (/api/v0/test-payment)."},
+        {"name": "uqpay", "description": "The UQPay refunds dialect (/api/v2/payment/refunds)."},
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PaymentStatusEnum": "payments.models.PaymentStatus",
         "CurrencyEnum": "payments.money.CURRENCY_CHOICES",

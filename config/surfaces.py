@@ -151,7 +151,7 @@ class Surface:
     def key_parameter(self) -> OpenApiParameter:
         return OpenApiParameter(
             self.key_header,
-            str,
+            {"type": "string", "pattern": self.key_rule.pattern.pattern},
             OpenApiParameter.HEADER,
             required=self.key_required,
             description=f"{self.key_form}. Retrying with the same key and body replays the "

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.db import transaction
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
 from oauthlib.oauth2 import OAuth2Error
 from rest_framework import serializers
 from rest_framework.parsers import FormParser
@@ -138,6 +138,14 @@ class TokenView(OAuthView):
     @OAUTH.operation(
         "oauth_token",
         "Exchange a code, refresh a token, or get a client-credentials token",
+        examples=[
+            OpenApiExample("Seed 003", request_only=True, value={
+                "grant_type": "authorization_code", "code": "authcode_abc123def456",
+                "client_id": "my_app", "client_secret": "my_secret"}),
+            OpenApiExample("Seed 003", response_only=True, status_codes=["200"], value={
+                "access_token": "tok_abc123", "token_type": "Bearer", "expires_in": 3600,
+                "refresh_token": "rtok_def456", "scope": "payments:read"}),
+        ],
         scope=None,
         description=CLIENT_AUTH,
         request={"application/json": TokenRequest, FORM: TokenRequest},

@@ -4,7 +4,7 @@ Same services and validation as `/v1`; only the wire format differs, so the `dev
 client from PyPI works against this host unchanged.
 """
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -70,6 +70,16 @@ class DevdraftPaymentCreateView(DEVDRAFT.View):
     @DEVDRAFT.write(
         "test_payment_controller_create_payment_v0",
         "Process a test payment",
+        examples=[
+            OpenApiExample("Seed 000", request_only=True, value={
+                "amount": 100.00, "currency": "USD",
+                "description": "Test payment for order #12345", "customerId": "cus_12345",
+            }),
+            OpenApiExample("Seed 000", response_only=True, status_codes=["201"], value={
+                "id": "pay_abc123xyz456", "amount": 100.00, "currency": "USD",
+                "status": "succeeded", "timestamp": "2023-07-01T12:00:00.000Z",
+            }),
+        ],
         scope=scopes.PAYMENTS_WRITE,
         request=PaymentRequestSerializer,
         responses={

@@ -1,6 +1,6 @@
 """`/v1/payments`: parse, call one service, serialize."""
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -52,6 +52,28 @@ class PaymentListCreateView(V1.View):
     @V1.write(
         "create_payment",
         "Create a payment",
+        examples=[
+            OpenApiExample("Seed 003", request_only=True, value={
+                "amount": 49.99, "currency": "USD",
+                "description": "Order #12345 - Premium Widget",
+                "customer_email": "customer@example.com", "payment_method": "card",
+                "metadata": {"order_id": "12345", "sku": "WIDGET-PRO-001"},
+            }),
+            OpenApiExample("Declined test card (seed 002)", request_only=True, value={
+                "amount": 10.00, "currency": "USD", "description": "Decline test",
+                "customer_email": "customer@example.com", "payment_method_id": "pm_test_decline",
+            }),
+            OpenApiExample("Completed", response_only=True, status_codes=["201"], value={
+                "id": "pay_a1b2c3d4e5f6789012345678", "object": "payment", "amount": 49.99,
+                "currency": "USD", "description": "Order #12345 - Premium Widget",
+                "customer_email": "customer@example.com", "payment_method": "card",
+                "payment_method_id": None, "metadata": {"order_id": "12345"},
+                "status": "completed", "created_at": "2025-01-15T10:30:00.000000+00:00",
+                "updated_at": "2025-01-15T10:30:00.000000+00:00", "idempotency_key": None,
+                "failure_reason": None, "refunded_amount": 0.00, "cancelled_at": None,
+                "cancellation_reason": None, "livemode": False,
+            }),
+        ],
         scope=scopes.PAYMENTS_WRITE,
         tag="payments",
         request=PaymentCreateSerializer,

@@ -8,7 +8,7 @@ never reversed, so `INITIATED` and the `REVERSAL_*` statuses are never produced.
 import re
 from decimal import Decimal, InvalidOperation
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -77,6 +77,21 @@ class UqpayRefundCreateView(UQPAY.View):
     @UQPAY.write(
         "uqpay_create_refund",
         "Create a refund",
+        examples=[
+            OpenApiExample("Seed 004", request_only=True, value={
+                "payment_intent_id": "pay_a1b2c3d4e5f6789012345678", "amount": "10.01",
+                "reason": "Return good", "payment_attempt_id": "PA1234567890123456789",
+                "metadata": {"customer_id": "cust_12345", "order_id": "order_6789"},
+            }),
+            OpenApiExample("Seed 004", response_only=True, status_codes=["200"], value={
+                "payment_refund_id": "ref_a1b2c3d4e5f6789012345678",
+                "payment_attempt_id": "PA1234567890123456789", "amount": "10.01",
+                "currency": "USD", "refund_status": "SUCCEEDED",
+                "create_time": "2024-03-01T00:00:00+00:00",
+                "update_time": "2024-03-01T00:00:00+00:00", "reason": "Return good",
+                "metadata": {"customer_id": "cust_12345", "order_id": "order_6789"},
+            }),
+        ],
         scope=scopes.REFUNDS_WRITE,
         request=UqpayRefundRequestSerializer,
         responses={200: UqpayRefundSerializer},

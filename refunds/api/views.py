@@ -1,5 +1,6 @@
 """`/v1` refund endpoints: parse, call one service, serialize."""
 
+from drf_spectacular.utils import OpenApiExample
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -35,6 +36,8 @@ class PaymentRefundCreateView(V1.View):
     @V1.write(
         "refund_payment",
         "Refund a payment, fully or partly",
+        examples=[OpenApiExample("Seed 003", request_only=True,
+                                 value={"amount": 25.00, "reason": "requested_by_customer"})],
         scope=scopes.REFUNDS_WRITE,
         tag="refunds",
         request=RefundCreateSerializer,

@@ -1,6 +1,7 @@
 """`/v1/webhooks`: endpoints, events and simulation."""
 
 import django_filters
+from drf_spectacular.utils import OpenApiExample
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -38,6 +39,9 @@ class EndpointListCreateView(V1.View):
     @V1.write(
         "create_webhook_endpoint",
         "Register a webhook endpoint",
+        examples=[OpenApiExample("Seed 003", request_only=True, value={
+            "url": "https://example.com/webhooks/payments",
+            "events": ["payment.completed", "refund.completed"]})],
         tag="webhooks",
         scope=scopes.WEBHOOKS_MANAGE,
         request=EndpointCreateSerializer,
@@ -120,6 +124,9 @@ class SimulateView(V1.View):
     @V1.write(
         "simulate_webhook_event",
         "Emit a test event, delivered like a real one",
+        examples=[OpenApiExample("Seed 003", request_only=True, value={
+            "event_type": "payment.completed",
+            "payload": {"payment": {"id": "pay_test", "amount": 99.99}}})],
         tag="webhooks",
         scope=scopes.WEBHOOKS_MANAGE,
         request=SimulateSerializer,
