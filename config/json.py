@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import simplejson
 from django.conf import settings
+from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
@@ -20,6 +21,17 @@ def loads(raw: bytes | str):
     return simplejson.loads(raw, use_decimal=True, parse_constant=_parse_constant)
 
 
+def contains_nul(value) -> bool:
+    """NUL characters cannot be stored (PostgreSQL refuses them), so no input may carry one."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
 def dumps(data) -> bytes:
     return simplejson.dumps(
         data, use_decimal=True, default=JSONEncoder().default, separators=(",", ":"),
@@ -33,9 +45,23 @@ class DecimalJSONParser(BaseParser):
     def parse(self, stream, media_type=None, parser_context=None):
         raw = stream.read()
         try:
-            return loads(raw.decode(settings.DEFAULT_CHARSET))
+            data = loads(raw.decode(settings.DEFAULT_CHARSET))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"Request body is not valid JSON: {exc}") from exc
+        if contains_nul(data):
+            raise ParseError("Request body must not contain NUL characters.")
+        return data
+
+
+class FormParser(parsers.FormParser):
+    """Form bodies (the OAuth endpoints'), with the same refusal of NUL characters."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if any(contains_nul(key) or contains_nul(v) for key, values in data.lists()
+               for v in values):
+            raise ParseError("Request body must not contain NUL characters.")
+        return data
 
 
 class DecimalJSONRenderer(BaseRenderer):

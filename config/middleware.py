@@ -6,6 +6,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 
 from config.errors import INTERNAL_ERROR, ErrorDescription, json_error
 from config.surfaces import error_renderer_for
@@ -16,6 +17,14 @@ _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 REQUEST_TOO_LARGE = ErrorDescription(
     413, "invalid_request", "request_too_large", "The request body must not exceed 1 MiB."
+)
+NUL_IN_REQUEST = ErrorDescription(
+    400, "invalid_request", "invalid_characters",
+    "The path, query string and headers must not contain NUL characters.",
+)
+SUSPICIOUS_REQUEST = ErrorDescription(
+    400, "invalid_request", "bad_request", "The request is malformed (for example, too many "
+    "query parameters)."
 )
 
 
@@ -39,7 +48,10 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         request.request_id = _request_id(request)
         request.error_body = error_renderer_for(request.path)
-        response = self._too_large(request) or self.get_response(request)
+        response = (
+            self._too_large(request) or self._nul_characters(request)
+            or self.get_response(request)
+        )
         elapsed_ms = (time.perf_counter() - started) * 1000
         response["X-Request-Id"] = request.request_id
         response["X-Response-Time"] = f"{elapsed_ms:.2f}"
@@ -57,8 +69,28 @@ class RequestContextMiddleware:
             return json_error(REQUEST_TOO_LARGE, request.error_body)
         return None
 
+    def _nul_characters(self, request):
+        """PostgreSQL cannot store NUL: refuse it here rather than fail with a 500 later."""
+        if request.error_body is None:
+            return None
+        header_values = (v for v in request.headers.values())
+        query = request.META.get("QUERY_STRING", "")
+        if (
+            "\x00" in request.path
+            or "%00" in query
+            or "\x00" in query
+            or any("\x00" in value for value in header_values)
+        ):
+            return json_error(NUL_IN_REQUEST, request.error_body)
+        return None
+
     def process_exception(self, request, exception):
         if request.error_body is None:
             return None
+        if isinstance(exception, RequestDataTooBig):
+            return json_error(REQUEST_TOO_LARGE, request.error_body)
+        if isinstance(exception, SuspiciousOperation):
+            logger.warning("Suspicious request %s: %s", request.request_id, exception)
+            return json_error(SUSPICIOUS_REQUEST, request.error_body)
         logger.exception("Unhandled error in request %s", request.request_id)
         return json_error(INTERNAL_ERROR, request.error_body)

@@ -11,12 +11,14 @@ from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+MAX_OFFSET = 10**9  # far beyond any real list, well inside the databases' integer range
+
 
 class _PageParams(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, default=1)
+    page = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET // 100, default=1)
     per_page = serializers.IntegerField(min_value=1, max_value=100, default=10)
     limit = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    offset = serializers.IntegerField(min_value=0, required=False)
+    offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
 
 
 class PageOrOffsetPagination(BasePagination):
@@ -75,16 +77,14 @@ class PageOrOffsetPagination(BasePagination):
         }
 
     def get_schema_operation_parameters(self, view):
-        def param(name, description, minimum, maximum=None):
-            schema = {"type": "integer", "minimum": minimum}
-            if maximum:
-                schema["maximum"] = maximum
+        def param(name, description, minimum, maximum):
+            schema = {"type": "integer", "minimum": minimum, "maximum": maximum}
             return {"name": name, "in": "query", "required": False,
                     "description": description, "schema": schema}
 
         return [
-            param("page", "Page number (seed 003 style).", 1),
+            param("page", "Page number (seed 003 style).", 1, MAX_OFFSET // 100),
             param("per_page", "Items per page, 1-100 (default 10).", 1, 100),
             param("limit", "Items to return, 1-100 (seed 002 style; overrides page).", 1, 100),
-            param("offset", "Items to skip (seed 002 style).", 0),
+            param("offset", "Items to skip (seed 002 style).", 0, MAX_OFFSET),
         ]

@@ -131,6 +131,32 @@ ALWAYS = ("X-Request-Id", "X-Response-Time", "X-API-Version")
 RATE_LIMITED = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
+# OpenAPI links: where a created object's id can be used next (clients and schemathesis's
+# stateful phase follow them). (operation, status) -> [(target operation, parameter, field)]
+LINKS = {
+    ("create_payment", "201"): [
+        ("retrieve_payment", "payment_id", "id"),
+        ("retrieve_payment_status", "payment_id", "id"),
+        ("cancel_payment", "payment_id", "id"),
+        ("refund_payment", "payment_id", "id"),
+        ("list_payment_refunds", "payment_id", "id"),
+    ],
+    ("refund_payment", "201"): [("retrieve_refund", "refund_id", "id")],
+    ("test_payment_controller_create_payment_v0", "201"): [
+        ("test_payment_controller_get_payment_v0", "payment_id", "id"),
+        ("test_payment_controller_refund_payment_v0", "payment_id", "id"),
+    ],
+    ("uqpay_create_refund", "200"): [
+        ("uqpay_retrieve_refund", "payment_refund_id", "payment_refund_id"),
+    ],
+    ("create_webhook_endpoint", "201"): [
+        ("retrieve_webhook_endpoint", "endpoint_id", "id"),
+        ("delete_webhook_endpoint", "endpoint_id", "id"),
+    ],
+    ("simulate_webhook_event", "201"): [("retrieve_webhook_event", "event_id", "id")],
+}
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/headers/{name}"}
 
@@ -142,21 +168,27 @@ def add_headers_and_rate_limits(result, generator, request, public):
         name: {"description": text, "required": required, "schema": schema}
         for name, (text, required, schema) in HEADERS.items()
     }
-    rate_limit_error = {
+    error_schemas = {
         "/api/v0/": "DevdraftError", "/api/v2/": "UqpayError", "/v1/oauth/": "OAuthError",
     }
     for path, operations in result.get("paths", {}).items():
+        error = next((name for prefix, name in error_schemas.items()
+                      if path.startswith(prefix)), "Error")
+        error_body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{error}"}}}
         for method, operation in operations.items():
+            # Any request can be malformed (NUL characters, too many parameters).
+            operation["responses"].setdefault("400", {
+                "description": "Malformed request.", "content": error_body})
             limited = bool(operation.get("security")) or path.startswith("/v1/oauth/")
             if limited:
-                error = next((name for prefix, name in rate_limit_error.items()
-                              if path.startswith(prefix)), "Error")
                 operation["responses"].setdefault("429", {
-                    "description": "Rate limit exceeded.",
-                    "content": {"application/json": {
-                        "schema": {"$ref": f"#/components/schemas/{error}"}}},
-                })
+                    "description": "Rate limit exceeded.", "content": error_body})
             for status, response in operation["responses"].items():
+                for target, parameter, field in LINKS.get((operation["operationId"], status), []):
+                    response.setdefault("links", {})[target] = {
+                        "operationId": target,
+                        "parameters": {parameter: f"$response.body#/{field}"},
+                    }
                 headers = response.setdefault("headers", {})
                 for name in ALWAYS:
                     headers[name] = _ref(name)

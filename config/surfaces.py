@@ -38,6 +38,9 @@ class SurfaceView(GenericAPIView):
     """What every view of every surface shares; `Surface` adds authentication and errors."""
 
     limit_by_ip = False  # unauthenticated endpoints (OAuth) are limited per client IP
+    # OPTIONS (DRF's metadata) is not part of any surface: it answers 405 like any other
+    # method a view does not offer.
+    http_method_names = ["get", "post", "delete", "head"]
 
     def check_permissions(self, request):
         """Rate limits come first: every authenticated request counts, even a refused one."""

@@ -2,6 +2,7 @@
 
 import django_filters
 
+from config.filters import UTCDateTimeFilter
 from payments.models import Payment, PaymentStatus
 from payments.money import CURRENCY_CHOICES
 
@@ -9,8 +10,8 @@ from payments.money import CURRENCY_CHOICES
 class PaymentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PaymentStatus.choices)
     currency = django_filters.ChoiceFilter(choices=CURRENCY_CHOICES)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gt")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UTCDateTimeFilter(field_name="created_at", lookup_expr="gt")
+    created_before = UTCDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Payment

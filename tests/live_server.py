@@ -215,6 +215,10 @@ def run_gunicorn(
                     "info",
                     # No shared ~/.gunicorn/gunicorn.ctl: parallel servers must not clash.
                     "--no-control-socket",
+                    # No 414 HTML page from gunicorn itself: Django bounds the query instead
+                    # (DATA_UPLOAD_MAX_NUMBER_FIELDS), answering in the API's error shape.
+                    "--limit-request-line",
+                    "0",
                     "config.wsgi:application",
                 ],
                 cwd=PROJECT_ROOT,

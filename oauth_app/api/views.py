@@ -13,10 +13,10 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, inline_serializer
 from oauthlib.oauth2 import OAuth2Error
 from rest_framework import serializers
-from rest_framework.parsers import FormParser
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
-from config.json import DecimalJSONParser
+from config.json import DecimalJSONParser, FormParser
 from config.surfaces import OAUTH
 from oauth_app.oauth import server
 
@@ -30,6 +30,8 @@ class OAuthView(OAUTH.View):
     def oauthlib_request(self) -> tuple[str, str, dict]:
         """URI, form-encoded body and headers, as oauthlib reads a request."""
         data = self.request.data
+        if not isinstance(data, dict):  # a JSON array, string or number: no parameters
+            raise ParseError("The request body must be a JSON object or a form.")
         pairs = data.lists() if hasattr(data, "lists") else (
             (key, [value]) for key, value in data.items())
         body = urlencode(

@@ -59,7 +59,7 @@ class PaymentSerializer(serializers.Serializer):
     idempotency_key = BlankAsNullField()
     failure_reason = BlankAsNullField()
     refunded_amount = MoneyOutField("refunded_amount")
-    cancelled_at = TimestampField()
+    cancelled_at = TimestampField(allow_null=True)
     cancellation_reason = BlankAsNullField()
     livemode = serializers.SerializerMethodField()
 

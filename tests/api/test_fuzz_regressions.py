@@ -1,0 +1,87 @@
+"""Failures schemathesis found, kept so they stay fixed."""
+
+import pytest
+
+from tests.conftest import client_for
+
+
+@pytest.mark.parametrize("path", ["/v1/oauth/token", "/v1/oauth/revoke", "/v1/oauth/introspect",
+                                  "/v1/payments", "/api/v0/test-payment",
+                                  "/api/v2/payment/refunds"])
+def test_options_is_405_json_not_a_crash(demo, path):
+    response = client_for("demo_key_BQokikJOvBiI2HlWgH4olfQ2").options(path)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("body", ["-8.137749541192866e+240", "[1, 2]", '"token"', "null"])
+def test_oauth_bodies_that_are_not_objects_are_400(demo, body):
+    response = client_for(None).post("/v1/oauth/revoke", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize("query", ["page=309213176590631078649562923008&per_page=51",
+                                   "offset=23677342966874333687958208512&limit=100",
+                                   "page=10000001"])
+def test_page_numbers_past_any_real_list_are_422_not_a_crash(api, query):
+    for path in ("/v1/payments", "/v1/webhooks/events"):
+        response = api.get(f"{path}?{query}")
+        assert response.status_code == 422
+
+
+def test_nullable_fields_are_documented_as_such(db):
+    schema = client_for(None).get("/api/schema/?format=json").json()
+    payment = schema["components"]["schemas"]["Payment"]["properties"]
+    for name in ("cancelled_at", "failure_reason", "idempotency_key", "customer_email"):
+        assert payment[name].get("nullable") is True, name
+
+
+@pytest.mark.parametrize("stamp", ["2699-10-20T10:35:05.02-23:31", "9999-12-31T23:59:59-10:00",
+                                   "2025-01-01T00:00:00+15:00"])
+def test_impossible_utc_offsets_are_422_not_a_crash(api, stamp):
+    response = api.get("/v1/payments", {"created_before": stamp})
+    assert response.status_code == 422
+    assert response.json()["error"]["param"] == "created_before"
+
+
+def test_offsets_are_applied(api, create_payment):
+    create_payment()
+    assert api.get("/v1/payments", {"created_after": "2000-01-01T05:00:00+05:00"}).json()[
+        "total_count"] == 1
+
+
+NUL = "\x00"
+
+
+def test_nul_in_a_json_body_is_400(api, demo):
+    body = '{"amount": 10, "currency": "USD", "description": "a\\u0000b", ' \
+           '"customer_email": "a@example.com"}'
+    response = api.post("/v1/payments", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["error"]["message"]
+
+
+def test_nul_in_an_oauth_form_or_json_body_is_400(demo):
+    anon = client_for(None)
+    form = anon.post("/v1/oauth/introspect", "token=x&client_id=t%00f",
+                     content_type="application/x-www-form-urlencoded")
+    as_json = anon.post("/v1/oauth/introspect", '{"token": "x", "client_id": "t\\u0000f"}',
+                        content_type="application/json")
+    assert form.status_code == as_json.status_code == 400
+    assert form.json()["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize("path", ["/v1/payments/pay_%00x", "/v1/payments?status=%00",
+                                  "/api/v0/test-payment/pay%00", "/api/v2/payment/refunds/r%00"])
+def test_nul_in_the_path_or_query_is_400_in_the_surfaces_shape(api, path):
+    response = api.get(path)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+
+
+def test_too_many_query_parameters_is_400_json(api):
+    query = "&".join(f"per_page={i}" for i in range(1100))
+    response = api.get(f"/v1/payments?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
