@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -28,12 +30,25 @@ uqpay_v2 = [
     path("payment/refunds/<str:payment_refund_id>", uqpay.UqpayRefundDetailView.as_view()),
 ]
 
+# The docs pages load only from this server: the bundles would otherwise fetch a logo from a
+# CDN (ReDoc's attribution), and nothing else may leave the host either.
+SELF_ONLY = csp_override({
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "worker-src": [CSP.SELF, "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+})
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="landing.html"), name="landing"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/docs/", SELF_ONLY(SpectacularSwaggerView.as_view(url_name="schema")),
+         name="swagger-ui"),
+    path("api/redoc/", SELF_ONLY(SpectacularRedocView.as_view(url_name="schema")),
+         name="redoc"),
     path("v1/", include(v1)),
     path("api/v0/", include(devdraft_v0)),
     path("api/v2/", include(uqpay_v2)),

@@ -1,50 +1,14 @@
-"""An operator in a real browser: Playwright driving Debian's Chromium, headless.
-
-Screenshots land in `test-artifacts/browser/` (CI prints their paths).
-"""
-
-import os
-import shutil
-from pathlib import Path
+"""An operator in a real browser: logs in, filters, refunds, reads the dashboard."""
 
 import pytest
-from django.db import connections
 
 from oauth_app.management.commands.seed_demo import DEMO_ACCOUNT_ID
 from oauth_app.models import Account
 from payments import services
 from payments.seeding import payments_bulk_seed
+from tests.browser.conftest import expect, shot
 
-playwright = pytest.importorskip("playwright.sync_api")
-expect = playwright.expect
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"needs Chromium at {CHROMIUM}"),
-]
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # between browser steps are ordinary synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                      base_url=live_server.url)
-        yield context.new_page()
-        browser.close()
-        # ORM calls made while Playwright's loop runs get connections of their own context;
-        # close them here, or the test database cannot be dropped at the end.
-        connections.close_all()
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -55,13 +19,6 @@ def operator(django_user_model, demo):
         account=Account.objects.get(public_id=DEMO_ACCOUNT_ID), amount=12345, currency="USD",
         description="Browser refund target", customer_email="browser@example.com",
     )
-
-
-def shot(page, name: str) -> Path:
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path
 
 
 def log_in(page):

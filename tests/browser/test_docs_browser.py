@@ -1,0 +1,57 @@
+"""Swagger UI and ReDoc work offline: Authorize with a demo key, Try it out, 201."""
+
+import pytest
+
+from payments.models import Payment
+from tests.browser.conftest import expect, shot
+from tests.conftest import STANDARD_KEY
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def record_hosts(page, live_url):
+    """Requests for anything not on our own server that were not stopped by the page's
+    Content-Security-Policy before leaving the browser."""
+    own = (live_url, "data:", f"blob:{live_url}")
+    escaped = []
+    page.on("requestfinished", lambda request: None if request.url.startswith(own)
+            else escaped.append(request.url))
+    page.on("requestfailed", lambda request: None if request.url.startswith(own)
+            or request.failure in ("csp", "net::ERR_BLOCKED_BY_CSP")
+            else escaped.append(f"{request.url} ({request.failure})"))
+    return escaped
+
+
+def test_swagger_ui_authorize_and_try_it_out_creates_a_payment(page, demo, live_server):
+    foreign = record_hosts(page, live_server.url)
+    page.goto("/api/docs/")
+    page.locator("button.authorize").first.click()
+    bearer = page.locator(".auth-container").filter(has_text="BearerAuth")
+    bearer.locator("input").fill(STANDARD_KEY)
+    bearer.locator("button.authorize").click()
+    page.locator(".modal-ux-header button.close-modal").click()
+
+    operation = page.locator("#operations-payments-create_payment")
+    operation.locator(".opblock-summary").click()
+    operation.locator("button.try-out__btn").click()
+    shot(page, "05-swagger-try-it-out", operation)
+    operation.locator("button.execute").click()
+    live_status = operation.locator(".live-responses-table .response .response-col_status")
+    expect(live_status.first).to_have_text("201", timeout=15000)
+    shot(page, "06-swagger-201", operation.locator(".live-responses-table"))
+    assert Payment.objects.filter(description="Order #12345 - Premium Widget").count() == 1
+    assert foreign == []
+
+
+def test_redoc_renders_offline(page, demo, live_server):
+    foreign = record_hosts(page, live_server.url)
+    page.goto("/api/redoc/")
+    expect(page.locator("h2", has_text="Create a payment").first).to_be_visible(timeout=15000)
+    shot(page, "07-redoc")
+    assert foreign == []
+
+
+def test_landing_page_links(page, db, live_server):
+    page.goto("/")
+    for href in ("/api/docs/", "/api/redoc/", "/admin/", "/v1/health"):
+        assert page.locator(f'a[href="{href}"]').count() == 1
