@@ -3,10 +3,16 @@
 Every list answers with both seeds' fields, newest first:
 `{"object": "list", "data", "pagination": {page, per_page, total, total_pages, has_more},
 "has_more", "total_count"}`.
+
+`total` is exact up to `LIST_COUNT_LIMIT` (10,000) matching rows. Past that the count stops
+(`pagination.total_capped` is true and `total` is a lower bound), so a list page costs the
+same with a million payments as with a thousand; `has_more` is always exact (one row more
+than the page is read).
 """
 
 import math
 
+from django.conf import settings
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -32,23 +38,30 @@ class PageOrOffsetPagination(BasePagination):
         else:
             self.per_page = values["per_page"]
             self.offset = (values["page"] - 1) * self.per_page
-        self.total = queryset.count()
-        return list(queryset[self.offset : self.offset + self.per_page])
+        limit = settings.LIST_COUNT_LIMIT
+        self.total = queryset[: limit + 1].count()
+        self.capped = self.total > limit
+        self.total = min(self.total, limit)
+        rows = list(queryset[self.offset : self.offset + self.per_page + 1])
+        self.has_more = len(rows) > self.per_page
+        return rows[: self.per_page]
 
     def get_paginated_response(self, data):
-        has_more = self.offset + len(data) < self.total
+        pagination = {
+            "page": self.offset // self.per_page + 1,
+            "per_page": self.per_page,
+            "total": self.total,
+            "total_pages": math.ceil(self.total / self.per_page),
+            "has_more": self.has_more,
+        }
+        if self.capped:
+            pagination["total_capped"] = True
         return Response(
             {
                 "object": "list",
                 "data": data,
-                "pagination": {
-                    "page": self.offset // self.per_page + 1,
-                    "per_page": self.per_page,
-                    "total": self.total,
-                    "total_pages": math.ceil(self.total / self.per_page),
-                    "has_more": has_more,
-                },
-                "has_more": has_more,
+                "pagination": pagination,
+                "has_more": self.has_more,
                 "total_count": self.total,
             }
         )
@@ -69,6 +82,11 @@ class PageOrOffsetPagination(BasePagination):
                         "total": integer,
                         "total_pages": integer,
                         "has_more": {"type": "boolean"},
+                        "total_capped": {
+                            "type": "boolean",
+                            "description": "Present (true) when more rows match than are "
+                            "counted: `total` is then a lower bound.",
+                        },
                     },
                 },
                 "has_more": {"type": "boolean"},

@@ -299,6 +299,9 @@ OAUTH_REFRESH_TOKEN_TTL = timedelta(days=env_int("OAUTH_REFRESH_TOKEN_TTL_DAYS",
 # `seed_demo` refuses to run unless this is on (it is, by default, only in development).
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)
 
+# Lists count matching rows up to this many; past it `total` is capped (see config.pagination).
+LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 10_000)
+
 # --- Domain settings ----------------------------------------------------------------------------
 # How long bank_transfer and crypto payments stay pending before the worker settles them.
 SETTLEMENT_DELAY_SECONDS = env_int("SETTLEMENT_DELAY_SECONDS", 30)

@@ -115,8 +115,7 @@ def claim(*, account, key: str, fingerprint: str, method: str, path: str):
             expires_at=now + settings.IDEMPOTENCY_KEY_TTL,
         )
         try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(account=account, key=key, **fields)
+            record = _insert(account=account, key=key, **fields)
             _schedule_purge()
             return Claim(record, token)
         except IntegrityError:
@@ -142,6 +141,15 @@ def claim(*, account, key: str, fingerprint: str, method: str, path: str):
                 )
             return _take_over(record, fields, token)
     raise IdempotencyKeyInUse("This idempotency key is contended; retry shortly.")
+
+
+def _insert(**fields) -> IdempotencyKey:
+    """One INSERT, committed at once: in autocommit mode it is its own transaction, so a
+    savepoint (to survive a duplicate key) is needed only inside a caller's transaction."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(**fields)
+    return IdempotencyKey.objects.create(**fields)
 
 
 def _take_over(record: IdempotencyKey, fields: dict, token: str, **extra) -> Claim:

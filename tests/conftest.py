@@ -77,3 +77,24 @@ def live_server(django_db_setup, live_server):
     """pytest-django's live server, started after the test database exists so that it is
     stopped (closing its connections) before that database is dropped."""
     return live_server
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+@pytest.fixture
+def count_queries(django_assert_max_num_queries):
+    """Assert two ceilings per request: every statement sent (`django_assert_max_num_queries`,
+    transaction control included) and the data statements among them (SELECT, INSERT,
+    UPDATE, DELETE: the "queries per request" of the performance targets)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def check(*, statements: int, queries: int):
+        with django_assert_max_num_queries(statements) as captured:
+            yield captured
+        data = [q["sql"] for q in captured.captured_queries
+                if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL)]
+        assert len(data) <= queries, "\n".join(data)
+
+    return check

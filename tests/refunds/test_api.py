@@ -113,13 +113,13 @@ def test_refund_is_idempotent(api, completed_payment):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("database_tasks")
-def test_refund_query_ceiling(api, completed_payment, django_assert_max_num_queries):
-    """Auth, key pre-read, claim (BEGIN/INSERT/COMMIT), then in one transaction: savepoint,
-    payment lock, refund insert, payment update, events insert, release, response store;
-    after commit the dispatch task's insert."""
+def test_refund_query_ceiling(api, completed_payment, count_queries):
+    """Data: auth, key pre-read, claim INSERT, payment lock, refund INSERT, payment UPDATE,
+    events INSERT, response UPDATE, dispatch-task INSERT; plus BEGIN, SAVEPOINT, RELEASE,
+    COMMIT."""
     api.get("/v1/payments")
     cache.set(PURGE_SCHEDULE_CACHE_KEY, True)
-    with django_assert_max_num_queries(15):
+    with count_queries(statements=13, queries=9):
         response = post_refund(api, completed_payment.public_id, {"amount": 10},
                                **{"Idempotency-Key": "refund-queries"})
         assert response.status_code == 201
