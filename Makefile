@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install run test test-sqlite test-postgres system-deps lint clean
+.PHONY: help install run test test-sqlite test-postgres system-deps bench bench-short lint clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -52,6 +52,14 @@ test-sqlite: install ## Run the test suite on the embedded SQLite database
 
 test-postgres: install ## Run the test suite on throwaway PostgreSQL 15 and Redis servers
 	scripts/with-postgres scripts/with-redis $(VPY) -m pytest $(PYTEST_ARGS)
+
+bench: install ## Benchmark against a bare Django+DRF baseline (PostgreSQL + Redis, 1M rows)
+	scripts/ensure-debs wrk:wrk
+	scripts/with-postgres scripts/with-redis $(VPY) bench/run.py
+
+bench-short: install ## The benchmark's short form (a few seconds per endpoint; CI runs it)
+	scripts/ensure-debs wrk:wrk
+	scripts/with-postgres scripts/with-redis $(VPY) bench/run.py --short
 
 lint: install ## Lint with ruff
 	$(VENV)/bin/ruff check .

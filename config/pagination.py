@@ -4,7 +4,7 @@ Every list answers with both seeds' fields, newest first:
 `{"object": "list", "data", "pagination": {page, per_page, total, total_pages, has_more},
 "has_more", "total_count"}`.
 
-`total` is exact up to `LIST_COUNT_LIMIT` (10,000) matching rows. Past that the count stops
+`total` is exact up to `LIST_COUNT_LIMIT` (1,000) matching rows. Past that the count stops
 (`pagination.total_capped` is true and `total` is a lower bound), so a list page costs the
 same with a million payments as with a thousand; `has_more` is always exact (one row more
 than the page is read).

@@ -300,7 +300,7 @@ OAUTH_REFRESH_TOKEN_TTL = timedelta(days=env_int("OAUTH_REFRESH_TOKEN_TTL_DAYS",
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)
 
 # Lists count matching rows up to this many; past it `total` is capped (see config.pagination).
-LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 10_000)
+LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 1_000)
 
 # --- Domain settings ----------------------------------------------------------------------------
 # How long bank_transfer and crypto payments stay pending before the worker settles them.

@@ -58,6 +58,13 @@ class SurfaceView(GenericAPIView):
                 response[name] = value
         return response
 
+    def filter_queryset(self, queryset):
+        """django-filter builds a form per request; a list without filters needs none."""
+        filterset = getattr(self, "filterset_class", None)
+        if filterset is None or not set(self.request.query_params) & set(filterset.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def validated(self, serializer_class) -> dict:
         """The request body checked by `serializer_class` (422 with every problem if not)."""
         serializer = serializer_class(data=self.request.data)

@@ -32,11 +32,10 @@ def authenticate_secret(secret: str, *, client_id: str | None = None) -> Princip
     client id it must belong to: the key's, or the OAuth client's)."""
     if secret.startswith(ACCESS_TOKEN_PREFIX):
         return _authenticate_access_token(secret, client_id)
-    key = (
-        ApiKey.objects.select_related("account")
-        .filter(secret_hash=hash_secret(secret))
-        .first()
-    )
+    try:
+        key = ApiKey.objects.select_related("account").get(secret_hash=hash_secret(secret))
+    except ApiKey.DoesNotExist:
+        key = None
     if key is None or (client_id is not None and key.client_id != client_id):
         raise exceptions.AuthenticationFailed("Invalid API credentials.")
     if not key.is_active:

@@ -100,7 +100,7 @@ def claim(*, account, key: str, fingerprint: str, method: str, path: str):
     done = IdempotencyKey.objects.filter(
         account=account, key=key, status=IdempotencyStatus.COMPLETED,
         expires_at__gt=timezone.now(),
-    ).first()
+    ).order_by().first()
     if done is not None:
         if done.fingerprint != fingerprint:
             raise IdempotencyKeyReused(REUSED_MESSAGE)

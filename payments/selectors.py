@@ -10,10 +10,10 @@ def payment_list(*, account: Account):
 
 
 def payment_get(*, account: Account, payment_id: str) -> Payment:
-    payment = Payment.objects.filter(account=account, public_id=payment_id).first()
-    if payment is None:
-        raise NotFound(f"Payment '{payment_id}' not found.", param="payment_id")
-    return payment
+    try:
+        return Payment.objects.get(account=account, public_id=payment_id)
+    except Payment.DoesNotExist:
+        raise NotFound(f"Payment '{payment_id}' not found.", param="payment_id") from None
 
 
 def payment_events(*, payment: Payment):

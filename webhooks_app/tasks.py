@@ -6,12 +6,6 @@ from webhooks_app import services
 
 
 @task
-def dispatch_events(event_ids: list[str]) -> int:
-    """Create the first delivery attempt of each event to each subscribed endpoint."""
-    return len(services.events_dispatch(event_ids=event_ids))
-
-
-@task
 def attempt_delivery(delivery_id: int) -> str:
     """POST one event to one endpoint; failures schedule the next attempt."""
     return services.delivery_attempt(delivery_id=delivery_id).status

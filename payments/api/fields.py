@@ -118,6 +118,11 @@ class MoneyOutField(serializers.Field):
         return money.to_major(getattr(obj, self.attribute), obj.currency)
 
 
+def iso(value, timespec: str = "microseconds") -> str | None:
+    """A UTC time as seed 003 prints it: `2025-01-15T10:30:00.000000+00:00`."""
+    return value.astimezone(UTC).isoformat(timespec=timespec) if value else None
+
+
 @extend_schema_field(OpenApiTypes.DATETIME)
 class TimestampField(serializers.Field):
     """A UTC time as each seed prints it: `/v1` `2025-01-15T10:30:00.000000+00:00` (default),

@@ -11,9 +11,11 @@ from payments.api.fields import (
     StrictCharField,
     StrictChoiceField,
     TimestampField,
+    iso,
     validate_amount_for_currency,
 )
 from payments.models import PaymentMethod, PaymentStatus
+from payments.money import to_major
 
 
 class PaymentCreateSerializer(serializers.Serializer):
@@ -68,6 +70,31 @@ class PaymentSerializer(serializers.Serializer):
 
     def get_livemode(self, payment) -> bool:
         return False
+
+    def to_representation(self, payment):
+        """The fields above, written out: a list of payments renders ~20x faster than
+        field by field (`test_fast_rendering_matches_the_declared_fields` keeps them equal)."""
+        currency = payment.currency
+        return {
+            "id": payment.public_id,
+            "object": "payment",
+            "amount": to_major(payment.amount, currency),
+            "currency": currency,
+            "description": payment.description,
+            "customer_email": payment.customer_email or None,
+            "payment_method": payment.payment_method,
+            "payment_method_id": payment.payment_method_id or None,
+            "metadata": payment.metadata,
+            "status": payment.status,
+            "created_at": iso(payment.created_at),
+            "updated_at": iso(payment.updated_at),
+            "idempotency_key": payment.idempotency_key or None,
+            "failure_reason": payment.failure_reason or None,
+            "refunded_amount": to_major(payment.refunded_amount, currency),
+            "cancelled_at": iso(payment.cancelled_at),
+            "cancellation_reason": payment.cancellation_reason or None,
+            "livemode": False,
+        }
 
 
 class PaymentStatusSerializer(serializers.Serializer):

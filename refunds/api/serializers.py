@@ -9,7 +9,9 @@ from payments.api.fields import (
     MoneyOutField,
     StrictChoiceField,
     TimestampField,
+    iso,
 )
+from payments.money import to_major
 from refunds.models import RefundReason, RefundStatus
 
 
@@ -42,3 +44,19 @@ class RefundSerializer(serializers.Serializer):
 
     def get_object(self, refund) -> str:
         return "refund"
+
+    def to_representation(self, refund):
+        """The fields above, written out (kept equal by a test), for speed."""
+        return {
+            "id": refund.public_id,
+            "object": "refund",
+            "payment_id": refund.payment.public_id,
+            "amount": to_major(refund.amount, refund.currency),
+            "currency": refund.currency,
+            "reason": refund.reason or None,
+            "status": refund.status,
+            "created_at": iso(refund.created_at),
+            "updated_at": iso(refund.updated_at),
+            "failure_reason": refund.failure_reason or None,
+            "metadata": refund.metadata,
+        }

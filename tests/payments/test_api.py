@@ -340,3 +340,22 @@ def test_list_totals_are_capped_past_the_count_limit(api, create_payment, settin
     assert len(last["data"]) == 1 and last["has_more"] is False
     settings.LIST_COUNT_LIMIT = 10
     assert "total_capped" not in api.get("/v1/payments").json()["pagination"]
+
+
+@pytest.mark.parametrize("serializer_path", ["payments.api.serializers.PaymentSerializer",
+                                             "refunds.api.serializers.RefundSerializer"])
+def test_fast_rendering_matches_the_declared_fields(api, completed_payment, serializer_path):
+    """The hand-written `to_representation` and the fields the schema documents agree."""
+    from django.utils.module_loading import import_string
+    from rest_framework import serializers
+
+    from refunds.services import refund_create
+
+    serializer_class = import_string(serializer_path)
+    refund = refund_create(account=completed_payment.account,
+                           payment_id=completed_payment.public_id)
+    instance = refund if "Refund" in serializer_path else completed_payment
+    fast = serializer_class(instance).data
+    slow = serializers.Serializer.to_representation(serializer_class(), instance)
+    assert list(fast) == list(slow)
+    assert {k: str(v) for k, v in fast.items()} == {k: str(v) for k, v in slow.items()}

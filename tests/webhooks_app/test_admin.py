@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.admin.models import LogEntry
 
-from webhooks_app.models import Delivery, Event, WebhookEndpoint
+from webhooks_app.models import Delivery, WebhookEndpoint
 
 
 @pytest.fixture
@@ -18,9 +18,6 @@ def delivered(admin_api, create_payment):
     admin_api.post("/v1/webhooks/endpoints", {"url": "https://example.com/hook",
                                              "events": ["payment.completed"]}, format="json")
     create_payment()
-    from webhooks_app.services import events_dispatch
-
-    events_dispatch(event_ids=list(Event.objects.values_list("public_id", flat=True)))
     return Delivery.objects.get()
 
 

@@ -54,10 +54,23 @@ def test_nothing_is_emitted_for_a_rolled_back_change(demo, django_capture_on_com
     assert callbacks == []
 
 
+def subscribe(account, events=("payment.created", "payment.completed")):
+    from webhooks_app.services import endpoint_create
+
+    return endpoint_create(account=account, url="https://example.com/hook", events=list(events))
+
+
 def test_delivery_is_enqueued_only_after_commit(demo, django_capture_on_commit_callbacks):
+    subscribe(demo)
     with django_capture_on_commit_callbacks() as callbacks:
         create(demo)
-    assert len(callbacks) == 1  # one dispatch task for both events of the change
+    assert len(callbacks) == 2  # one attempt per event for the one subscribed endpoint
+
+
+def test_no_endpoint_no_delivery_work(demo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        create(demo)
+    assert callbacks == []
 
 
 def test_events_are_immutable(demo):
@@ -72,10 +85,11 @@ def test_events_are_immutable(demo):
 def test_database_queued_tasks_commit_or_vanish_with_the_change(demo, database_tasks):
     from django_tasks_db.models import DBTaskResult
 
+    subscribe(demo, events=["payment.completed"])
     with pytest.raises(RuntimeError), transaction.atomic():
         create(demo)
         raise RuntimeError("rolled back")
     assert not DBTaskResult.objects.exists()
     create(demo)
     assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "webhooks_app.tasks.dispatch_events"]
+        "webhooks_app.tasks.attempt_delivery"]

@@ -1,0 +1,262 @@
+"""The benchmark: the service in its production configuration against the framework's ceiling.
+
+Run by `make bench` (full) and `make bench-short` (a few seconds per endpoint, as CI does),
+inside `scripts/with-postgres scripts/with-redis`, which provide DATABASE_URL and REDIS_URL.
+It starts two gunicorn servers with identical settings — the service and `bench/baseline`,
+a minimal Django + DRF app inserting one row per POST — drives both with wrk at 16
+connections after a warm-up, and prints a table. Everything it starts, it stops by PID.
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+STANDARD_KEY = "demo_key_4eC39HqLyjWDarjtT1zdp7dc"
+AUTH = f"Authorization: Bearer {STANDARD_KEY}"
+DEVDRAFT_AUTH = ["x-client-key: demo_client_standard", f"x-client-secret: {STANDARD_KEY}"]
+PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
+           "customer_email": "bench@example.com", "metadata": {"order_id": "bench"}}
+DEVDRAFT_PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
+                    "customerId": "cus_bench"}
+ROW = {"amount": 4999, "currency": "USD", "description": "Benchmark order",
+       "email": "bench@example.com", "metadata": {"order_id": "bench"}}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+class Server:
+    """A gunicorn with 2 sync workers, the settings both servers share."""
+
+    def __init__(self, name: str, app: str, env: dict, cwd: Path, health: str):
+        self.name, self.port = name, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log",
+                                               delete=False)
+        self.proc = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "2", "--worker-class", "sync", "--no-control-socket",
+             "--limit-request-line", "0", "--log-level", "warning"],
+            cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{name} exited: {Path(self.log.name).read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(self.url + health, timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return  # answering (a 405 on the baseline's POST-only route is fine)
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"{name} did not start: {Path(self.log.name).read_text()[-3000:]}")
+
+    def rss_mb(self) -> float:
+        """Master and workers together."""
+        out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(self.proc.pid),
+                              "-p", str(self.proc.pid)], capture_output=True, text=True)
+        return sum(int(x) for x in out.stdout.split()) / 1024
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+        self.log.close()
+        os.unlink(self.log.name)
+
+
+def wrk(url: str, script: str, args: list[str], seconds: int, connections: int) -> dict:
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+               "-s", str(BENCH / "lua" / script), url, "--", *args]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rate, "p50": latency(out, "50%"), "p99": latency(out, "99%"),
+            "non2xx": int(errors.group(1)) if errors else 0}
+
+
+def latency(out: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", out).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def manage(env: dict, *args: str) -> str:
+    if args[0] == "shell":
+        args = (*args, "--no-imports")
+    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                            capture_output=True, text=True)
+    return result.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--short", action="store_true", help="2 s per endpoint, no 1M run")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--large", type=int, default=1_000_000,
+                        help="payments for the cost-with-data run (0: skip)")
+    options = parser.parse_args()
+    seconds, warmup = (2, 1) if options.short else (options.seconds, 3)
+    large = 0 if options.short else options.large
+
+    database_url, redis_url = os.environ["DATABASE_URL"], os.environ["REDIS_URL"]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS baseline")
+        conn.execute("CREATE DATABASE baseline")
+    service_env = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONN_MAX_AGE": "60", "RATELIMIT_ENABLE": "0",
+        "ALLOW_DEMO_DATA": "1", "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING",
+    }
+    baseline_env = {**os.environ, "DATABASE_URL": with_database(database_url, "baseline"),
+                    "PYTHONPATH": str(BENCH / "baseline")}
+    print("preparing: migrate, demo data, 10,000 payments", flush=True)
+    manage(service_env, "migrate", "--noinput", "-v0")
+    manage(service_env, "seed_demo")
+    manage(service_env, "seed_volume", "--payments", "10000")
+    subprocess.run([PYTHON, "-m", "django", "migrate", "--run-syncdb", "-v0"],
+                   cwd=BENCH / "baseline", check=True,
+                   env={**baseline_env, "DJANGO_SETTINGS_MODULE": "baseline.settings"})
+    counts = json.loads(subprocess.run(
+        [PYTHON, str(BENCH / "count_queries.py"), json.dumps(PAYMENT),
+         json.dumps(DEVDRAFT_PAYMENT)],
+        cwd=ROOT, env=service_env, check=True, capture_output=True, text=True,
+    ).stdout)
+
+    ids = json.loads(manage(service_env, "shell", "-c", (
+        "import json; from payments.models import Payment; print(json.dumps(list("
+        "Payment.objects.filter(status='completed', currency='USD', amount__gte=1000)"
+        ".values_list('public_id', flat=True)[:2000])))")))
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    (tmp / "payment.json").write_text(json.dumps(PAYMENT))
+    (tmp / "devdraft.json").write_text(json.dumps(DEVDRAFT_PAYMENT))
+    (tmp / "row.json").write_text(json.dumps(ROW))
+    (tmp / "refund.json").write_text(json.dumps({"amount": 0.01}))
+    (tmp / "refunds.txt").write_text("".join(f"/v1/payments/{i}/refund\n" for i in ids))
+    (tmp / "get.txt").write_text("".join(f"/v1/payments/{i}\n" for i in ids[:500]))
+    (tmp / "list.txt").write_text("/v1/payments?per_page=20\n")
+
+    servers = []
+    try:
+        service = Server("service", "config.wsgi:application", service_env, ROOT, "/v1/health")
+        servers.append(service)
+        baseline = Server("baseline", "baseline.wsgi:application", baseline_env,
+                          BENCH / "baseline", "/rows")
+        servers.append(baseline)
+        replay_key = "bench-replay-key"
+        request = urllib.request.Request(
+            service.url + "/v1/payments", data=json.dumps(PAYMENT).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Authorization": AUTH.split(": ")[1],
+                     "Idempotency-Key": replay_key})
+        urllib.request.urlopen(request, timeout=10)
+
+        runs = {
+            "baseline: POST one row": (baseline.url + "/rows", "post.lua",
+                                        [str(tmp / "row.json")]),
+            "create payment (idempotency key)": (service.url + "/v1/payments", "post.lua",
+                                                 [str(tmp / "payment.json"), AUTH,
+                                                  "Idempotency-Key: fresh"]),
+            "idempotent replay": (service.url + "/v1/payments", "post.lua",
+                                  [str(tmp / "payment.json"), AUTH,
+                                   f"Idempotency-Key: {replay_key}"]),
+            "get payment": (service.url, "paths.lua", [str(tmp / "get.txt"), "GET", "-", AUTH]),
+            "list payments (20)": (service.url, "paths.lua",
+                                   [str(tmp / "list.txt"), "GET", "-", AUTH]),
+            "refund 0.01": (service.url, "paths.lua",
+                            [str(tmp / "refunds.txt"), "POST", str(tmp / "refund.json"), AUTH]),
+            "devdraft create": (service.url + "/api/v0/test-payment", "post.lua",
+                                [str(tmp / "devdraft.json"), *DEVDRAFT_AUTH,
+                                 "Idempotency-Key: fresh"]),
+        }
+        results = {}
+        for name, (url, script, args) in runs.items():
+            wrk(url, script, args, warmup, options.connections)
+            results[name] = wrk(url, script, args, seconds, options.connections)
+            results[name]["rss"] = (baseline if name.startswith("baseline") else service).rss_mb()
+            print(f"  {name}: {results[name]['rps']:.0f} req/s", flush=True)
+
+        large_results = {}
+        if large:
+            print(f"seeding up to {large:,} payments", flush=True)
+            manage(service_env, "seed_volume", "--payments", str(large - 10_000), "--seed", "8")
+            manage(service_env, "shell", "-c",
+                   "from django.db import connection; connection.cursor().execute('ANALYZE')")
+            for name in ("get payment", "list payments (20)"):
+                url, script, args = runs[name]
+                wrk(url, script, args, warmup, options.connections)
+                large_results[name] = wrk(url, script, args, seconds, options.connections)
+    finally:
+        for server in servers:
+            server.stop()
+
+    print(table(results, counts, seconds, options.connections))
+    if large_results:
+        print(large_table(results, large_results, large))
+
+
+QUERY_KEYS = {"create payment (idempotency key)": "create", "idempotent replay": "replay",
+              "get payment": "get", "list payments (20)": "list", "refund 0.01": "refund",
+              "devdraft create": "devdraft"}
+
+
+def table(results, counts, seconds, connections) -> str:
+    base = results["baseline: POST one row"]["rps"]
+    lines = [f"\n{connections} connections, {seconds} s per endpoint after a warm-up; "
+             "queries = data statements (statements incl. BEGIN/COMMIT/SAVEPOINT)\n",
+             "| endpoint | req/s | p50 ms | p99 ms | × baseline | queries | server RSS MB "
+             "| non-2xx |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, r in results.items():
+        key = QUERY_KEYS.get(name)
+        queries = (f"{counts[key]['queries']} ({counts[key]['statements']})" if key
+                   else "1 (1)")
+        lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
+                     f"{r['rps'] / base:.2f} | {queries} | {r['rss']:.0f} | {r['non2xx']} |")
+    return "\n".join(lines)
+
+
+def large_table(results, large_results, large) -> str:
+    lines = [f"\nCost with data: 10,000 vs {large:,} payments\n",
+             "| endpoint | p50 ms at 10k | p50 ms at 1M | ratio | req/s at 1M |",
+             "|---|---:|---:|---:|---:|"]
+    for name, r in large_results.items():
+        small = results[name]
+        lines.append(f"| {name} | {small['p50']:.1f} | {r['p50']:.1f} | "
+                     f"{r['p50'] / small['p50']:.2f} | {r['rps']:.0f} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
