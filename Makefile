@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install run test test-sqlite test-postgres system-deps bench bench-short lint clean
+.PHONY: help install run test test-sqlite test-postgres system-deps bench bench-short cluster soak soak-short lint clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -39,13 +39,15 @@ run: install ## Migrate, load demo data, start a task worker and serve on http:/
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
 
-test: install system-deps ## Run the test suite on SQLite, then on throwaway PostgreSQL 15 + Redis
+test: install system-deps ## Tests on SQLite, then PostgreSQL 15 + Redis; short bench and soak
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory bench-short
+	$(MAKE) --no-print-directory soak-short
 	@ls -1 test-artifacts/browser/*.png 2>/dev/null | sed 's/^/browser screenshot: /' || true
 
 system-deps: ## Debian packages the tests use: Chromium (browser tests) and Redis
-	scripts/ensure-debs chromium:chromium redis-server:redis-server
+	scripts/ensure-debs chromium:chromium redis-server:redis-server wrk:wrk
 
 test-sqlite: install ## Run the test suite on the embedded SQLite database
 	env -u DATABASE_URL $(VPY) -m pytest $(PYTEST_ARGS)
@@ -60,6 +62,21 @@ bench: install ## Benchmark against a bare Django+DRF baseline (PostgreSQL + Red
 bench-short: install ## The benchmark's short form (a few seconds per endpoint; CI runs it)
 	scripts/ensure-debs wrk:wrk
 	scripts/with-postgres scripts/with-redis $(VPY) bench/run.py --short
+
+cluster: install ## Two web instances + two task workers on throwaway PostgreSQL + Redis
+	scripts/with-postgres scripts/with-redis scripts/cluster-run
+
+# The soak measures faults, not rate limits: its clients share one key, so the limits are
+# raised for it (they stay on, counted in Redis).
+SOAK_ENV := RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_PER_SECOND=100000
+
+soak: install ## Fault-injection soak (2 min) on the local cluster: nothing lost or doubled
+	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
+		$(VPY) scripts/soak.py --seconds 120
+
+soak-short: install ## The soak's short form (about a minute; CI runs it)
+	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
+		$(VPY) scripts/soak.py --seconds 40
 
 lint: install ## Lint with ruff
 	$(VENV)/bin/ruff check .

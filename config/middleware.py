@@ -8,7 +8,9 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 
+from config import metrics
 from config.errors import INTERNAL_ERROR, ErrorDescription, json_error
+from config.logging import request_id as logging_request_id
 from config.surfaces import error_renderer_for
 
 logger = logging.getLogger("config.requests")
@@ -47,12 +49,15 @@ class RequestContextMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         request.request_id = _request_id(request)
+        logging_request_id.set(request.request_id)
         request.error_body = error_renderer_for(request.path)
         response = (
             self._too_large(request) or self._nul_characters(request)
             or self.get_response(request)
         )
-        elapsed_ms = (time.perf_counter() - started) * 1000
+        elapsed = time.perf_counter() - started
+        metrics.observe_request(request, response, elapsed)
+        elapsed_ms = elapsed * 1000
         response["X-Request-Id"] = request.request_id
         response["X-Response-Time"] = f"{elapsed_ms:.2f}"
         response["X-API-Version"] = settings.API_VERSION

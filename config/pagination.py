@@ -39,7 +39,7 @@ class PageOrOffsetPagination(BasePagination):
             self.per_page = values["per_page"]
             self.offset = (values["page"] - 1) * self.per_page
         limit = settings.LIST_COUNT_LIMIT
-        self.total = queryset[: limit + 1].count()
+        self.total = queryset.order_by()[: limit + 1].count()  # no sort just to count
         self.capped = self.total > limit
         self.total = min(self.total, limit)
         rows = list(queryset[self.offset : self.offset + self.per_page + 1])

@@ -16,6 +16,8 @@ TASKS = {
 # Tests fire requests far faster than 20 a second; the rate-limit tests turn limiting on.
 RATELIMIT_ENABLE = os.environ.get("RATELIMIT_ENABLE", "0") == "1"
 WEBHOOKS_ALLOW_PRIVATE_URLS = True  # test receivers listen on 127.0.0.1
+SECURE_SSL_REDIRECT = False  # test servers speak plain HTTP on 127.0.0.1
+SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 ALLOW_DEMO_DATA = True

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config import api
+from config.metrics import metrics_view
 from payments.api import devdraft
 from refunds.api import uqpay
 
@@ -44,6 +45,7 @@ SELF_ONLY = csp_override({
 urlpatterns = [
     path("", TemplateView.as_view(template_name="landing.html"), name="landing"),
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SELF_ONLY(SpectacularSwaggerView.as_view(url_name="schema")),
          name="swagger-ui"),

@@ -52,7 +52,7 @@ KEY_RULE = KeyRule(
 KEY_HEADERS = ("Idempotency-Key", "X-Idempotency-Key")
 REUSED_MESSAGE = "Conflict: Idempotency key already used with different request data"
 REPLAYED_HEADER = "Idempotent-Replayed"
-PURGE_SCHEDULE_CACHE_KEY = "payments:idempotency-purge-scheduled"
+PURGE_SCHEDULE_CACHE_KEY = "config:maintenance-scheduled"
 
 
 def is_stored(status: int) -> bool:
@@ -192,15 +192,16 @@ def purge_expired() -> int:
 
 
 def _schedule_purge() -> None:
-    """Run the purge task about once an hour, driven by traffic rather than a scheduler."""
+    """Run the maintenance task (which purges expired keys) about once an hour, driven by
+    traffic rather than a scheduler."""
     try:
         due = cache.add(PURGE_SCHEDULE_CACHE_KEY, True, timeout=3600)
     except Exception:  # noqa: BLE001 - the cache being down must not fail a payment
         return
     if due:
-        from payments.tasks import purge_expired_idempotency_keys
+        from config.maintenance import maintenance
 
-        enqueue_on_commit(purge_expired_idempotency_keys)
+        enqueue_on_commit(maintenance)
 
 
 class _Discard(Exception):

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config import metrics
 from config.errors import NotFound
+from config.metrics import count_after_commit
 from config.tasks import enqueue_on_commit
 from oauth_app.models import Account
 from payments import simulator
@@ -61,6 +63,7 @@ def payment_create(
         transition(payment, PaymentStatus.PROCESSING)
         transition(payment, PaymentStatus.COMPLETED)
     payment.save()
+    count_after_commit(metrics.PAYMENTS, currency, payment.status)
     outcome = {
         PaymentStatus.COMPLETED: [events.PAYMENT_COMPLETED],
         PaymentStatus.FAILED: [events.PAYMENT_FAILED],
@@ -76,6 +79,19 @@ def _emit(payment: Payment, *event_types: str) -> None:
 
     data = PaymentSerializer(payment).data
     events_emit(account_id=payment.account_id, events=[(t, data) for t in event_types])
+
+
+def payments_settle_overdue(*, grace: timedelta) -> int:
+    """Enqueue settlement again for pending payments well past their delay (see
+    config.maintenance); settling is idempotent, so a duplicate task is harmless."""
+    from payments.tasks import settle_payment
+
+    due = timezone.now() - timedelta(seconds=settings.SETTLEMENT_DELAY_SECONDS) - grace
+    overdue = list(Payment.objects.filter(status=PaymentStatus.PENDING, created_at__lt=due)
+                   .values_list("public_id", flat=True)[:10_000])
+    for payment_id in overdue:
+        settle_payment.enqueue(payment_id=payment_id)
+    return len(overdue)
 
 
 def _schedule_settlement(payment: Payment) -> None:

@@ -3,16 +3,9 @@
 from django.tasks import task
 
 from payments import services
-from payments.idempotency import purge_expired
 
 
 @task
 def settle_payment(payment_id: str) -> str:
     """Settle a bank transfer or crypto payment once its delay has passed."""
     return services.payment_settle(payment_id=payment_id).status
-
-
-@task
-def purge_expired_idempotency_keys() -> int:
-    """Delete idempotency keys past their 24 h life (scheduled by payments.idempotency)."""
-    return purge_expired()

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from config import metrics
 from config.errors import InvalidState, ServiceError, UnprocessableRequest
+from config.metrics import count_after_commit
 from oauth_app.models import Account
 from payments import money
 from payments.models import Payment, PaymentStatus
@@ -45,6 +47,7 @@ def refund_create(
     )
     payment_record_refund(payment=payment, amount=minor)
     _emit(refund)
+    count_after_commit(metrics.REFUNDS, payment.currency)
     return refund
 
 

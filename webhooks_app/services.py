@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from config import json
+from config import json, metrics
 from config.errors import NotFound, UnprocessableRequest
+from config.metrics import count_after_commit
 from config.tasks import enqueue_on_commit
 from oauth_app.models import Account
 from webhooks_app import sender
@@ -118,6 +119,7 @@ def _record(delivery: Delivery, outcome: sender.Outcome) -> Delivery:
     delivery.save()
     endpoint.save(update_fields=["failure_count", "failing_since", "is_enabled",
                                  "disabled_reason"])
+    count_after_commit(metrics.DELIVERIES, delivery.status)
     return delivery
 
 
@@ -140,6 +142,19 @@ def _retry_later(delivery: Delivery, outcome: sender.Outcome, now) -> None:
 def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
     endpoint.is_enabled = False
     endpoint.disabled_reason = reason
+
+
+def deliveries_resume(*, grace: timedelta) -> int:
+    """Enqueue again the attempts still pending well after they were due (their task died
+    with its worker, see config.maintenance). An attempt that already ran does nothing."""
+    from webhooks_app.tasks import attempt_delivery
+
+    due = timezone.now() - grace
+    overdue = list(Delivery.objects.filter(status=DeliveryStatus.PENDING, scheduled_for__lt=due)
+                   .values_list("pk", flat=True)[:10_000])
+    for delivery_id in overdue:
+        attempt_delivery.enqueue(delivery_id=delivery_id)
+    return len(overdue)
 
 
 @transaction.atomic

@@ -194,12 +194,14 @@ def test_purge_command_deletes_only_expired_keys(api, demo):
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["keep-this-key"]
 
 
-def test_the_purge_task_is_scheduled_about_hourly(api, demo, django_capture_on_commit_callbacks):
+def test_the_maintenance_task_is_scheduled_about_hourly(
+    api, demo, django_capture_on_commit_callbacks
+):
     cache.clear()
     default_task_backend.clear()
     with django_capture_on_commit_callbacks(execute=True):
         post(api, PAYMENT_BODY, key="first-key")
         post(api, PAYMENT_BODY, key="second-key")
     purges = [r for r in default_task_backend.results
-              if r.task.name == "purge_expired_idempotency_keys"]
+              if r.task.name == "maintenance"]
     assert len(purges) == 1

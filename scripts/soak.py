@@ -1,0 +1,264 @@
+"""Soak test with faults, against the local cluster (`make soak`, `make soak-short`).
+
+Runs inside `scripts/with-postgres scripts/with-redis scripts/cluster-run`, which provide
+DATABASE_URL, PG_RESTART_COMMAND, CLUSTER_URLS and the PIDs of the web instances and task
+workers. Only 127.0.0.1 is ever contacted; the run is bounded in time and requests.
+
+Clients spread over both web instances create payments with idempotency keys, refund some
+and cancel pending ones, retrying every failed request with the same key. A webhook
+receiver is subscribed. Meanwhile one gunicorn worker and one task worker are killed with
+SIGKILL (gunicorn replaces its worker; the task worker is restarted here), and PostgreSQL
+is restarted once. Then it checks that nothing was lost or done twice, prints the figures,
+and exits non-zero if a check fails.
+"""
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN = {"Authorization": "Bearer demo_key_BQokikJOvBiI2HlWgH4olfQ2"}
+RETRYABLE = {409, 429, 500, 502, 503, 504}
+
+
+class Receiver:
+    """Counts deliveries per webhook-id (deduplicating, as a receiver should)."""
+
+    def __init__(self):
+        self.seen: Counter = Counter()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.seen[self.headers.get("webhook-id")] += 1
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.server_errors: list[float] = []  # times of 5xx answers
+        self.acknowledged: dict[str, str] = {}  # idempotency key -> payment id
+        self.gave_up = 0
+        self.statuses: Counter = Counter()
+
+    def record(self, status: int | None):
+        with self.lock:
+            self.requests += 1
+            self.statuses[status or "no answer"] += 1
+            if status is not None and status >= 500:
+                self.server_errors.append(time.time())
+
+
+def call(stats: Stats, method: str, url: str, *, key: str, body: dict | None, deadline: float,
+         headers: dict):
+    """One logical request: retried with the same idempotency key until it is answered."""
+    while time.time() < deadline:
+        try:
+            response = requests.request(method, url, json=body, timeout=10,
+                                        headers={**headers, "Idempotency-Key": key})
+            stats.record(response.status_code)
+            if response.status_code not in RETRYABLE or (
+                    response.status_code == 409
+                    and response.json().get("error", {}).get("code") != "idempotency_key_in_use"):
+                return response
+        except requests.RequestException:
+            stats.record(None)
+        time.sleep(0.2 + random.random() * 0.3)
+    stats.gave_up += 1
+    return None
+
+
+def client(stats: Stats, urls: list[str], stop: float, seed: int, auth: dict):
+    rng = random.Random(seed)
+    while time.time() < stop:
+        url = rng.choice(urls)
+        key = f"soak-{uuid.uuid4().hex}"
+        method = rng.choice(["card", "card", "card", "bank_transfer"])
+        body = {"amount": rng.choice([12.34, 49.99, 100.00, 250.00]), "currency": "USD",
+                "description": "soak", "customer_email": "soak@example.com",
+                "payment_method": method}
+        response = call(stats, "POST", f"{url}/v1/payments", key=key, body=body,
+                        deadline=stop + 30, headers=auth)
+        if response is None or response.status_code not in (201, 402):
+            continue
+        payment = response.json()
+        with stats.lock:
+            stats.acknowledged[key] = payment["id"]
+        url = rng.choice(urls)
+        if payment["status"] == "completed" and rng.random() < 0.4:
+            amount = rng.choice([None, 1.00, 5.00])
+            call(stats, "POST", f"{url}/v1/payments/{payment['id']}/refund",
+                 key=f"soak-refund-{uuid.uuid4().hex}",
+                 body={} if amount is None else {"amount": amount}, deadline=stop + 30,
+                 headers=auth)
+        elif payment["status"] == "pending" and rng.random() < 0.5:
+            call(stats, "POST", f"{url}/v1/payments/{payment['id']}/cancel",
+                 key=f"soak-cancel-{uuid.uuid4().hex}", body={}, deadline=stop + 30,
+                 headers=auth)
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
+                         text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def start_worker(name: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
+         "--interval", "0.2", "--worker-id", name],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def inject_faults(seconds: float, log: list, started: float, restarted: list):
+    def at(fraction):
+        time.sleep(max(0.0, started + seconds * fraction - time.time()))
+
+    at(0.25)
+    web = int(next(v for k, v in sorted(os.environ.items())
+                   if k.startswith("WEB_") and k.endswith("_PID")))
+    victim = children(web)[0]
+    os.kill(victim, signal.SIGKILL)
+    log.append(("SIGKILL gunicorn worker", victim, time.time() - started))
+    at(0.45)
+    worker = int(os.environ["WORKER_1_PID"])
+    os.kill(worker, signal.SIGKILL)
+    log.append(("SIGKILL task worker", worker, time.time() - started))
+    restarted.append(start_worker("worker-1-restarted"))
+    log.append(("restarted task worker", restarted[-1].pid, time.time() - started))
+    at(0.65)
+    begin = time.time()
+    subprocess.run(os.environ["PG_RESTART_COMMAND"], shell=True, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/")
+    log.append(("restarted PostgreSQL", f"{time.time() - begin:.1f} s", begin - started))
+    return begin
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--clients", type=int, default=6)
+    options = parser.parse_args()
+    urls = os.environ["CLUSTER_URLS"].split()
+    receiver = Receiver()
+    endpoint = requests.post(f"{urls[0]}/v1/webhooks/endpoints", headers=ADMIN, timeout=10,
+                             json={"url": receiver.url, "events": [
+                                 "payment.created", "payment.completed", "payment.failed",
+                                 "payment.cancelled", "payment.refunded", "refund.created",
+                                 "refund.completed"]}).json()
+    stats, faults, restarted = Stats(), [], []
+    started = time.time()
+    stop = started + options.seconds
+    threads = [threading.Thread(target=client, args=(stats, urls, stop, n, ADMIN))
+               for n in range(options.clients)]
+    for thread in threads:
+        thread.start()
+    restart_began = inject_faults(options.seconds, faults, started, restarted)
+    for thread in threads:
+        thread.join()
+    restart_window = (restart_began - 1, restart_began + 15)
+
+    # Work whose task died with the killed worker is enqueued again by the maintenance task
+    # (hourly in production); run it now, as cron or the next hour would.
+    time.sleep(6)
+    subprocess.run([sys.executable, "manage.py", "maintenance", "--grace-seconds", "5"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    # Let the workers finish: settlements, and deliveries whose attempt is due.
+    deadline = time.time() + 60
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as db:
+        endpoint_pk = db.execute("SELECT id FROM webhooks_app_webhookendpoint "
+                                 "WHERE public_id = %s", [endpoint["id"]]).fetchone()[0]
+        while time.time() < deadline:
+            due = db.execute(
+                "SELECT count(*) FROM webhooks_app_delivery WHERE status = 'pending' "
+                "AND endpoint_id = %s AND scheduled_for <= now()", [endpoint_pk]).fetchone()[0]
+            if not due:
+                break
+            time.sleep(1)
+        figures = check(db, stats, receiver, endpoint_pk, restart_window)
+    for process in restarted:
+        process.terminate()
+        process.wait(timeout=20)
+    report(stats, faults, figures)
+    sys.exit(0 if figures["ok"] else 1)
+
+
+def check(db, stats, receiver, endpoint_pk, window) -> dict:
+    acknowledged = stats.acknowledged
+    rows = dict(db.execute(
+        "SELECT public_id, count(*) FROM payments_payment WHERE public_id = ANY(%s) "
+        "GROUP BY public_id", [list(acknowledged.values())]).fetchall())
+    lost = [pid for pid in acknowledged.values() if rows.get(pid, 0) == 0]
+    duplicates = db.execute(
+        "SELECT count(*) FROM (SELECT idempotency_key FROM payments_payment "
+        "WHERE idempotency_key LIKE 'soak-%%' GROUP BY idempotency_key "
+        "HAVING count(*) > 1) d").fetchone()[0]
+    over_refunded = db.execute(
+        "SELECT count(*) FROM payments_payment p WHERE p.refunded_amount > p.amount OR "
+        "p.refunded_amount <> (SELECT coalesce(sum(r.amount), 0) FROM refunds_refund r "
+        "WHERE r.payment_id = p.id)").fetchone()[0]
+    events = db.execute(
+        "SELECT e.public_id, "
+        "bool_or(d.status = 'succeeded'), bool_or(d.status = 'pending') "
+        "FROM webhooks_app_event e JOIN webhooks_app_delivery d ON d.event_id = e.id "
+        "WHERE d.endpoint_id = %s GROUP BY e.public_id", [endpoint_pk]).fetchall()
+    emitted = db.execute(
+        "SELECT count(*) FROM webhooks_app_event e JOIN webhooks_app_webhookendpoint w "
+        "ON w.account_id = e.account_id WHERE w.id = %s AND e.created_at >= w.created_at",
+        [endpoint_pk]).fetchone()[0]
+    delivered = sum(1 for event_id, *_ in events if receiver.seen[event_id])
+    scheduled = sum(1 for event_id, _, pending in events
+                    if pending and not receiver.seen[event_id])
+    undelivered = emitted - delivered - scheduled
+    stray_5xx = [t for t in stats.server_errors if not window[0] <= t <= window[1]]
+    return {
+        "acknowledged": len(acknowledged), "lost": len(lost), "duplicates": duplicates,
+        "over_refunded": over_refunded, "events": emitted, "delivered": delivered,
+        "scheduled_for_retry": scheduled, "undelivered": undelivered,
+        "deliveries_received": sum(receiver.seen.values()),
+        "5xx_in_restart_window": len(stats.server_errors) - len(stray_5xx),
+        "5xx_outside": len(stray_5xx),
+        "ok": not lost and not duplicates and not over_refunded and undelivered == 0
+        and not stray_5xx,
+    }
+
+
+def report(stats: Stats, faults: list, figures: dict):
+    print("\nfaults injected:")
+    for name, what, at in faults:
+        print(f"  t={at:6.1f} s  {name} ({what})")
+    print(f"\nrequests sent: {stats.requests} (logical requests given up: {stats.gave_up})")
+    print("  answers: " + ", ".join(f"{k}: {v}" for k, v in sorted(
+        stats.statuses.items(), key=lambda item: str(item[0]))))
+    for name, value in figures.items():
+        print(f"  {name}: {value}")
+    print(json.dumps({"soak": figures, "requests": stats.requests}))
+
+
+if __name__ == "__main__":
+    main()

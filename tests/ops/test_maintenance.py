@@ -1,0 +1,40 @@
+"""Work left behind by a dead worker is enqueued again by the maintenance task."""
+
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.tasks import default_task_backend
+from django.utils import timezone
+
+from payments import services
+from payments.models import Payment
+from webhooks_app.models import Delivery
+from webhooks_app.services import endpoint_create
+
+
+def test_overdue_settlements_and_deliveries_are_enqueued_again(demo, settings):
+    settings.SETTLEMENT_DELAY_SECONDS = 30
+    endpoint_create(account=demo, url="https://example.com/hook", events=["payment.created"])
+    payment = services.payment_create(account=demo, amount=5000, currency="EUR",
+                                      payment_method="bank_transfer")
+    fresh = services.payment_create(account=demo, amount=5000, currency="EUR",
+                                     payment_method="crypto")
+    Payment.objects.filter(pk=payment.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    Delivery.objects.update(scheduled_for=timezone.now() - timedelta(hours=1))
+    default_task_backend.clear()
+    call_command("maintenance", stdout=open("/dev/null", "w"))
+    queued = [(r.task.name, r.kwargs) for r in default_task_backend.results]
+    assert ("settle_payment", {"payment_id": payment.public_id}) in queued
+    assert ("settle_payment", {"payment_id": fresh.public_id}) not in queued
+    assert sum(1 for name, _ in queued if name == "attempt_delivery") == 2
+
+
+def test_a_resumed_attempt_that_already_ran_does_nothing(demo):
+    from webhooks_app.services import delivery_attempt
+
+    endpoint_create(account=demo, url="http://127.0.0.1:1/closed", events=["payment.created"])
+    services.payment_create(account=demo, amount=5000, currency="USD")
+    first = Delivery.objects.get()
+    delivery_attempt(delivery_id=first.pk)
+    again = delivery_attempt(delivery_id=first.pk)
+    assert again.status == "failed" and Delivery.objects.filter(attempt=1).count() == 1
