@@ -65,6 +65,11 @@ class SurfaceView(GenericAPIView):
             return queryset
         return super().filter_queryset(queryset)
 
+    def list_response(self, queryset, serializer_class):
+        """One page of `queryset`, filtered by the view's filterset, in the list shape."""
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
     def validated(self, serializer_class) -> dict:
         """The request body checked by `serializer_class` (422 with every problem if not)."""
         serializer = serializer_class(data=self.request.data)

@@ -28,8 +28,7 @@ class PaymentRefundListView(V1.View):
         refunds = selectors.refund_list_for_payment(
             account=request.user.account, payment_id=payment_id
         )
-        page = self.paginate_queryset(refunds)
-        return self.get_paginated_response(RefundSerializer(page, many=True).data)
+        return self.list_response(refunds, RefundSerializer)
 
 
 class PaymentRefundCreateView(V1.View):

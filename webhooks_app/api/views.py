@@ -33,8 +33,8 @@ class EndpointListCreateView(V1.View):
         errors=LIST_ERRORS,
     )
     def get(self, request):
-        page = self.paginate_queryset(selectors.endpoint_list(account=request.user.account))
-        return self.get_paginated_response(EndpointSerializer(page, many=True).data)
+        return self.list_response(selectors.endpoint_list(account=request.user.account),
+                                  EndpointSerializer)
 
     @V1.write(
         "create_webhook_endpoint",
@@ -92,10 +92,7 @@ class EventListView(V1.View):
     filterset_class = EventFilter
     pagination_class = PageOrOffsetPagination
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Event.objects.none()
-        return selectors.event_list(account=self.request.user.account)
+    queryset = Event.objects.none()  # for the schema; requests list the caller's own
 
     @V1.read(
         "list_webhook_events",
@@ -106,8 +103,8 @@ class EventListView(V1.View):
         errors=LIST_ERRORS,
     )
     def get(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(EventSerializer(page, many=True).data)
+        return self.list_response(selectors.event_list(account=request.user.account),
+                                  EventSerializer)
 
 
 EventDetailView = V1.retrieve_view(
