@@ -52,7 +52,7 @@ KEY_RULE = KeyRule(
 KEY_HEADERS = ("Idempotency-Key", "X-Idempotency-Key")
 REUSED_MESSAGE = "Conflict: Idempotency key already used with different request data"
 REPLAYED_HEADER = "Idempotent-Replayed"
-PURGE_SCHEDULE_CACHE_KEY = "config:maintenance-scheduled"
+MAINTENANCE_SCHEDULE_CACHE_KEY = "config:maintenance-scheduled"
 
 
 def is_stored(status: int) -> bool:
@@ -116,7 +116,7 @@ def claim(*, account, key: str, fingerprint: str, method: str, path: str):
         )
         try:
             record = _insert(account=account, key=key, **fields)
-            _schedule_purge()
+            _schedule_maintenance()
             return Claim(record, token)
         except IntegrityError:
             pass
@@ -191,11 +191,11 @@ def purge_expired() -> int:
     return deleted
 
 
-def _schedule_purge() -> None:
+def _schedule_maintenance() -> None:
     """Run the maintenance task (which purges expired keys) about once an hour, driven by
     traffic rather than a scheduler."""
     try:
-        due = cache.add(PURGE_SCHEDULE_CACHE_KEY, True, timeout=3600)
+        due = cache.add(MAINTENANCE_SCHEDULE_CACHE_KEY, True, timeout=3600)
     except Exception:  # noqa: BLE001 - the cache being down must not fail a payment
         return
     if due:

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from payments.idempotency import PURGE_SCHEDULE_CACHE_KEY
+from payments.idempotency import MAINTENANCE_SCHEDULE_CACHE_KEY
 from payments.models import Payment
 from tests.conftest import PAYMENT_BODY, READONLY_KEY, client_for
 
@@ -289,7 +289,7 @@ class TestQueryCounts:
         """What every request after the first sees: the key's last-used time was written
         (at most once a minute) and the hourly purge of idempotency keys is scheduled."""
         api.get("/v1/payments")
-        cache.set(PURGE_SCHEDULE_CACHE_KEY, True)
+        cache.set(MAINTENANCE_SCHEDULE_CACHE_KEY, True)
 
     def test_create(self, api, count_queries):
         with count_queries(statements=6, queries=4):

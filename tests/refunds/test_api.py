@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from payments.idempotency import PURGE_SCHEDULE_CACHE_KEY
+from payments.idempotency import MAINTENANCE_SCHEDULE_CACHE_KEY
 from refunds.models import Refund
 from tests.conftest import READONLY_KEY, client_for
 
@@ -118,7 +118,7 @@ def test_refund_query_ceiling(api, completed_payment, count_queries):
     events INSERT, response UPDATE, dispatch-task INSERT; plus BEGIN, SAVEPOINT, RELEASE,
     COMMIT."""
     api.get("/v1/payments")
-    cache.set(PURGE_SCHEDULE_CACHE_KEY, True)
+    cache.set(MAINTENANCE_SCHEDULE_CACHE_KEY, True)
     with count_queries(statements=13, queries=9):
         response = post_refund(api, completed_payment.public_id, {"amount": 10},
                                **{"Idempotency-Key": "refund-queries"})
