@@ -43,6 +43,13 @@ class OAuthView(OAUTH.View):
             headers["Authorization"] = self.request.headers["Authorization"]
         return self.request.build_absolute_uri(), body, headers
 
+    def answer(self, create_response) -> HttpResponse:
+        """Hand the request to one of oauthlib's endpoints, in one transaction: the code or
+        refresh-token row it locks stays locked until the tokens are issued."""
+        uri, body, headers = self.oauthlib_request()
+        with transaction.atomic():
+            return oauthlib_response(*create_response(uri, "POST", body, headers))
+
 
 # oauthlib names most errors without describing them; RFC 6749 §5.2 lets us say more.
 DESCRIPTIONS = {
@@ -96,6 +103,8 @@ TokenOnly = inline_serializer("TokenReference", {
 })
 CLIENT_AUTH = ("Client authentication: HTTP Basic (`client_id:client_secret`) or "
                "`client_id` + `client_secret` in the body.")
+# The token, revoke and introspect endpoints: public, client-authenticated in the protocol.
+CLIENT_AUTHENTICATED = {"scope": None, "auth": [], "errors": (400, 401, 413, 415)}
 
 
 class AuthorizeView(OAuthView):
@@ -148,42 +157,32 @@ class TokenView(OAuthView):
                 "access_token": "tok_abc123", "token_type": "Bearer", "expires_in": 3600,
                 "refresh_token": "rtok_def456", "scope": "payments:read"}),
         ],
-        scope=None,
         description=CLIENT_AUTH,
         request={"application/json": TokenRequest, FORM: TokenRequest},
         responses={200: TokenResponse},
-        errors=(400, 401, 413, 415),
-        auth=[],
+        **CLIENT_AUTHENTICATED,
     )
     def post(self, request):
-        uri, body, headers = self.oauthlib_request()
-        with transaction.atomic():  # the code or refresh-token row stays locked until issued
-            return oauthlib_response(*server.create_token_response(uri, "POST", body, headers))
+        return self.answer(server.create_token_response)
 
 
 class RevokeView(OAuthView):
     @OAUTH.operation(
         "oauth_revoke",
         "Revoke an access or refresh token (RFC 7009)",
-        scope=None,
         description=CLIENT_AUTH + " Unknown tokens answer 200 too, as RFC 7009 requires.",
         request={"application/json": TokenOnly, FORM: TokenOnly},
         responses={200: inline_serializer("Revoked", {})},
-        errors=(400, 401, 413, 415),
-        auth=[],
+        **CLIENT_AUTHENTICATED,
     )
     def post(self, request):
-        uri, body, headers = self.oauthlib_request()
-        with transaction.atomic():
-            return oauthlib_response(*server.create_revocation_response(uri, "POST", body,
-                                                                        headers))
+        return self.answer(server.create_revocation_response)
 
 
 class IntrospectView(OAuthView):
     @OAUTH.operation(
         "oauth_introspect",
         "Introspect a token (RFC 7662)",
-        scope=None,
         description=CLIENT_AUTH + " A client sees only its own tokens.",
         request={"application/json": TokenOnly, FORM: TokenOnly},
         responses={200: inline_serializer("Introspection", {
@@ -195,9 +194,7 @@ class IntrospectView(OAuthView):
             "iat": serializers.IntegerField(required=False),
             "sub": serializers.CharField(required=False),
         })},
-        errors=(400, 401, 413, 415),
-        auth=[],
+        **CLIENT_AUTHENTICATED,
     )
     def post(self, request):
-        uri, body, headers = self.oauthlib_request()
-        return oauthlib_response(*server.create_introspect_response(uri, "POST", body, headers))
+        return self.answer(server.create_introspect_response)
