@@ -152,6 +152,30 @@ def _wait_until_healthy(proc: subprocess.Popen, url: str, log_path: Path, timeou
     )
 
 
+def _test_env(settings_dict: dict | None, **extra: str) -> dict[str, str]:
+    """The environment of a process serving the test database (settings_dict defaults to
+    `django.db.connection.settings_dict`)."""
+    if settings_dict is None:
+        from django.db import connection
+
+        settings_dict = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": database_url(settings_dict),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def _log_file(prefix: str):
+    """A temporary log and its file, opened in append mode (O_APPEND, shared with the
+    child): lines written here never overwrite the child's."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".log")
+    os.close(fd)
+    return Path(name), open(name, "ab", buffering=0)  # noqa: SIM115 - closed by callers
+
+
 @contextlib.contextmanager
 def run_gunicorn(
     workers: int = 4,
@@ -168,24 +192,9 @@ def run_gunicorn(
     settings_dict defaults to `django.db.connection.settings_dict` (the test database).
     extra_env is added to the server's environment last (e.g. {"REDIS_URL": ...}).
     """
-    if settings_dict is None:
-        from django.db import connection
-
-        settings_dict = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "DATABASE_URL": database_url(settings_dict),
-        "CONN_MAX_AGE": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "PYTHONUNBUFFERED": "1",
-        **(extra_env or {}),
-    }
-    fd, name = tempfile.mkstemp(prefix="gunicorn-", suffix=".log")
-    os.close(fd)
-    log_path = Path(name)
-    # Append mode (O_APPEND, shared with the child): our lines never overwrite gunicorn's.
-    log_file = open(log_path, "ab", buffering=0)  # noqa: SIM115 - closed in finally
+    env = _test_env(settings_dict, CONN_MAX_AGE="0", ALLOWED_HOSTS="127.0.0.1,localhost",
+                    **(extra_env or {}))
+    log_path, log_file = _log_file("gunicorn-")
     proc = None
     try:
         for _attempt in range(3):  # the free port may be taken between probe and bind
@@ -254,21 +263,8 @@ def run_gunicorn(
 @contextlib.contextmanager
 def run_worker(*, settings_dict: dict | None = None, stop_timeout: float = 15.0):
     """Start `manage.py db_worker` (the persistent task backend's worker) on the test database."""
-    if settings_dict is None:
-        from django.db import connection
-
-        settings_dict = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings_test",
-        "DATABASE_URL": database_url(settings_dict),
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "PYTHONUNBUFFERED": "1",
-    }
-    fd, name = tempfile.mkstemp(prefix="worker-", suffix=".log")
-    os.close(fd)
-    log_path = Path(name)
-    log_file = open(log_path, "ab", buffering=0)  # noqa: SIM115 - closed in finally
+    env = _test_env(settings_dict, TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+    log_path, log_file = _log_file("worker-")
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
          "--interval", "0.2"],
