@@ -25,6 +25,11 @@ class Account(models.Model):
 
     public_id = models.CharField(max_length=40, unique=True, default=new_account_id)
     name = models.CharField(max_length=200)
+    has_webhook_endpoints = models.BooleanField(
+        default=False, editable=False,
+        help_text="Kept by webhooks_app.services: emitting an event for an account without "
+        "endpoints skips looking for them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

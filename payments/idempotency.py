@@ -13,6 +13,7 @@ byte; anything else (validation errors, crashes) releases the key so it can be r
 
 import hashlib
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -116,7 +117,7 @@ def claim(*, account, key: str, fingerprint: str, method: str, path: str):
         )
         try:
             record = _insert(account=account, key=key, **fields)
-            _schedule_maintenance()
+            schedule_maintenance()
             return Claim(record, token)
         except IntegrityError:
             pass
@@ -191,17 +192,32 @@ def purge_expired() -> int:
     return deleted
 
 
-def _schedule_maintenance() -> None:
+class _MaintenanceTrigger:
     """Run the maintenance task (which purges expired keys) about once an hour, driven by
-    traffic rather than a scheduler."""
-    try:
-        due = cache.add(MAINTENANCE_SCHEDULE_CACHE_KEY, True, timeout=3600)
-    except Exception:  # noqa: BLE001 - the cache being down must not fail a payment
-        return
-    if due:
-        from config.maintenance import maintenance
+    traffic rather than a scheduler. The shared cache decides which process enqueues it;
+    each process asks the cache at most once a minute, not on every claim."""
 
-        enqueue_on_commit(maintenance)
+    ask_every = 60.0
+
+    def __init__(self):
+        self.next_ask = 0.0
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if now < self.next_ask:
+            return
+        self.next_ask = now + self.ask_every
+        try:
+            due = cache.add(MAINTENANCE_SCHEDULE_CACHE_KEY, True, timeout=3600)
+        except Exception:  # noqa: BLE001 - the cache being down must not fail a payment
+            return
+        if due:
+            from config.maintenance import maintenance
+
+            enqueue_on_commit(maintenance)
+
+
+schedule_maintenance = _MaintenanceTrigger()
 
 
 class _Discard(Exception):

@@ -78,7 +78,7 @@ def _emit(payment: Payment, *event_types: str) -> None:
     from payments.api.serializers import PaymentSerializer
 
     data = PaymentSerializer(payment).data
-    events_emit(account_id=payment.account_id, events=[(t, data) for t in event_types])
+    events_emit(account=payment.account, events=[(t, data) for t in event_types])
 
 
 def payments_settle_overdue(*, grace: timedelta) -> int:
@@ -107,9 +107,12 @@ def payment_lock(*, payment_id: str, account: Account | None = None) -> Payment:
     if account is not None:
         queryset = queryset.filter(account=account)
     try:
-        return queryset.get(public_id=payment_id)
+        payment = queryset.get(public_id=payment_id)
     except Payment.DoesNotExist:
         raise NotFound(f"Payment '{payment_id}' not found.", param="payment_id") from None
+    if account is not None:
+        payment.account = account  # the caller's instance: no second read of the account
+    return payment
 
 
 @transaction.atomic

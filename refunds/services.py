@@ -59,7 +59,7 @@ def _emit(refund: Refund) -> None:
 
     data = RefundSerializer(refund).data
     events_emit(
-        account_id=refund.payment.account_id,
+        account=refund.payment.account,
         events=[(events.REFUND_CREATED, data), (events.REFUND_COMPLETED, data),
                 (events.PAYMENT_REFUNDED, PaymentSerializer(refund.payment).data)],
     )

@@ -22,6 +22,15 @@ PAYMENT_BODY = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fresh_maintenance_trigger():
+    """Each test starts like a fresh process: its first claim asks whether maintenance is
+    due (the trigger otherwise asks once a minute per process)."""
+    from payments.idempotency import schedule_maintenance
+
+    schedule_maintenance.next_ask = 0.0
+
+
 @pytest.fixture
 def demo(db) -> Account:
     call_command("seed_demo", stdout=open("/dev/null", "w"))

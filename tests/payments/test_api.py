@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from payments.idempotency import MAINTENANCE_SCHEDULE_CACHE_KEY
 from payments.models import Payment
-from tests.conftest import PAYMENT_BODY, READONLY_KEY, client_for
+from tests.conftest import ADMIN_KEY, PAYMENT_BODY, READONLY_KEY, client_for
 
 
 def post_raw(api, body: str, **headers):
@@ -292,14 +292,14 @@ class TestQueryCounts:
         cache.set(MAINTENANCE_SCHEDULE_CACHE_KEY, True)
 
     def test_create(self, api, count_queries):
-        with count_queries(statements=6, queries=4):
+        """Data: auth, payment INSERT, events INSERT. Plus BEGIN, COMMIT."""
+        with count_queries(statements=5, queries=3):
             assert api.post("/v1/payments", PAYMENT_BODY, format="json").status_code == 201
 
     def test_create_with_idempotency_key(self, api, count_queries):
         """Data: auth, key pre-read, claim INSERT (autocommit), payment INSERT, events
-        INSERT, response UPDATE, dispatch-task INSERT. Plus BEGIN, SAVEPOINT, RELEASE,
-        COMMIT around the work."""
-        with count_queries(statements=11, queries=7):
+        INSERT, response UPDATE. Plus BEGIN, SAVEPOINT, RELEASE, COMMIT around the work."""
+        with count_queries(statements=10, queries=6):
             response = api.post("/v1/payments", PAYMENT_BODY, format="json",
                                 headers={"Idempotency-Key": "count-queries-1"})
             assert response.status_code == 201
@@ -324,8 +324,18 @@ class TestQueryCounts:
 
     def test_cancel(self, api, create_payment, count_queries):
         payment_id = create_payment(payment_method="crypto").json()["id"]
-        with count_queries(statements=7, queries=5):
+        with count_queries(statements=6, queries=4):
             assert api.post(f"/v1/payments/{payment_id}/cancel").status_code == 200
+
+    def test_create_for_an_account_with_webhook_endpoints(self, api, count_queries):
+        """Beyond an account without endpoints: the SELECT of subscribed endpoints, the
+        delivery INSERT and the delivery task's INSERT (one subscribed event here)."""
+        webhooks = client_for(ADMIN_KEY)
+        assert webhooks.post("/v1/webhooks/endpoints",
+                             {"url": "https://example.com/hook", "events": ["payment.created"]},
+                             format="json").status_code == 201
+        with count_queries(statements=8, queries=6):
+            assert api.post("/v1/payments", PAYMENT_BODY, format="json").status_code == 201
 
 
 def test_list_totals_are_capped_past_the_count_limit(api, create_payment, settings):

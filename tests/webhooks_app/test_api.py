@@ -115,3 +115,25 @@ def test_reset_clears_webhooks_and_events(admin_api, create_payment):
     admin_api.post("/v1/test/reset")
     assert admin_api.get("/v1/webhooks/endpoints").json()["total_count"] == 0
     assert admin_api.get("/v1/webhooks/events").json()["total_count"] == 0
+
+
+def test_the_account_remembers_whether_it_has_endpoints(admin_api, demo, create_payment):
+    """Emission skips the endpoint lookup only while the account has no endpoint at all."""
+    from webhooks_app.models import Delivery
+
+    def flag():
+        demo.refresh_from_db()
+        return demo.has_webhook_endpoints
+
+    assert flag() is False
+    first, second = register(admin_api).json()["id"], register(admin_api).json()["id"]
+    assert flag() is True
+    admin_api.delete(f"/v1/webhooks/endpoints/{first}")
+    assert flag() is True
+    create_payment()
+    assert Delivery.objects.filter(endpoint__public_id=second).count() == 1
+    admin_api.delete(f"/v1/webhooks/endpoints/{second}")
+    assert flag() is False
+    register(admin_api)
+    admin_api.post("/v1/test/reset")
+    assert flag() is False
