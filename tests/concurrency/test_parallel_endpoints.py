@@ -37,12 +37,12 @@ def test_deleting_the_last_endpoint_while_another_registers(demo):
         for _round in range(10):
             barrier = threading.Barrier(2, timeout=30)
 
-            def delete(endpoint_id=only):
+            def delete(endpoint_id=only, barrier=barrier):
                 barrier.wait()
                 return requests.delete(f"{server}/v1/webhooks/endpoints/{endpoint_id}",
                                        headers=HEADERS, timeout=30)
 
-            def register():
+            def register(barrier=barrier):
                 barrier.wait()
                 return endpoint_register(server)
 
