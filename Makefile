@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install run test test-sqlite test-postgres system-deps bench bench-short cluster soak soak-short lint clean
+.PHONY: help install run test test-sqlite test-postgres system-deps bench bench-short bench-profile cluster soak soak-short lint clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -62,6 +62,9 @@ bench: install ## Benchmark against a bare Django+DRF baseline (PostgreSQL + Red
 bench-short: install ## The benchmark's short form (a few seconds per endpoint; CI runs it)
 	scripts/ensure-debs wrk:wrk
 	scripts/with-postgres scripts/with-redis $(VPY) bench/run.py --short
+
+bench-profile: install ## Where a create spends its time: in-process timings + pyinstrument tree
+	scripts/with-postgres scripts/with-redis $(VPY) bench/profile.py
 
 cluster: install ## Two web instances + two task workers on throwaway PostgreSQL + Redis
 	scripts/with-postgres scripts/with-redis scripts/cluster-run

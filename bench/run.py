@@ -34,6 +34,13 @@ PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
            "customer_email": "bench@example.com", "metadata": {"order_id": "bench"}}
 DEVDRAFT_PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
                     "customerId": "cus_bench"}
+# The service's production configuration, except rate limits (measured apart) and TLS.
+SERVICE_SETTINGS = {
+    "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONN_MAX_AGE": "60", "RATELIMIT_ENABLE": "0",
+    "ALLOW_DEMO_DATA": "1", "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "0",
+}
 ROW = {"amount": 4999, "currency": "USD", "description": "Benchmark order",
        "email": "bench@example.com", "metadata": {"order_id": "bench"}}
 
@@ -134,13 +141,7 @@ def main():
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS baseline")
         conn.execute("CREATE DATABASE baseline")
-    service_env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONN_MAX_AGE": "60", "RATELIMIT_ENABLE": "0",
-        "ALLOW_DEMO_DATA": "1", "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING",
-        "SECURE_SSL_REDIRECT": "0",
-    }
+    service_env = {**os.environ, **SERVICE_SETTINGS, "REDIS_URL": redis_url}
     baseline_env = {**os.environ, "DATABASE_URL": with_database(database_url, "baseline"),
                     "PYTHONPATH": str(BENCH / "baseline")}
     print("preparing: migrate, demo data, 10,000 payments", flush=True)
