@@ -57,7 +57,7 @@ test-postgres: install ## Run the test suite on throwaway PostgreSQL 15 and Redi
 
 bench: install ## Benchmark against a bare Django+DRF baseline (PostgreSQL + Redis, 1M rows)
 	scripts/ensure-debs wrk:wrk
-	scripts/with-postgres scripts/with-redis $(VPY) bench/run.py
+	scripts/with-postgres scripts/with-redis $(VPY) bench/run.py $(BENCH_ARGS)
 
 bench-short: install ## The benchmark's short form (a few seconds per endpoint; CI runs it)
 	scripts/ensure-debs wrk:wrk

@@ -57,16 +57,17 @@ def with_database(url: str, name: str) -> str:
 
 
 class Server:
-    """A gunicorn with 2 sync workers, the settings both servers share."""
+    """A gunicorn with sync workers (2 unless told otherwise), the settings both servers
+    share."""
 
-    def __init__(self, name: str, app: str, env: dict, cwd: Path, health: str):
+    def __init__(self, name: str, app: str, env: dict, cwd: Path, health: str, workers: int):
         self.name, self.port = name, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log",
                                                delete=False)
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "2", "--worker-class", "sync", "--no-control-socket",
+             "--workers", str(workers), "--worker-class", "sync", "--no-control-socket",
              "--limit-request-line", "0", "--log-level", "warning"],
             cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -131,6 +132,7 @@ def main():
     parser.add_argument("--short", action="store_true", help="2 s per endpoint, no 1M run")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--large", type=int, default=1_000_000,
                         help="payments for the cost-with-data run (0: skip)")
     options = parser.parse_args()
@@ -175,10 +177,11 @@ def main():
 
     servers = []
     try:
-        service = Server("service", "config.wsgi:application", service_env, ROOT, "/v1/health")
+        service = Server("service", "config.wsgi:application", service_env, ROOT, "/v1/health",
+                         options.workers)
         servers.append(service)
         baseline = Server("baseline", "baseline.wsgi:application", baseline_env,
-                          BENCH / "baseline", "/rows")
+                          BENCH / "baseline", "/rows", options.workers)
         servers.append(baseline)
         replay_key = "bench-replay-key"
         request = urllib.request.Request(
@@ -225,7 +228,7 @@ def main():
         for server in servers:
             server.stop()
 
-    print(table(results, counts, seconds, options.connections))
+    print(table(results, counts, seconds, options.connections, options.workers))
     if large_results:
         print(large_table(results, large_results, large))
 
@@ -235,9 +238,10 @@ QUERY_KEYS = {"create payment (idempotency key)": "create", "idempotent replay":
               "devdraft create": "devdraft"}
 
 
-def table(results, counts, seconds, connections) -> str:
+def table(results, counts, seconds, connections, workers) -> str:
     base = results["baseline: POST one row"]["rps"]
-    lines = [f"\n{connections} connections, {seconds} s per endpoint after a warm-up; "
+    lines = [f"\n{workers} sync workers per server, {connections} connections, {seconds} s per "
+             "endpoint after a warm-up; "
              "queries = data statements (statements incl. BEGIN/COMMIT/SAVEPOINT)\n",
              "| endpoint | req/s | p50 ms | p99 ms | × baseline | queries | server RSS MB "
              "| non-2xx |",
