@@ -10,6 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import django  # noqa: E402
+from run import DEVDRAFT_PAYMENT, PAYMENT, STANDARD_KEY  # noqa: E402
 
 django.setup()
 
@@ -20,10 +21,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from payments.models import Payment  # noqa: E402
 
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-KEY = "demo_key_4eC39HqLyjWDarjtT1zdp7dc"
-AUTH = {"HTTP_AUTHORIZATION": f"Bearer {KEY}"}
-PAYMENT = json.loads(sys.argv[1])
-DEVDRAFT_PAYMENT = json.loads(sys.argv[2])
+AUTH = {"HTTP_AUTHORIZATION": f"Bearer {STANDARD_KEY}"}
 
 
 def count(call) -> dict:
@@ -55,5 +53,5 @@ print(json.dumps({
     "devdraft": count(lambda: client.post(
         "/api/v0/test-payment", DEVDRAFT_PAYMENT, "application/json",
         HTTP_IDEMPOTENCY_KEY="count-devdraft-1", HTTP_X_CLIENT_KEY="demo_client_standard",
-        HTTP_X_CLIENT_SECRET=KEY)),
+        HTTP_X_CLIENT_SECRET=STANDARD_KEY)),
 }))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from run import SERVICE_SETTINGS  # noqa: E402
+from run import PAYMENT, SERVICE_SETTINGS, STANDARD_KEY  # noqa: E402
 
 os.environ.update(SERVICE_SETTINGS)
 
@@ -28,10 +28,8 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 
-KEY = "demo_key_4eC39HqLyjWDarjtT1zdp7dc"
-AUTH = {"HTTP_AUTHORIZATION": f"Bearer {KEY}"}
-BODY = json.dumps({"amount": 49.99, "currency": "USD", "description": "Benchmark order",
-                   "customer_email": "bench@example.com", "metadata": {"order_id": "bench"}})
+AUTH = {"HTTP_AUTHORIZATION": f"Bearer {STANDARD_KEY}"}
+BODY = json.dumps(PAYMENT)
 call_command("migrate", verbosity=0)
 call_command("seed_demo", stdout=open(os.devnull, "w"))
 client = Client(HTTP_HOST="localhost")
