@@ -39,7 +39,8 @@ run: install ## Migrate, load demo data, start a task worker and serve on http:/
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
 
-test: install system-deps ## Tests on SQLite, then PostgreSQL 15 + Redis; short bench and soak
+test: install system-deps ## Lint, tests on SQLite, then PostgreSQL 15 + Redis; short bench and soak
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory bench-short
@@ -81,8 +82,9 @@ soak-short: install ## The soak's short form (about a minute; CI runs it)
 	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
 		$(VPY) scripts/soak.py --seconds 40
 
-lint: install ## Lint with ruff
+lint: install ## Ruff, and the dependency rule between packages (import-linter contracts)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .pytest_cache .ruff_cache .hypothesis \

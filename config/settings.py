@@ -63,7 +63,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
-    "config",
+    # Ours, lowest layer first (see docs/architecture.md). refunds after payments: it
+    # extends the payment admin.
+    "core",
+    "api",
+    "accounts",
     "oauth_app",
     "payments",
     "refunds",
@@ -71,7 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.middleware.RequestContextMiddleware",
+    "api.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -196,7 +200,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Request bodies over 1 MiB are refused with 413 (see config.middleware).
+# Request bodies over 1 MiB are refused with 413 (see api.middleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # --- API --------------------------------------------------------------------------------------
@@ -204,16 +208,23 @@ API_VERSION = "2024-01-15"
 SERVICE_VERSION = "2.4.0"
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["oauth_app.authentication.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["oauth_app.permissions.HasRequiredScope"],
-    "DEFAULT_PARSER_CLASSES": ["config.json.DecimalJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["config.json.DecimalJSONRenderer"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.JSONFallbackNegotiation",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRequiredScope"],
+    "DEFAULT_PARSER_CLASSES": ["api.json.DecimalJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["api.json.DecimalJSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.JSONFallbackNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.errors.v1_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.v1_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+# How the API framework (`api`, which imports no domain app) reaches the domain: the model
+# credentials act for, and what turns a secret into a principal (tried in order).
+API_ACCOUNT_MODEL = "accounts.Account"
+API_CREDENTIAL_RESOLVERS = [
+    "oauth_app.authentication.resolve_access_token",
+    "accounts.authentication.resolve_api_key",
+]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Payments Sandbox API",
@@ -231,7 +242,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema.add_headers_and_rate_limits",
+        "api.schema.add_headers_and_rate_limits",
     ],
     "APPEND_COMPONENTS": {
         "securitySchemes": {
@@ -299,7 +310,7 @@ OAUTH_REFRESH_TOKEN_TTL = timedelta(days=env_int("OAUTH_REFRESH_TOKEN_TTL_DAYS",
 # `seed_demo` refuses to run unless this is on (it is, by default, only in development).
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)
 
-# Lists count matching rows up to this many; past it `total` is capped (see config.pagination).
+# Lists count matching rows up to this many; past it `total` is capped (see api.pagination).
 LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 1_000)
 
 # --- Domain settings ----------------------------------------------------------------------------
@@ -307,7 +318,7 @@ LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 1_000)
 SETTLEMENT_DELAY_SECONDS = env_int("SETTLEMENT_DELAY_SECONDS", 30)
 IDEMPOTENCY_KEY_TTL = timedelta(seconds=env_int("IDEMPOTENCY_KEY_TTL", 24 * 60 * 60))
 # A claim on an idempotency key older than this belongs to a request that died; it may be
-# taken over (its own writes were rolled back with it, see payments.idempotency).
+# taken over (its own writes were rolled back with it, see api.idempotency).
 IDEMPOTENCY_LOCK_TIMEOUT = timedelta(seconds=env_int("IDEMPOTENCY_LOCK_TIMEOUT", 60))
 # Last-used timestamps of API keys are written at most this often per key.
 API_KEY_LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -315,9 +326,9 @@ API_KEY_LAST_USED_RESOLUTION = timedelta(seconds=60)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
     "formatters": {
-        "json": {"()": "config.logging.JSONFormatter"},
+        "json": {"()": "core.logging.JSONFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {

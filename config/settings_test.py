@@ -1,6 +1,7 @@
 """Test settings: the production settings with fast hashing and tasks kept for inspection."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 
@@ -25,8 +26,6 @@ ALLOW_DEMO_DATA = True
 # A file, not SQLite's in-memory default: live-server threads then get connections of their
 # own, as they do on PostgreSQL, instead of sharing one across threads.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    import tempfile
-
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"payments-test-{os.getpid()}.sqlite3")
     }

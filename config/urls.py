@@ -1,3 +1,5 @@
+"""The root URLconf: each app's routers, mounted under the prefix of their wire format."""
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.csp import CSP
@@ -5,31 +7,25 @@ from django.views.decorators.csp import csp_override
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config import api
-from config.metrics import metrics_view
-from payments.api import devdraft
-from refunds.api import uqpay
+from accounts import urls as accounts_urls
+from api import urls as api_urls
+from api.metrics import metrics_view
+from api.views import api_not_found
+from oauth_app import urls as oauth_urls
+from payments import urls as payments_urls
+from refunds import urls as refunds_urls
+from webhooks_app import urls as webhooks_urls
 
 v1 = [
-    path("health", api.HealthView.as_view(), name="health"),
-    path("api-info", api.ApiInfoView.as_view(), name="api-info"),
-    path("test/reset", api.TestResetView.as_view(), name="test-reset"),
-    path("", include("payments.urls")),
-    path("", include("refunds.urls")),
-    path("", include("webhooks_app.urls")),
-    path("", include("oauth_app.urls")),
+    *api_urls.v1,
+    *payments_urls.v1,
+    *refunds_urls.v1,
+    *webhooks_urls.v1,
+    *oauth_urls.v1,
+    *accounts_urls.v1,
 ]
-
-devdraft_v0 = [
-    path("test-payment", devdraft.DevdraftPaymentCreateView.as_view()),
-    path("test-payment/<str:payment_id>", devdraft.DevdraftPaymentDetailView.as_view()),
-    path("test-payment/<str:payment_id>/refund", devdraft.DevdraftRefundView.as_view()),
-]
-
-uqpay_v2 = [
-    path("payment/refunds", uqpay.UqpayRefundCreateView.as_view()),
-    path("payment/refunds/<str:payment_refund_id>", uqpay.UqpayRefundDetailView.as_view()),
-]
+devdraft_v0 = [*payments_urls.devdraft, *refunds_urls.devdraft]
+uqpay_v2 = refunds_urls.uqpay
 
 # The docs pages load only from this server: the bundles would otherwise fetch a logo from a
 # CDN (ReDoc's attribution), and nothing else may leave the host either.
@@ -55,5 +51,5 @@ urlpatterns = [
     path("api/v0/", include(devdraft_v0)),
     path("api/v2/", include(uqpay_v2)),
     # Anything else under an API prefix is a JSON 404 in that surface's shape, in every mode.
-    re_path(r"^(v1|api/v0|api/v2)(/.*)?$", api.api_not_found),
+    re_path(r"^(v1|api/v0|api/v2)(/.*)?$", api_not_found),
 ]

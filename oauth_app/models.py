@@ -1,71 +1,9 @@
-"""Merchants and the credentials that act for them."""
-
-import hashlib
-import secrets
+"""OAuth2 clients, the authorization codes they are granted and the tokens they hold."""
 
 from django.db import models
 from django.utils import timezone
 
-
-def _public_id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(12)}"
-
-
-def new_account_id() -> str:
-    return _public_id("acct")
-
-
-def hash_secret(secret: str) -> str:
-    """Secrets are long random strings, so one SHA-256 is enough to make the stored copy useless."""
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-class Account(models.Model):
-    """A merchant: every payment, refund, webhook and idempotency key belongs to one."""
-
-    public_id = models.CharField(max_length=40, unique=True, default=new_account_id)
-    name = models.CharField(max_length=200)
-    has_webhook_endpoints = models.BooleanField(
-        default=False, editable=False,
-        help_text="Kept by webhooks_app.services: emitting an event for an account without "
-        "endpoints skips looking for them.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"{self.name} ({self.public_id})"
-
-
-class ApiKey(models.Model):
-    """A secret API key; only its SHA-256 is stored, plus a short prefix to recognise it."""
-
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField(max_length=100)
-    client_id = models.CharField(
-        max_length=64, unique=True, help_text="Public identifier, sent beside the secret by "
-        "the devdraft and UQPay dialects."
-    )
-    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
-    secret_prefix = models.CharField(max_length=16, editable=False)
-    scopes = models.JSONField(default=list, blank=True)
-    is_active = models.BooleanField(default=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "API key"
-
-    def __str__(self):
-        return f"{self.name} ({self.secret_prefix}…)"
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at is not None and self.expires_at <= timezone.now()
-
-    @property
-    def is_usable(self) -> bool:
-        return self.is_active and not self.is_expired
+from accounts.models import Account
 
 
 class OAuthClient(models.Model):

@@ -26,8 +26,10 @@ from oauthlib.oauth2 import (
 )
 from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challenge_method_s256
 
-from oauth_app import scopes, services
-from oauth_app.models import OAuthClient, OAuthGrant, OAuthToken, hash_secret
+from accounts import scopes
+from accounts.models import hash_secret
+from oauth_app import services
+from oauth_app.models import OAuthClient, OAuthGrant, OAuthToken
 
 AUTHORIZATION_CODE = "authorization_code"
 REFRESH_TOKEN = "refresh_token"

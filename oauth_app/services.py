@@ -1,72 +1,17 @@
-"""The only code that creates or changes accounts and credentials."""
+"""The only code that creates or changes OAuth clients, codes and tokens."""
 
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from oauth_app.models import (
-    Account,
-    ApiKey,
-    OAuthClient,
-    OAuthGrant,
-    OAuthToken,
-    hash_secret,
-)
-
-
-@transaction.atomic
-def account_create(*, name: str, public_id: str | None = None) -> Account:
-    fields = {"name": name}
-    if public_id:
-        fields["public_id"] = public_id
-    return Account.objects.create(**fields)
-
-
-@transaction.atomic
-def api_key_create(
-    *,
-    account: Account,
-    name: str,
-    scopes: list[str],
-    secret: str | None = None,
-    client_id: str | None = None,
-    is_active: bool = True,
-    expires_at: datetime | None = None,
-) -> tuple[ApiKey, str]:
-    """Create a key; the returned secret is the only copy there will ever be."""
-    secret = secret or f"sk_test_{secrets.token_urlsafe(24)}"
-    key = ApiKey.objects.create(
-        account=account,
-        name=name,
-        client_id=client_id or f"client_{secrets.token_hex(8)}",
-        secret_hash=hash_secret(secret),
-        secret_prefix=secret[:12],
-        scopes=list(scopes),
-        is_active=is_active,
-        expires_at=expires_at,
-    )
-    return key, secret
-
-
-@transaction.atomic
-def api_key_revoke(*, key: ApiKey) -> ApiKey:
-    key.is_active = False
-    key.save(update_fields=["is_active"])
-    return key
-
-
-def api_key_touch(*, key: ApiKey) -> None:
-    """Record use, at most once a minute per key, so reads stay free of writes."""
-    now = timezone.now()
-    if key.last_used_at and now - key.last_used_at < settings.API_KEY_LAST_USED_RESOLUTION:
-        return
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-    key.last_used_at = now
+from accounts import scopes
+from accounts.models import Account, hash_secret
+from oauth_app.models import OAuthClient, OAuthGrant, OAuthToken
 
 
 @transaction.atomic
@@ -138,6 +83,17 @@ def oauth_family_revoke(*, token: OAuthToken) -> None:
     OAuthToken.objects.filter(family=token.family, revoked_at=None).update(
         revoked_at=timezone.now()
     )
+
+
+def demo_client_seed(*, account: Account) -> int:
+    """The demo account's `my_app` client (seed 003's OAuth example), unless it exists."""
+    if OAuthClient.objects.filter(client_id="my_app").exists():
+        return 0
+    oauth_client_create(
+        account=account, client_id="my_app", name="My App", secret="my_secret",
+        redirect_uris=["https://example.com/callback"], scopes=list(scopes.ALL),
+    )
+    return 1
 
 
 def new_client_secret() -> str:

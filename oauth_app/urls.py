@@ -1,10 +1,7 @@
-from django.urls import path
+from api.routers import Router
+from oauth_app.api.v1 import OAuthServerViewSet
 
-from oauth_app.api import views
+v1_router = Router()
+v1_router.register("oauth", OAuthServerViewSet, basename="oauth")
 
-urlpatterns = [
-    path("oauth/authorize", views.AuthorizeView.as_view(), name="oauth-authorize"),
-    path("oauth/token", views.TokenView.as_view(), name="oauth-token"),
-    path("oauth/revoke", views.RevokeView.as_view(), name="oauth-revoke"),
-    path("oauth/introspect", views.IntrospectView.as_view(), name="oauth-introspect"),
-]
+v1 = v1_router.urls

@@ -2,21 +2,18 @@
 
 import csv
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from config.errors import ServiceError
+from api.models import IdempotencyKey
+from core.errors import ServiceError
 from payments import selectors, services
-from payments.models import IdempotencyKey, Payment, PaymentStatus
+from payments.models import Payment, PaymentStatus
 from payments.money import format_display, to_major
-from refunds.models import Refund, RefundReason
-from refunds.services import refund_create
 
 STATUS_COLOURS = {
     PaymentStatus.PENDING: "#b7791f",
@@ -39,30 +36,6 @@ def status_badge(status: str):
     )
 
 
-class RefundInline(admin.TabularInline):
-    model = Refund
-    fields = readonly_fields = ("public_id", "amount_display", "status", "reason", "created_at")
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    ordering = ("-created_at",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="amount")
-    def amount_display(self, refund):
-        return format_display(refund.amount, refund.currency)
-
-
-class RefundActionForm(forms.Form):
-    amount = forms.DecimalField(
-        required=False, min_value=0, decimal_places=2, max_digits=12,
-        help_text="In major units (e.g. 25.00). Leave empty to refund what is left.",
-    )
-    reason = forms.ChoiceField(choices=[("", "—"), *RefundReason.choices], required=False)
-
-
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
     list_display = ("public_id", "amount_display", "status_display", "payment_method",
@@ -81,8 +54,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "cancellation_reason", "created_at", "updated_at", "events",
     )
     fields = readonly_fields
-    inlines = [RefundInline]
-    actions = ["refund", "cancel", "export_selected"]
+    actions = ["cancel", "export_selected"]  # refunds.admin adds the refund action
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("account")
@@ -98,13 +70,13 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
     # --- columns and fields ---------------------------------------------------------------
-    @admin.display(description="amount", ordering="amount")
+    @admin.display(description="amount", ordering="amount_minor")
     def amount_display(self, payment):
-        return format_display(payment.amount, payment.currency)
+        return format_display(payment.amount_minor, payment.currency)
 
     @admin.display(description="refunded")
     def refunded_display(self, payment):
-        return format_display(payment.refunded_amount, payment.currency)
+        return format_display(payment.refunded_minor, payment.currency)
 
     @admin.display(description="status", ordering="status")
     def status_display(self, payment):
@@ -118,7 +90,7 @@ class PaymentAdmin(admin.ModelAdmin):
                                                key=payment.idempotency_key).first()
         if record is None:
             return f"{payment.idempotency_key} (expired)"
-        url = reverse("admin:payments_idempotencykey_change", args=[record.pk])
+        url = reverse("admin:api_idempotencykey_change", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, payment.idempotency_key)
 
     @admin.display(description="events")
@@ -137,33 +109,6 @@ class PaymentAdmin(admin.ModelAdmin):
         )
 
     # --- actions: each goes through a service and is logged with the acting user ------------
-    @admin.action(description="Refund selected payments…")
-    def refund(self, request, queryset):
-        if "apply" in request.POST:
-            form = RefundActionForm(request.POST)
-            if form.is_valid():
-                for payment in queryset:
-                    self._refund_one(request, payment, form.cleaned_data)
-                return None
-        else:
-            form = RefundActionForm()
-        return TemplateResponse(request, "admin/payments/payment/refund.html", {
-            **self.admin_site.each_context(request), "title": "Refund payments",
-            "payments": queryset, "form": form, "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
-
-    def _refund_one(self, request, payment, data):
-        try:
-            refund = refund_create(account=payment.account, payment_id=payment.public_id,
-                                   amount=data["amount"], reason=data["reason"] or "")
-        except ServiceError as error:
-            self.message_user(request, f"{payment.public_id}: {error.message}", messages.ERROR)
-            return
-        text = f"Refunded {format_display(refund.amount, refund.currency)} ({refund.public_id})."
-        self.log_change(request, payment, text)
-        self.message_user(request, f"{payment.public_id}: {text}", messages.SUCCESS)
-
     @admin.action(description="Cancel selected payments")
     def cancel(self, request, queryset):
         for payment in queryset:
@@ -203,34 +148,11 @@ def csv_response(queryset) -> StreamingHttpResponse:
         for p in queryset.iterator(chunk_size=2000):
             yield writer.writerow([
                 p.public_id, p.created_at.isoformat(), p.status,
-                to_major(p.amount, p.currency), p.currency,
-                to_major(p.refunded_amount, p.currency), p.payment_method, p.customer_email,
+                to_major(p.amount_minor, p.currency), p.currency,
+                to_major(p.refunded_minor, p.currency), p.payment_method, p.customer_email,
                 p.description, p.failure_reason,
             ])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="payments.csv"'
     return response
-
-
-@admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
-    list_display = ("key", "account", "method", "path", "status", "response_status",
-                    "created_at", "expires_at")
-    list_filter = ("status", "method")
-    search_fields = ("key", "path")
-    list_select_related = ("account",)
-    fields = readonly_fields = ("key", "account", "method", "path", "fingerprint", "status",
-                                "response_status", "response_content_type", "stored_response",
-                                "created_at", "expires_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="stored response")
-    def stored_response(self, record):
-        body = bytes(record.response_body or b"").decode(errors="replace")
-        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", body or "—")

@@ -58,8 +58,8 @@ def currency_volumes(days: int = DAYS) -> list[CurrencyVolume]:
         .values("currency")
         .annotate(
             payments=Count("id"),
-            captured=Sum("amount", filter=Q(status__in=CAPTURED), default=0),
-            refunded=Sum("refunded_amount", default=0),
+            captured=Sum("amount_minor", filter=Q(status__in=CAPTURED), default=0),
+            refunded=Sum("refunded_minor", default=0),
         )
         .order_by("currency")
     )

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from config.filters import UTCDateTimeFilter
+from api.filters import UTCDateTimeFilter
 from payments.models import Payment, PaymentStatus
 from payments.money import CURRENCY_CHOICES
 

@@ -1,8 +1,9 @@
 """Reads of payments, always scoped to the calling account."""
 
-from config.errors import NotFound
-from oauth_app.models import Account
+from accounts.models import Account
+from core.errors import NotFound
 from payments.models import Payment
+from webhooks_app.models import Event
 
 
 def payment_list(*, account: Account):
@@ -18,8 +19,6 @@ def payment_get(*, account: Account, payment_id: str) -> Payment:
 
 def payment_events(*, payment: Payment):
     """Events about the payment and its refunds, oldest first (for the admin)."""
-    from webhooks_app.models import Event
-
     object_ids = [payment.public_id, *payment.refunds.values_list("public_id", flat=True)]
     return Event.objects.filter(account_id=payment.account_id, object_id__in=object_ids).order_by(
         "created_at", "id"

@@ -6,17 +6,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from config import metrics
-from config.errors import NotFound
-from config.metrics import count_after_commit
-from config.tasks import enqueue_on_commit
-from oauth_app.models import Account
-from payments import simulator
+from accounts.models import Account
+from core import metrics
+from core.errors import NotFound
+from core.metrics import count_after_commit
+from core.tasks import enqueue_on_commit
+from payments import simulator, tasks
 from payments.models import Payment, PaymentMethod, PaymentStatus
 from payments.money import to_major
+from payments.rendering import payment_to_v1
 from payments.state import transition
 from webhooks_app import events
-from webhooks_app.services import events_emit, webhooks_reset
+from webhooks_app.services import events_emit
 
 SETTLES_LATER = {PaymentMethod.BANK_TRANSFER, PaymentMethod.CRYPTO}
 
@@ -25,7 +26,7 @@ SETTLES_LATER = {PaymentMethod.BANK_TRANSFER, PaymentMethod.CRYPTO}
 def payment_create(
     *,
     account: Account,
-    amount: int,
+    amount_minor: int,
     currency: str,
     description: str = "",
     customer_email: str = "",
@@ -43,7 +44,7 @@ def payment_create(
     simulator.check_payment_method_id(payment_method_id)
     payment = Payment(
         account=account,
-        amount=amount,
+        amount_minor=amount_minor,
         currency=currency,
         description=description,
         customer_email=customer_email,
@@ -54,7 +55,7 @@ def payment_create(
         idempotency_key=idempotency_key,
         status=PaymentStatus.PENDING,
     )
-    reason = simulator.decline_reason(to_major(amount, currency), payment_method_id)
+    reason = simulator.decline_reason(to_major(amount_minor, currency), payment_method_id)
     if reason:
         transition(payment, PaymentStatus.PROCESSING)
         transition(payment, PaymentStatus.FAILED)
@@ -75,30 +76,25 @@ def payment_create(
 
 
 def _emit(payment: Payment, *event_types: str) -> None:
-    from payments.api.serializers import PaymentSerializer
-
-    data = PaymentSerializer(payment).data
+    data = payment_to_v1(payment)
     events_emit(account=payment.account, events=[(t, data) for t in event_types])
 
 
 def payments_settle_overdue(*, grace: timedelta) -> int:
-    """Enqueue settlement again for pending payments well past their delay (see
-    config.maintenance); settling is idempotent, so a duplicate task is harmless."""
-    from payments.tasks import settle_payment
-
+    """Enqueue settlement again for pending payments well past their delay (a periodic
+    job); settling is idempotent, so a duplicate task is harmless."""
     due = timezone.now() - timedelta(seconds=settings.SETTLEMENT_DELAY_SECONDS) - grace
     overdue = list(Payment.objects.filter(status=PaymentStatus.PENDING, created_at__lt=due)
                    .values_list("public_id", flat=True)[:10_000])
     for payment_id in overdue:
-        settle_payment.enqueue(payment_id=payment_id)
+        tasks.settle_payment.enqueue(payment_id=payment_id)
     return len(overdue)
 
 
 def _schedule_settlement(payment: Payment) -> None:
-    from payments.tasks import settle_payment
-
     run_after = timezone.now() + timedelta(seconds=settings.SETTLEMENT_DELAY_SECONDS)
-    enqueue_on_commit(settle_payment.using(run_after=run_after), payment_id=payment.public_id)
+    enqueue_on_commit(tasks.settle_payment.using(run_after=run_after),
+                      payment_id=payment.public_id)
 
 
 def payment_lock(*, payment_id: str, account: Account | None = None) -> Payment:
@@ -140,27 +136,15 @@ def payment_cancel(*, account: Account, payment_id: str, reason: str = "") -> Pa
     return payment
 
 
-def payment_record_refund(*, payment: Payment, amount: int) -> Payment:
+def payment_record_refund(*, payment: Payment, amount_minor: int) -> Payment:
     """Add a refund to a payment locked by the caller; `refunds.services` emits the events."""
-    payment.refunded_amount += amount
-    full = payment.refunded_amount == payment.amount
+    payment.refunded_minor += amount_minor
+    full = payment.refunded_minor == payment.amount_minor
     transition(payment, PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED)
-    payment.save(update_fields=["refunded_amount", "status", "updated_at"])
+    payment.save(update_fields=["refunded_minor", "status", "updated_at"])
     return payment
 
 
-@transaction.atomic
-def test_data_reset(*, account: Account) -> None:
-    """Delete the account's test data: payments with their refunds, webhook endpoints and
-    events, finished idempotency keys.
-
-    Keys of requests still in flight, this reset's own among them, are kept so that those
-    requests can still record their outcome.
-    """
-    from payments.models import IdempotencyKey, IdempotencyStatus
-
+def payments_reset(*, account: Account) -> None:
+    """Delete the account's payments and their refunds (a test-data reset)."""
     Payment.objects.filter(account=account).delete()
-    webhooks_reset(account=account)
-    IdempotencyKey.objects.filter(account=account).exclude(
-        status=IdempotencyStatus.IN_PROGRESS
-    ).delete()

@@ -6,7 +6,7 @@ judged by value in major units (so 113.00 USD and 113 JPY both end in "13.00").
 
 from decimal import Decimal
 
-from config.errors import NotFound
+from core.errors import NotFound
 
 SUCCESS_METHOD = "pm_test_success"
 DECLINING_METHODS = {

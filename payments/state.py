@@ -1,6 +1,6 @@
 """The payment state machine: the one table of legal moves and the one function that moves."""
 
-from config.errors import InvalidState
+from core.errors import InvalidState
 from payments.models import Payment, PaymentStatus
 
 S = PaymentStatus

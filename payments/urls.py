@@ -1,18 +1,14 @@
 from django.urls import path
 
-from payments.api import views
+from api.routers import Router
+from payments.api.devdraft import DevdraftPaymentViewSet
+from payments.api.v1 import ApiInfoView, PaymentViewSet
 
-urlpatterns = [
-    path("payments", views.PaymentListCreateView.as_view(), name="payments"),
-    path("payments/<str:payment_id>", views.PaymentDetailView.as_view(), name="payment"),
-    path(
-        "payments/<str:payment_id>/status",
-        views.PaymentStatusView.as_view(),
-        name="payment-status",
-    ),
-    path(
-        "payments/<str:payment_id>/cancel",
-        views.PaymentCancelView.as_view(),
-        name="payment-cancel",
-    ),
-]
+v1_router = Router()
+v1_router.register("payments", PaymentViewSet, basename="payment")
+
+devdraft_router = Router()
+devdraft_router.register("test-payment", DevdraftPaymentViewSet, basename="devdraft-payment")
+
+v1 = [path("api-info", ApiInfoView.as_view(), name="api-info"), *v1_router.urls]
+devdraft = devdraft_router.urls

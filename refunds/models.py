@@ -1,16 +1,11 @@
 """Refunds: every money movement back to the customer is a row."""
 
-import secrets
-
 from django.db import models
 from django.utils import timezone
 
+from core.ids import id_factory
 from payments.models import Payment
-from payments.money import CURRENCY_CHOICES, to_major
-
-
-def new_refund_id() -> str:
-    return f"ref_{secrets.token_hex(12)}"
+from payments.money import CURRENCY_CHOICES
 
 
 class RefundStatus(models.TextChoices):
@@ -31,9 +26,9 @@ class RefundReason(models.TextChoices):
 
 
 class Refund(models.Model):
-    public_id = models.CharField(max_length=32, unique=True, default=new_refund_id)
+    public_id = models.CharField(max_length=32, unique=True, default=id_factory("ref"))
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="refunds")
-    amount = models.BigIntegerField(help_text="Minor units of the payment's currency.")
+    amount_minor = models.BigIntegerField(help_text="Minor units of the payment's currency.")
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     reason = models.CharField(max_length=100, blank=True, default="")
     status = models.CharField(max_length=20, choices=RefundStatus.choices)
@@ -49,7 +44,3 @@ class Refund(models.Model):
 
     def __str__(self):
         return self.public_id
-
-    @property
-    def amount_major(self):
-        return to_major(self.amount, self.currency)

@@ -1,7 +1,7 @@
 """Reads of refunds, always scoped to the calling account."""
 
-from config.errors import NotFound
-from oauth_app.models import Account
+from accounts.models import Account
+from core.errors import NotFound
 from payments.selectors import payment_get
 from refunds.models import Refund
 

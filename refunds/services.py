@@ -4,14 +4,16 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from config import metrics
-from config.errors import InvalidState, ServiceError, UnprocessableRequest
-from config.metrics import count_after_commit
-from oauth_app.models import Account
+from accounts.models import Account
+from core import metrics
+from core.errors import InvalidState, ServiceError, UnprocessableRequest
+from core.metrics import count_after_commit
 from payments import money
 from payments.models import Payment, PaymentStatus
+from payments.rendering import payment_to_v1
 from payments.services import payment_lock, payment_record_refund
 from refunds.models import Refund, RefundStatus
+from refunds.rendering import refund_to_v1
 from webhooks_app import events
 from webhooks_app.services import events_emit
 
@@ -35,17 +37,17 @@ def refund_create(
     """
     payment = payment_lock(payment_id=payment_id, account=account)
     _check_refundable(payment)
-    minor = _refund_amount(payment, amount)
+    amount_minor = _refund_minor(payment, amount)
     refund = Refund.objects.create(
         payment=payment,
-        amount=minor,
+        amount_minor=amount_minor,
         currency=payment.currency,
         reason=reason,
         status=RefundStatus.COMPLETED,
         metadata=metadata or {},
         payment_attempt_id=payment_attempt_id,
     )
-    payment_record_refund(payment=payment, amount=minor)
+    payment_record_refund(payment=payment, amount_minor=amount_minor)
     _emit(refund)
     count_after_commit(metrics.REFUNDS, payment.currency)
     return refund
@@ -54,14 +56,11 @@ def refund_create(
 def _emit(refund: Refund) -> None:
     """refund.created and refund.completed (test-mode refunds settle at once), and the
     payment's payment.refunded, in one write."""
-    from payments.api.serializers import PaymentSerializer
-    from refunds.api.serializers import RefundSerializer
-
-    data = RefundSerializer(refund).data
+    data = refund_to_v1(refund)
     events_emit(
         account=refund.payment.account,
         events=[(events.REFUND_CREATED, data), (events.REFUND_COMPLETED, data),
-                (events.PAYMENT_REFUNDED, PaymentSerializer(refund.payment).data)],
+                (events.PAYMENT_REFUNDED, payment_to_v1(refund.payment))],
     )
 
 
@@ -79,15 +78,16 @@ def _check_refundable(payment: Payment) -> None:
         )
 
 
-def _refund_amount(payment: Payment, amount: Decimal | None) -> int:
+def _refund_minor(payment: Payment, amount: Decimal | None) -> int:
+    """`amount` (major units) in the payment's minor units, within what is left to refund."""
     if amount is None:
-        return payment.refundable_amount
+        return payment.refundable_minor
     try:
         minor = money.to_minor(amount, money.get_currency(payment.currency))
     except money.MoneyError as exc:
         raise UnprocessableRequest(str(exc), code=exc.code, param="amount") from None
-    if minor > payment.refundable_amount:
-        remaining = money.format_major(payment.refundable_amount, payment.currency)
+    if minor > payment.refundable_minor:
+        remaining = money.format_major(payment.refundable_minor, payment.currency)
         raise UnprocessableRequest(
             f"Refund amount exceeds the remaining refundable balance of {remaining} "
             f"{payment.currency}.",

@@ -1,17 +1,21 @@
-from django.urls import path
+from api.routers import Router
+from refunds.api.devdraft import DevdraftRefundViewSet
+from refunds.api.uqpay import UqpayRefundViewSet
+from refunds.api.v1 import PaymentRefundViewSet, RefundViewSet
 
-from refunds.api import views
+PAYMENT = "<str:payment_id>"
 
-urlpatterns = [
-    path(
-        "payments/<str:payment_id>/refund",
-        views.PaymentRefundCreateView.as_view(),
-        name="payment-refund",
-    ),
-    path(
-        "payments/<str:payment_id>/refunds",
-        views.PaymentRefundListView.as_view(),
-        name="payment-refunds",
-    ),
-    path("refunds/<str:refund_id>", views.RefundDetailView.as_view(), name="refund"),
-]
+v1_router = Router()
+v1_router.register(f"payments/{PAYMENT}", PaymentRefundViewSet, basename="payment-refund")
+v1_router.register("refunds", RefundViewSet, basename="refund")
+
+devdraft_router = Router()
+devdraft_router.register(f"test-payment/{PAYMENT}", DevdraftRefundViewSet,
+                         basename="devdraft-refund")
+
+uqpay_router = Router()
+uqpay_router.register("payment/refunds", UqpayRefundViewSet, basename="uqpay-refund")
+
+v1 = v1_router.urls
+devdraft = devdraft_router.urls
+uqpay = uqpay_router.urls

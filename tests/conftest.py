@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from oauth_app.management.commands.seed_demo import DEMO_ACCOUNT_ID
-from oauth_app.models import Account
+from accounts.demo import DEMO_ACCOUNT_ID
+from accounts.models import Account
+from core.periodic import schedule_maintenance
 
 STANDARD_KEY = "demo_key_4eC39HqLyjWDarjtT1zdp7dc"
 ADMIN_KEY = "demo_key_BQokikJOvBiI2HlWgH4olfQ2"
@@ -24,10 +25,8 @@ PAYMENT_BODY = {
 
 @pytest.fixture(autouse=True)
 def fresh_maintenance_trigger():
-    """Each test starts like a fresh process: its first claim asks whether maintenance is
+    """Each test starts like a fresh process: its first request asks whether maintenance is
     due (the trigger otherwise asks once a minute per process)."""
-    from payments.idempotency import schedule_maintenance
-
     schedule_maintenance.next_ask = 0.0
 
 
@@ -71,7 +70,7 @@ def completed_payment(demo):
     """A settled 100.00 USD card payment of the demo account."""
     from payments.services import payment_create
 
-    return payment_create(account=demo, amount=10000, currency="USD", description="d",
+    return payment_create(account=demo, amount_minor=10000, currency="USD", description="d",
                           customer_email="a@example.com")
 
 

@@ -5,16 +5,9 @@ import secrets
 
 from django.db import models
 
-from oauth_app.models import Account
+from accounts.models import Account
+from core.ids import id_factory
 from webhooks_app import events
-
-
-def new_endpoint_id() -> str:
-    return f"we_{secrets.token_hex(12)}"
-
-
-def new_event_id() -> str:
-    return f"evt_{secrets.token_hex(12)}"
 
 
 def new_signing_secret() -> str:
@@ -23,7 +16,7 @@ def new_signing_secret() -> str:
 
 
 class WebhookEndpoint(models.Model):
-    public_id = models.CharField(max_length=32, unique=True, default=new_endpoint_id)
+    public_id = models.CharField(max_length=32, unique=True, default=id_factory("we"))
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     url = models.URLField(max_length=2048)
     events = models.JSONField(default=list, help_text="Subscribed event types.")
@@ -50,7 +43,7 @@ class WebhookEndpoint(models.Model):
 class Event(models.Model):
     """Something that happened, as delivered: `payload` is the exact JSON body that is signed."""
 
-    public_id = models.CharField(max_length=32, unique=True, default=new_event_id)
+    public_id = models.CharField(max_length=32, unique=True, default=id_factory("evt"))
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     type = models.CharField(max_length=40, choices=events.CHOICES)
     object_id = models.CharField(max_length=64, blank=True, default="", db_index=True,

@@ -1,7 +1,7 @@
 """Reads of webhook endpoints and events, always scoped to the calling account."""
 
-from config.errors import NotFound
-from oauth_app.models import Account
+from accounts.models import Account
+from core.errors import NotFound
 from webhooks_app.models import Event, WebhookEndpoint
 
 

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from config import json, metrics
-from config.errors import NotFound, UnprocessableRequest
-from config.metrics import count_after_commit
-from config.tasks import enqueue_on_commit
-from oauth_app.models import Account
-from webhooks_app import sender
+from accounts.models import Account
+from core import json, metrics
+from core.errors import NotFound, UnprocessableRequest
+from core.metrics import count_after_commit
+from core.tasks import enqueue_on_commit
+from webhooks_app import sender, tasks
 from webhooks_app.models import Delivery, DeliveryStatus, Event, WebhookEndpoint
 from webhooks_app.urlsafety import UnsafeURL, check_url
 
@@ -161,14 +161,12 @@ def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
 
 def deliveries_resume(*, grace: timedelta) -> int:
     """Enqueue again the attempts still pending well after they were due (their task died
-    with its worker, see config.maintenance). An attempt that already ran does nothing."""
-    from webhooks_app.tasks import attempt_delivery
-
+    with its worker; a periodic job). An attempt that already ran does nothing."""
     due = timezone.now() - grace
     overdue = list(Delivery.objects.filter(status=DeliveryStatus.PENDING, scheduled_for__lt=due)
                    .values_list("pk", flat=True)[:10_000])
     for delivery_id in overdue:
-        attempt_delivery.enqueue(delivery_id=delivery_id)
+        tasks.attempt_delivery.enqueue(delivery_id=delivery_id)
     return len(overdue)
 
 
@@ -185,16 +183,15 @@ def delivery_resend(*, event: Event, endpoint: WebhookEndpoint) -> Delivery:
 
 
 def _schedule(delivery: Delivery) -> None:
-    from webhooks_app.tasks import attempt_delivery
-
-    task = attempt_delivery
+    task = tasks.attempt_delivery
     if delivery.scheduled_for > timezone.now():
-        task = attempt_delivery.using(run_after=delivery.scheduled_for)
+        task = task.using(run_after=delivery.scheduled_for)
     enqueue_on_commit(task, delivery_id=delivery.pk)
 
 
 @transaction.atomic
 def webhooks_reset(*, account: Account) -> None:
+    """Delete the account's endpoints and events, with their deliveries (a test-data reset)."""
     _note_endpoints(account, present=False)
     WebhookEndpoint.objects.filter(account=account).delete()
     Event.objects.filter(account=account).delete()

@@ -1,15 +1,9 @@
-from django.urls import path
+from api.routers import Router
+from webhooks_app.api.v1 import EventViewSet, SimulateViewSet, WebhookEndpointViewSet
 
-from webhooks_app.api import views
+v1_router = Router()
+v1_router.register("webhooks/endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+v1_router.register("webhooks/events", EventViewSet, basename="webhook-event")
+v1_router.register("webhooks/simulate", SimulateViewSet, basename="webhook-simulate")
 
-urlpatterns = [
-    path("webhooks/endpoints", views.EndpointListCreateView.as_view(), name="webhook-endpoints"),
-    path(
-        "webhooks/endpoints/<str:endpoint_id>",
-        views.EndpointDetailView.as_view(),
-        name="webhook-endpoint",
-    ),
-    path("webhooks/events", views.EventListView.as_view(), name="webhook-events"),
-    path("webhooks/events/<str:event_id>", views.EventDetailView.as_view(), name="webhook-event"),
-    path("webhooks/simulate", views.SimulateView.as_view(), name="webhook-simulate"),
-]
+v1 = v1_router.urls

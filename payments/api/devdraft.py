@@ -8,20 +8,13 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from config.surfaces import DEVDRAFT
-from oauth_app import scopes
+from accounts import scopes
+from api.fields import StrictCharField, TimestampField
+from api.surfaces import DEVDRAFT
+from api.viewsets import DevdraftViewSet
 from payments import selectors, services
-from payments.api.fields import (
-    AmountField,
-    CurrencyField,
-    MoneyOutField,
-    StrictCharField,
-    TimestampField,
-    validate_amount_for_currency,
-)
-from payments.models import PaymentStatus
-from refunds.api.serializers import RefundCreateSerializer
-from refunds.services import refund_create
+from payments.api.fields import AmountField, CurrencyField, MoneyOutField, amount_minor_for_currency
+from payments.models import Payment, PaymentStatus
 
 # Our statuses as devdraft names them; the rest keep their own names.
 STATUS_NAMES = {
@@ -41,12 +34,12 @@ class PaymentRequestSerializer(serializers.Serializer):
     customerId = StrictCharField(source="customer_id", required=False, max_length=100)  # noqa: N815
 
     def validate(self, attrs):
-        return validate_amount_for_currency(attrs)
+        return amount_minor_for_currency(attrs)
 
 
 class PaymentResponseSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id", read_only=True)
-    amount = MoneyOutField("amount")
+    amount = MoneyOutField("amount_minor")
     currency = serializers.CharField(read_only=True)
     status = serializers.SerializerMethodField()
     timestamp = timestamp()
@@ -55,18 +48,10 @@ class PaymentResponseSerializer(serializers.Serializer):
         return STATUS_NAMES.get(payment.status, payment.status)
 
 
-class RefundResponseSerializer(serializers.Serializer):
-    id = serializers.CharField(source="public_id", read_only=True)
-    paymentId = serializers.CharField(source="payment.public_id", read_only=True)  # noqa: N815
-    amount = MoneyOutField("amount")
-    status = serializers.SerializerMethodField()
-    timestamp = timestamp()
+class DevdraftPaymentViewSet(DevdraftViewSet):
+    queryset = Payment.objects.none()  # for the schema; requests see the caller's own
+    lookup_url_kwarg = "payment_id"
 
-    def get_status(self, refund) -> str:
-        return "succeeded" if refund.status == "completed" else refund.status
-
-
-class DevdraftPaymentCreateView(DEVDRAFT.View):
     @DEVDRAFT.write(
         "test_payment_controller_create_payment_v0",
         "Process a test payment",
@@ -87,8 +72,12 @@ class DevdraftPaymentCreateView(DEVDRAFT.View):
             402: OpenApiResponse(PaymentResponseSerializer, "Declined: `status` is `failed`, "
                                  "with `statusCode` and `message` beside it."),
         },
+        links={"201": [
+            ("test_payment_controller_get_payment_v0", "payment_id", "id"),
+            ("test_payment_controller_refund_payment_v0", "payment_id", "id"),
+        ]},
     )
-    def post(self, request):
+    def create(self, request):
         payment = services.payment_create(
             account=request.user.account,
             idempotency_key=request.idempotency_key,
@@ -100,29 +89,12 @@ class DevdraftPaymentCreateView(DEVDRAFT.View):
             return Response({"statusCode": 402, "message": message, **body}, status=402)
         return Response(body, status=status.HTTP_201_CREATED)
 
-
-DevdraftPaymentDetailView = DEVDRAFT.retrieve_view(
-    "test_payment_controller_get_payment_v0",
-    "Get payment details by ID",
-    scope=scopes.PAYMENTS_READ,
-    fetch=selectors.payment_get,
-    serializer=PaymentResponseSerializer,
-)
-
-
-class DevdraftRefundView(DEVDRAFT.View):
-    @DEVDRAFT.write(
-        "test_payment_controller_refund_payment_v0",
-        "Refund a payment",
-        scope=scopes.REFUNDS_WRITE,
-        description="Refunds the remaining balance, or `amount` when a JSON body gives one.",
-        request=RefundCreateSerializer,
-        responses={200: RefundResponseSerializer},
+    @DEVDRAFT.read(
+        "test_payment_controller_get_payment_v0",
+        "Get payment details by ID",
+        scope=scopes.PAYMENTS_READ,
+        responses={200: PaymentResponseSerializer},
     )
-    def post(self, request, payment_id):
-        refund = refund_create(
-            account=request.user.account,
-            payment_id=payment_id,
-            **self.validated(RefundCreateSerializer),
-        )
-        return Response(RefundResponseSerializer(refund).data)
+    def retrieve(self, request, payment_id):
+        payment = selectors.payment_get(account=request.user.account, payment_id=payment_id)
+        return Response(PaymentResponseSerializer(payment).data)

@@ -12,12 +12,13 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from config.surfaces import UQPAY
-from oauth_app import scopes
-from payments.api.fields import MetadataField, StrictCharField, TimestampField
+from accounts import scopes
+from api.fields import MetadataField, StrictCharField, TimestampField
+from api.surfaces import UQPAY
+from api.viewsets import UqpayViewSet
 from payments.money import format_major
 from refunds import selectors, services
-from refunds.models import RefundStatus
+from refunds.models import Refund, RefundStatus
 
 REFUND_STATUS = {
     RefundStatus.PENDING: "PROCESSING",
@@ -67,13 +68,16 @@ class UqpayRefundSerializer(serializers.Serializer):
         return refund.payment_attempt_id or refund.payment.public_id
 
     def get_amount(self, refund) -> str:
-        return format_major(refund.amount, refund.currency)
+        return format_major(refund.amount_minor, refund.currency)
 
     def get_refund_status(self, refund) -> str:
         return REFUND_STATUS[refund.status]
 
 
-class UqpayRefundCreateView(UQPAY.View):
+class UqpayRefundViewSet(UqpayViewSet):
+    queryset = Refund.objects.none()  # for the schema; requests see the caller's own
+    lookup_url_kwarg = "payment_refund_id"
+
     @UQPAY.write(
         "uqpay_create_refund",
         "Create a refund",
@@ -95,8 +99,9 @@ class UqpayRefundCreateView(UQPAY.View):
         scope=scopes.REFUNDS_WRITE,
         request=UqpayRefundRequestSerializer,
         responses={200: UqpayRefundSerializer},
+        links={"200": [("uqpay_retrieve_refund", "payment_refund_id", "payment_refund_id")]},
     )
-    def post(self, request):
+    def create(self, request):
         data = self.validated(UqpayRefundRequestSerializer)
         refund = services.refund_create(
             account=request.user.account,
@@ -108,13 +113,12 @@ class UqpayRefundCreateView(UQPAY.View):
         )
         return Response(UqpayRefundSerializer(refund).data)
 
-
-UqpayRefundDetailView = UQPAY.retrieve_view(
-    "uqpay_retrieve_refund",
-    "Retrieve a refund",
-    scope=scopes.PAYMENTS_READ,
-    fetch=lambda account, payment_refund_id: selectors.refund_get(
-        account=account, refund_id=payment_refund_id
-    ),
-    serializer=UqpayRefundSerializer,
-)
+    @UQPAY.read(
+        "uqpay_retrieve_refund",
+        "Retrieve a refund",
+        scope=scopes.PAYMENTS_READ,
+        responses={200: UqpayRefundSerializer},
+    )
+    def retrieve(self, request, payment_refund_id):
+        refund = selectors.refund_get(account=request.user.account, refund_id=payment_refund_id)
+        return Response(UqpayRefundSerializer(refund).data)

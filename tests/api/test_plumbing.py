@@ -51,7 +51,7 @@ class TestAuthentication:
         assert_envelope(api.post("/v1/test/reset"), 403)
 
     def test_last_used_is_recorded(self, api):
-        from oauth_app.models import ApiKey
+        from accounts.models import ApiKey
 
         api.get("/v1/payments")
         assert ApiKey.objects.get(client_id="demo_client_standard").last_used_at is not None
@@ -97,7 +97,7 @@ class TestErrorEnvelope:
         def explode(*args):
             raise ZeroDivisionError("secret internals")
 
-        monkeypatch.setattr("payments.api.serializers.to_major", explode)
+        monkeypatch.setattr("payments.rendering.to_major", explode)
         return f"/v1/payments/{payment_id}"
 
     def test_crash_is_500_without_a_stack_trace(self, api, crashing_get):

@@ -1,5 +1,7 @@
 """The OpenAPI schema tells the whole truth: every route, its errors, headers and security."""
 
+import re
+
 import yaml
 from django.urls import get_resolver
 from openapi_spec_validator import validate
@@ -30,7 +32,7 @@ def _routes():
             if hasattr(pattern, "url_patterns"):
                 yield from walk(pattern.url_patterns, route)
             elif route.startswith(SURFACE_PREFIXES) and not route.startswith("^"):
-                yield "/" + route.replace("<str:", "{").replace(">", "}")
+                yield "/" + re.sub(r"<str:(\w+)>", r"{\1}", route)
 
     return set(walk(get_resolver().url_patterns))
 

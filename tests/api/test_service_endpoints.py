@@ -22,7 +22,7 @@ def test_health_is_503_when_a_dependency_fails(db, monkeypatch):
     def broken():
         raise ConnectionError("cache down")
 
-    monkeypatch.setitem(__import__("config.api").api.HEALTH_CHECKS, "cache", broken)
+    monkeypatch.setitem(__import__("api.views").views.HEALTH_CHECKS, "cache", broken)
     response = client_for(None).get("/v1/health")
     assert response.status_code == 503
     body = response.json()

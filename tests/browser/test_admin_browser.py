@@ -2,10 +2,10 @@
 
 import pytest
 
-from oauth_app.management.commands.seed_demo import DEMO_ACCOUNT_ID
-from oauth_app.models import Account
+from accounts.demo import DEMO_ACCOUNT_ID
+from accounts.models import Account
 from payments import services
-from payments.seeding import payments_bulk_seed
+from refunds.seeding import payments_bulk_seed
 from tests.browser.conftest import expect, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,7 +16,7 @@ def operator(django_user_model, demo):
     django_user_model.objects.create_superuser("ops", "ops@example.com", "pw-ops-123")
     payments_bulk_seed(account=demo, count=300, days=30)
     return services.payment_create(
-        account=Account.objects.get(public_id=DEMO_ACCOUNT_ID), amount=12345, currency="USD",
+        account=Account.objects.get(public_id=DEMO_ACCOUNT_ID), amount_minor=12345, currency="USD",
         description="Browser refund target", customer_email="browser@example.com",
     )
 
@@ -61,4 +61,4 @@ def test_operator_filters_refunds_and_reads_the_dashboard(page, operator):
     expect(page.locator(".status-badge")).to_have_text("partially refunded")
     shot(page, "04-payment-with-refund")
     operator.refresh_from_db()
-    assert operator.refunded_amount == 2500
+    assert operator.refunded_minor == 2500

@@ -9,7 +9,7 @@ import pytest
 import requests
 from django.db import connection
 
-from oauth_app.models import Account
+from accounts.models import Account
 from tests.conftest import ADMIN_KEY
 from tests.live_server import run_gunicorn
 from webhooks_app.models import WebhookEndpoint

@@ -65,7 +65,7 @@ def test_twenty_parallel_partial_refunds_of_ten_on_a_hundred(completed_payment):
     assert set(statuses) - {200, 201} <= {409, 422}, [r.text for r in responses]
 
     payment = Payment.objects.get(pk=completed_payment.pk)
-    refunds = list(Refund.objects.filter(payment=payment).values_list("amount", flat=True))
-    assert payment.refunded_amount == 10000
+    refunds = list(Refund.objects.filter(payment=payment).values_list("amount_minor", flat=True))
+    assert payment.refunded_minor == 10000
     assert sum(refunds) == 10000 and len(refunds) == 10
     assert payment.status == "refunded"

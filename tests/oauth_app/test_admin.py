@@ -45,7 +45,7 @@ def test_pages_load_and_revoke_action(staff, demo):
                               expires_in=3600, refresh_token=None)
     for url in ["/admin/oauth_app/oauthclient/",
                 f"/admin/oauth_app/oauthclient/{client.pk}/change/",
-                "/admin/oauth_app/oauthtoken/", "/admin/oauth_app/account/"]:
+                "/admin/oauth_app/oauthtoken/", "/admin/accounts/account/"]:
         assert staff.get(url).status_code == 200, url
     staff.post("/admin/oauth_app/oauthtoken/", {"action": "revoke", "_selected_action": [token.pk]})
     assert OAuthToken.objects.get().revoked_at is not None

@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from oauth_app import scopes
+from accounts import scopes
+from accounts.services import account_create
 from oauth_app.models import OAuthClient, OAuthGrant, OAuthToken
-from oauth_app.services import account_create, oauth_client_create
+from oauth_app.services import oauth_client_create
 from tests.conftest import PAYMENT_BODY, client_for
 
 REDIRECT = "https://example.com/callback"

@@ -15,9 +15,9 @@ from webhooks_app.services import endpoint_create
 def test_overdue_settlements_and_deliveries_are_enqueued_again(demo, settings):
     settings.SETTLEMENT_DELAY_SECONDS = 30
     endpoint_create(account=demo, url="https://example.com/hook", events=["payment.created"])
-    payment = services.payment_create(account=demo, amount=5000, currency="EUR",
+    payment = services.payment_create(account=demo, amount_minor=5000, currency="EUR",
                                       payment_method="bank_transfer")
-    fresh = services.payment_create(account=demo, amount=5000, currency="EUR",
+    fresh = services.payment_create(account=demo, amount_minor=5000, currency="EUR",
                                      payment_method="crypto")
     Payment.objects.filter(pk=payment.pk).update(created_at=timezone.now() - timedelta(hours=1))
     Delivery.objects.update(scheduled_for=timezone.now() - timedelta(hours=1))
@@ -33,7 +33,7 @@ def test_a_resumed_attempt_that_already_ran_does_nothing(demo):
     from webhooks_app.services import delivery_attempt
 
     endpoint_create(account=demo, url="http://127.0.0.1:1/closed", events=["payment.created"])
-    services.payment_create(account=demo, amount=5000, currency="USD")
+    services.payment_create(account=demo, amount_minor=5000, currency="USD")
     first = Delivery.objects.get()
     delivery_attempt(delivery_id=first.pk)
     again = delivery_attempt(delivery_id=first.pk)

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from config.logging import JSONFormatter, RequestIdFilter
+from core.logging import JSONFormatter, RequestIdFilter
 from tests.conftest import client_for
 
 
@@ -18,7 +18,7 @@ def test_metrics_count_requests_payments_and_queue_depth(api, create_payment,
     body = client_for(None).get("/metrics").content.decode()
     assert 'payments_created_total{currency="USD",status="completed"}' in body
     assert 'payments_created_total{currency="USD",status="failed"}' in body
-    assert 'http_requests_total{method="POST",status="201",view="payments"}' in body
+    assert 'http_requests_total{method="POST",status="201",view="payment-list"}' in body
     assert "http_request_duration_seconds_bucket" in body
     assert "tasks_queue_depth" in body
 

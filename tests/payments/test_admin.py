@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 
-from oauth_app.models import ApiKey, hash_secret
+from accounts.models import ApiKey, hash_secret
 from payments.models import Payment
 from refunds.models import Refund
 from tests.conftest import PAYMENT_BODY
@@ -68,7 +68,7 @@ def test_detail_is_read_only_with_refunds_events_and_idempotency_link(staff, api
     assert Refund.objects.get().public_id in html
     for event in ("payment.created", "payment.completed", "refund.created", "payment.refunded"):
         assert event in html
-    assert "/admin/payments/idempotencykey/" in html
+    assert "/admin/api/idempotencykey/" in html
     assert 'name="amount"' not in html and "Save" not in html  # nothing editable
 
 
@@ -78,12 +78,12 @@ def test_refund_action_partial_and_full(staff, completed_payment):
     action(staff, "refund", [completed_payment], apply="1", amount="25.00",
            reason="requested_by_customer")
     completed_payment.refresh_from_db()
-    assert (completed_payment.refunded_amount, completed_payment.status) == (
+    assert (completed_payment.refunded_minor, completed_payment.status) == (
         2500, "partially_refunded")
     action(staff, "refund", [completed_payment], apply="1", amount="")
     completed_payment.refresh_from_db()
     assert completed_payment.status == "refunded"
-    assert sum(Refund.objects.values_list("amount", flat=True)) == 10000
+    assert sum(Refund.objects.values_list("amount_minor", flat=True)) == 10000
     entries = LogEntry.objects.filter(object_id=str(completed_payment.pk))
     assert entries.count() == 2 and {e.user.username for e in entries} == {"ops"}
 
@@ -130,7 +130,7 @@ def test_nothing_changes_money_or_status_outside_the_actions(staff, completed_pa
     url = f"{CHANGELIST}{completed_payment.pk}/change/"
     staff.post(url, {"amount": "1", "status": "refunded", "refunded_amount": "10000"})
     completed_payment.refresh_from_db()
-    assert (completed_payment.amount, completed_payment.status) == (10000, "completed")
+    assert (completed_payment.amount_minor, completed_payment.status) == (10000, "completed")
     assert staff.get(f"{CHANGELIST}add/").status_code == 403
     assert staff.post(f"{CHANGELIST}{completed_payment.pk}/delete/").status_code == 403
 
@@ -147,25 +147,25 @@ def test_dashboard_on_the_admin_index(staff, create_payment, completed_payment):
 
 
 def test_api_key_admin_shows_the_secret_once_then_its_prefix(staff, demo):
-    response = staff.post("/admin/oauth_app/apikey/add/", {
+    response = staff.post("/admin/accounts/apikey/add/", {
         "account": demo.pk, "name": "Ops key", "scopes": ["payments:read"],
     }, follow=True)
     [message] = [str(m) for m in response.context["messages"] if "Secret" in str(m)]
     secret = message.split(": ")[1].split(" ")[0]
     key = ApiKey.objects.get(name="Ops key")
     assert key.secret_hash == hash_secret(secret)
-    listing = staff.get("/admin/oauth_app/apikey/").content.decode()
+    listing = staff.get("/admin/accounts/apikey/").content.decode()
     assert secret not in listing and f"{key.secret_prefix}…" in listing
-    staff.post("/admin/oauth_app/apikey/", {"action": "revoke", "_selected_action": [key.pk]})
+    staff.post("/admin/accounts/apikey/", {"action": "revoke", "_selected_action": [key.pk]})
     key.refresh_from_db()
     assert not key.is_active
 
 
 @pytest.mark.parametrize("url", [
     "/admin/", CHANGELIST, "/admin/refunds/refund/", "/admin/webhooks_app/webhookendpoint/",
-    "/admin/webhooks_app/event/", "/admin/webhooks_app/delivery/", "/admin/oauth_app/apikey/",
+    "/admin/webhooks_app/event/", "/admin/webhooks_app/delivery/", "/admin/accounts/apikey/",
     "/admin/oauth_app/oauthclient/", "/admin/oauth_app/oauthtoken/",
-    "/admin/payments/idempotencykey/", "/admin/oauth_app/apikey/add/",
+    "/admin/api/idempotencykey/", "/admin/accounts/apikey/add/",
 ])
 def test_every_page_needs_staff_and_loads(client, staff, url):
     assert staff.get(url).status_code == 200

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from payments.idempotency import MAINTENANCE_SCHEDULE_CACHE_KEY
+from core.periodic import SCHEDULE_CACHE_KEY
 from payments.models import Payment
 from tests.conftest import ADMIN_KEY, PAYMENT_BODY, READONLY_KEY, client_for
 
@@ -46,7 +46,7 @@ def test_amounts_are_json_numbers_with_the_currencys_digits(api, demo):
 def test_amount_is_stored_in_minor_units_without_float_error(api, demo):
     body = json.dumps(PAYMENT_BODY).replace("49.99", "1.07")
     payment_id = post_raw(api, body).json()["id"]
-    assert Payment.objects.get(public_id=payment_id).amount == 107
+    assert Payment.objects.get(public_id=payment_id).amount_minor == 107
 
 
 def test_precision_is_judged_by_value(api, demo):
@@ -168,7 +168,7 @@ def test_unknown_payment_is_404_in_seed_003s_shape(api, demo):
 
 
 def test_another_accounts_payment_is_invisible(api, demo, create_payment):
-    from oauth_app.services import account_create, api_key_create
+    from accounts.services import account_create, api_key_create
 
     other = account_create(name="Other")
     _, secret = api_key_create(account=other, name="k", scopes=["payments:read"])
@@ -289,7 +289,7 @@ class TestQueryCounts:
         """What every request after the first sees: the key's last-used time was written
         (at most once a minute) and the hourly purge of idempotency keys is scheduled."""
         api.get("/v1/payments")
-        cache.set(MAINTENANCE_SCHEDULE_CACHE_KEY, True)
+        cache.set(SCHEDULE_CACHE_KEY, True)
 
     def test_create(self, api, count_queries):
         """Data: auth, payment INSERT, events INSERT. Plus BEGIN, COMMIT."""

@@ -7,8 +7,8 @@ import simplejson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from config import json
-from payments.idempotency import fingerprint
+from api.idempotency import fingerprint
+from core import json
 
 scalars = (
     st.none() | st.booleans() | st.integers(-10**12, 10**12)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from config import json
+from core import json
 from payments import money
 
 CURRENCIES = sorted(money.CURRENCIES.values(), key=lambda c: c.code)

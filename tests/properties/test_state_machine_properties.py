@@ -14,8 +14,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from config.errors import ServiceError
-from oauth_app.services import account_create
+from accounts.services import account_create
+from core.errors import ServiceError
 from payments import services
 from payments.models import Payment, PaymentStatus
 from payments.state import TRANSITIONS
@@ -36,7 +36,7 @@ class PaymentLifecycle(RuleBasedStateMachine):
           minor=st.integers(50, 20_000), decline=st.booleans())
     def create(self, method, minor, decline):
         payment = services.payment_create(
-            account=self.account, amount=minor, currency="USD", payment_method=method,
+            account=self.account, amount_minor=minor, currency="USD", payment_method=method,
             payment_method_id="pm_test_decline" if decline else "",
         )
         self.ids.append(payment.public_id)
@@ -72,13 +72,13 @@ class PaymentLifecycle(RuleBasedStateMachine):
         if not hasattr(self, "account"):
             return
         for payment in Payment.objects.filter(account=self.account):
-            refunded = sum(Refund.objects.filter(payment=payment).values_list("amount",
+            refunded = sum(Refund.objects.filter(payment=payment).values_list("amount_minor",
                                                                                 flat=True))
-            assert payment.refunded_amount == refunded <= payment.amount
+            assert payment.refunded_minor == refunded <= payment.amount_minor
             if payment.status == PaymentStatus.REFUNDED:
-                assert refunded == payment.amount
+                assert refunded == payment.amount_minor
             elif payment.status == PaymentStatus.PARTIALLY_REFUNDED:
-                assert 0 < refunded < payment.amount
+                assert 0 < refunded < payment.amount_minor
             else:
                 assert refunded == 0
             before = self.seen[payment.public_id]

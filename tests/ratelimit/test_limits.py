@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from oauth_app.services import api_key_create
+from accounts.services import api_key_create
 from tests.conftest import ADMIN_KEY, STANDARD_KEY, client_for
 
 
@@ -143,7 +143,7 @@ class TestCacheFailure:
         def explode(*args, **kwargs):
             raise ConnectionError("Redis is down")
 
-        monkeypatch.setattr("config.ratelimit.get_usage", explode)
+        monkeypatch.setattr("api.ratelimit.get_usage", explode)
 
     def test_fails_open_by_default(self, demo, limits, broken_cache):
         response = client_for(STANDARD_KEY).get("/v1/payments")

@@ -12,7 +12,7 @@ import pytest
 import requests
 from django.db import connection
 
-from oauth_app.services import api_key_create
+from accounts.services import api_key_create
 from tests.live_server import run_gunicorn
 
 pytestmark = [

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from payments.idempotency import MAINTENANCE_SCHEDULE_CACHE_KEY
+from core.periodic import SCHEDULE_CACHE_KEY
 from refunds.models import Refund
 from tests.conftest import READONLY_KEY, client_for
 
@@ -117,7 +117,7 @@ def test_refund_query_ceiling(api, completed_payment, count_queries):
     """Data: auth, key pre-read, claim INSERT, payment lock, refund INSERT, payment UPDATE,
     events INSERT, response UPDATE; plus BEGIN, SAVEPOINT, RELEASE, COMMIT."""
     api.get("/v1/payments")
-    cache.set(MAINTENANCE_SCHEDULE_CACHE_KEY, True)
+    cache.set(SCHEDULE_CACHE_KEY, True)
     with count_queries(statements=12, queries=8):
         response = post_refund(api, completed_payment.public_id, {"amount": 10},
                                **{"Idempotency-Key": "refund-queries"})

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from config.errors import InvalidState, NotFound, ServiceError, UnprocessableRequest
+from core.errors import InvalidState, NotFound, ServiceError, UnprocessableRequest
 from payments import services as payment_services
 from payments.models import Payment, PaymentStatus
 from refunds.models import Refund
@@ -15,21 +15,21 @@ def refund(account, payment, amount=None, **kwargs):
 
 def test_default_refunds_the_whole_remaining_balance(demo, completed_payment):
     made = refund(demo, completed_payment)
-    assert made.amount == 10000 and made.currency == "USD" and made.status == "completed"
+    assert made.amount_minor == 10000 and made.currency == "USD" and made.status == "completed"
     payment = Payment.objects.get(pk=completed_payment.pk)
-    assert (payment.status, payment.refunded_amount) == (PaymentStatus.REFUNDED, 10000)
+    assert (payment.status, payment.refunded_minor) == (PaymentStatus.REFUNDED, 10000)
 
 
 def test_partial_refunds_add_up_and_the_last_one_completes_it(demo, completed_payment):
     refund(demo, completed_payment, Decimal("30.00"))
     payment = Payment.objects.get(pk=completed_payment.pk)
-    assert (payment.status, payment.refunded_amount) == (PaymentStatus.PARTIALLY_REFUNDED, 3000)
+    assert (payment.status, payment.refunded_minor) == (PaymentStatus.PARTIALLY_REFUNDED, 3000)
     refund(demo, completed_payment, Decimal("20.5"))
     rest = refund(demo, completed_payment)
-    assert rest.amount == 10000 - 3000 - 2050
+    assert rest.amount_minor == 10000 - 3000 - 2050
     payment = Payment.objects.get(pk=completed_payment.pk)
     assert payment.status == PaymentStatus.REFUNDED
-    assert sum(Refund.objects.values_list("amount", flat=True)) == payment.amount
+    assert sum(Refund.objects.values_list("amount_minor", flat=True)) == payment.amount_minor
 
 
 def test_fully_refunded_is_409(demo, completed_payment):
@@ -44,7 +44,7 @@ def test_over_the_remaining_balance_is_422_and_changes_nothing(demo, completed_p
         refund(demo, completed_payment, Decimal("40.01"))
     assert "40.00 USD" in str(excinfo.value)
     assert Refund.objects.count() == 1
-    assert Payment.objects.get(pk=completed_payment.pk).refunded_amount == 6000
+    assert Payment.objects.get(pk=completed_payment.pk).refunded_minor == 6000
 
 
 @pytest.mark.parametrize("amount", ["0", "-5", "10.001"])
@@ -56,12 +56,12 @@ def test_zero_negative_and_over_precise_are_422(demo, completed_payment, amount)
 
 @pytest.mark.parametrize(
     ("overrides", "status"),
-    [({"amount": 1300}, PaymentStatus.FAILED),
+    [({"amount_minor": 1300}, PaymentStatus.FAILED),
      ({"payment_method": "bank_transfer"}, PaymentStatus.PENDING)],
 )
 def test_payments_that_are_not_completed_cannot_be_refunded(demo, overrides, status):
     payment = payment_services.payment_create(
-        account=demo, **{"amount": 5000, "currency": "USD", **overrides}
+        account=demo, **{"amount_minor": 5000, "currency": "USD", **overrides}
     )
     assert payment.status == status
     with pytest.raises(ServiceError) as excinfo:
@@ -71,7 +71,7 @@ def test_payments_that_are_not_completed_cannot_be_refunded(demo, overrides, sta
 
 
 def test_cancelled_payment_cannot_be_refunded(demo):
-    payment = payment_services.payment_create(account=demo, amount=5000, currency="EUR",
+    payment = payment_services.payment_create(account=demo, amount_minor=5000, currency="EUR",
                                               payment_method="crypto")
     payment_services.payment_cancel(account=demo, payment_id=payment.public_id)
     with pytest.raises(ServiceError) as excinfo:
@@ -80,7 +80,7 @@ def test_cancelled_payment_cannot_be_refunded(demo):
 
 
 def test_unknown_and_foreign_payments_are_not_found(demo, completed_payment):
-    from oauth_app.services import account_create
+    from accounts.services import account_create
 
     with pytest.raises(NotFound):
         refund_create(account=demo, payment_id="pay_nope")
@@ -89,7 +89,7 @@ def test_unknown_and_foreign_payments_are_not_found(demo, completed_payment):
 
 
 def test_jpy_refunds_in_whole_yen(demo):
-    payment = payment_services.payment_create(account=demo, amount=1500, currency="JPY")
-    assert refund(demo, payment, Decimal("500")).amount == 500
+    payment = payment_services.payment_create(account=demo, amount_minor=1500, currency="JPY")
+    assert refund(demo, payment, Decimal("500")).amount_minor == 500
     with pytest.raises(UnprocessableRequest):
         refund(demo, payment, Decimal("0.5"))

@@ -15,7 +15,7 @@ def types():
 
 
 def create(account, **overrides):
-    fields = dict(account=account, amount=5000, currency="USD", description="d",
+    fields = dict(account=account, amount_minor=5000, currency="USD", description="d",
                   customer_email="a@example.com")
     return services.payment_create(**{**fields, **overrides})
 
@@ -26,7 +26,7 @@ def test_card_payment(demo):
 
 
 def test_decline(demo):
-    create(demo, amount=1300)
+    create(demo, amount_minor=1300)
     assert types() == ["payment.created", "payment.failed"]
 
 

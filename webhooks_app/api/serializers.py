@@ -3,8 +3,8 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from config.json import loads
-from payments.api.fields import StrictCharField, StrictChoiceField, TimestampField
+from api.fields import StrictCharField, StrictChoiceField, TimestampField
+from core.json import loads
 from webhooks_app import events
 
 

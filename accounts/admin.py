@@ -1,0 +1,73 @@
+"""Operators' view of accounts and API keys: every change goes through the services."""
+
+from django import forms
+from django.contrib import admin, messages
+
+from accounts import scopes, services
+from accounts.models import Account, ApiKey
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("name", "public_id", "created_at")
+    search_fields = ("name", "public_id")
+    readonly_fields = ("public_id", "created_at")
+
+
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(choices=scopes.CHOICES, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ApiKey
+        fields = ["account", "name", "scopes", "expires_at"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """The secret is shown once, at creation; afterwards only its first characters."""
+
+    list_display = ("name", "account", "client_id", "prefix", "scopes", "is_active",
+                    "expires_at", "last_used_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "client_id", "secret_prefix", "account__name")
+    list_select_related = ("account",)
+    actions = ["revoke"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiKeyForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("account", "name", "client_id", "prefix", "scopes", "is_active", "expires_at",
+                "last_used_at", "created_at")
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) or ["account", "name", "scopes",
+                                                          "expires_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None  # created here, revoked by the action; never edited
+
+    @admin.display(description="secret")
+    def prefix(self, key):
+        return f"{key.secret_prefix}…"
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        created, secret = services.api_key_create(
+            account=data["account"], name=data["name"], scopes=data["scopes"],
+            expires_at=data["expires_at"],
+        )
+        obj.pk = created.pk
+        messages.warning(request, f"Secret of the key {created.name}: {secret} "
+                                  "(shown only now; store it safely).")
+
+    @admin.action(description="Revoke selected API keys")
+    def revoke(self, request, queryset):
+        for key in queryset:
+            services.api_key_revoke(key=key)
+            self.log_change(request, key, "Revoked.")
+        self.message_user(request, f"{queryset.count()} key(s) revoked.", messages.SUCCESS)

@@ -1,0 +1,24 @@
+"""API keys as credentials (a resolver of `settings.API_CREDENTIAL_RESOLVERS`)."""
+
+from rest_framework import exceptions
+
+from accounts.models import ApiKey, hash_secret
+from accounts.services import api_key_touch
+from api.authentication import Principal
+
+
+def resolve_api_key(secret: str, *, client_id: str | None = None) -> Principal | None:
+    """The key with this secret (and, for the dialects, this public client id), or None."""
+    try:
+        key = ApiKey.objects.select_related("account").get(secret_hash=hash_secret(secret))
+    except ApiKey.DoesNotExist:
+        return None
+    if client_id is not None and key.client_id != client_id:
+        raise exceptions.AuthenticationFailed("Invalid API credentials.")
+    if not key.is_active:
+        raise exceptions.AuthenticationFailed("This API key is inactive.")
+    if key.is_expired:
+        raise exceptions.AuthenticationFailed("This API key has expired.")
+    api_key_touch(key=key)
+    return Principal(account=key.account, scopes=frozenset(key.scopes), credential=key,
+                     rate_limit_key=f"apikey:{key.pk}")

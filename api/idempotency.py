@@ -1,0 +1,272 @@
+"""Idempotency keys: one mechanism for every POST of every API surface.
+
+A request with a key first *claims* it in its own short transaction, so a concurrent
+request with the same key sees the claim at once and gets 409 `idempotency_key_in_use`
+instead of running twice. The request then runs in one transaction together with the
+storing of its response: a crash rolls back both, which is why a claim older than
+`IDEMPOTENCY_LOCK_TIMEOUT` may safely be taken over. Storing checks that the claim is still
+ours, so even a takeover can never let two executions commit.
+
+Processed results (2xx, 402 declines, 409 state conflicts) are stored and replayed byte for
+byte; anything else (validation errors, crashes) releases the key so it can be retried.
+"""
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import wraps
+
+import simplejson
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+from api.models import IdempotencyKey, IdempotencyStatus
+from core.errors import ServiceError
+
+
+class IdempotencyError(ServiceError):
+    type = "idempotency_error"
+
+
+class IdempotencyKeyInvalid(IdempotencyError):
+    status = 400
+    code = "idempotency_key_invalid"
+
+
+class IdempotencyKeyRequired(IdempotencyError):
+    status = 400
+    code = "idempotency_key_required"
+
+
+class IdempotencyKeyReused(IdempotencyError):
+    status = 409
+    code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInUse(IdempotencyError):
+    status = 409
+    code = "idempotency_key_in_use"
+
+
+@dataclass(frozen=True)
+class KeyRule:
+    """What a surface accepts as an idempotency key, and how it words a refusal."""
+
+    pattern: re.Pattern
+    missing: str
+    malformed: str
+
+
+KEY_RULE = KeyRule(
+    re.compile(r"^[A-Za-z0-9_-]{6,64}$"),
+    missing="The Idempotency-Key header is required.",
+    malformed="Idempotency-Key must be 6-64 characters of letters, digits, '_' or '-'.",
+)
+KEY_HEADERS = ("Idempotency-Key", "X-Idempotency-Key")
+REUSED_MESSAGE = "Conflict: Idempotency key already used with different request data"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def is_stored(status: int) -> bool:
+    return 200 <= status < 300 or status in (402, 409)
+
+
+def read_key(request, *, required: bool, rule: KeyRule = KEY_RULE) -> str | None:
+    key = next((request.headers[h] for h in KEY_HEADERS if h in request.headers), None)
+    if key is None:
+        if required:
+            raise IdempotencyKeyRequired(rule.missing, param="Idempotency-Key")
+        return None
+    if not rule.pattern.match(key):
+        raise IdempotencyKeyInvalid(rule.malformed, param="Idempotency-Key")
+    return key
+
+
+def _canonical(value):
+    """Key order, whitespace and trailing zeros must not make two requests differ."""
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Decimal) and value.is_finite():
+        return {"$decimal": format(value.normalize(), "f")}
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    return value
+
+
+def fingerprint(method: str, path: str, data) -> str:
+    body = simplejson.dumps(_canonical(data), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{method} {path}\n{body}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Claim:
+    record: IdempotencyKey
+    token: str
+
+
+def claim(*, account, key: str, fingerprint: str, method: str, path: str):
+    """Claim `key` for this request: a Claim to run it, or the completed record to replay."""
+    # Replays are the common retry: a completed record never changes, so no lock is needed.
+    done = IdempotencyKey.objects.filter(
+        account=account, key=key, status=IdempotencyStatus.COMPLETED,
+        expires_at__gt=timezone.now(),
+    ).order_by().first()
+    if done is not None:
+        if done.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(REUSED_MESSAGE)
+        return done
+    for _attempt in range(3):
+        now = timezone.now()
+        token = uuid.uuid4().hex
+        fields = dict(
+            fingerprint=fingerprint, method=method, path=path,
+            status=IdempotencyStatus.IN_PROGRESS, lock_token=token, locked_at=now,
+            response_status=None, response_body=None, response_content_type="",
+            expires_at=now + settings.IDEMPOTENCY_KEY_TTL,
+        )
+        try:
+            return Claim(_insert(account=account, key=key, **fields), token)
+        except IntegrityError:
+            pass
+        with transaction.atomic():
+            record = (
+                IdempotencyKey.objects.select_for_update()
+                .filter(account=account, key=key)
+                .first()
+            )
+            if record is None:
+                continue  # released meanwhile: try to claim it afresh
+            if record.expires_at <= now:
+                return _take_over(record, fields, token, created_at=now)
+            if record.fingerprint != fingerprint:
+                raise IdempotencyKeyReused(REUSED_MESSAGE)
+            if record.status == IdempotencyStatus.COMPLETED:
+                return record
+            if record.locked_at > now - settings.IDEMPOTENCY_LOCK_TIMEOUT:
+                raise IdempotencyKeyInUse(
+                    "A request with this idempotency key is still being processed. "
+                    "Retry after it has finished."
+                )
+            return _take_over(record, fields, token)
+    raise IdempotencyKeyInUse("This idempotency key is contended; retry shortly.")
+
+
+def _insert(**fields) -> IdempotencyKey:
+    """One INSERT, committed at once: in autocommit mode it is its own transaction, so a
+    savepoint (to survive a duplicate key) is needed only inside a caller's transaction."""
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(**fields)
+    return IdempotencyKey.objects.create(**fields)
+
+
+def _take_over(record: IdempotencyKey, fields: dict, token: str, **extra) -> Claim:
+    for name, value in {**fields, **extra}.items():
+        setattr(record, name, value)
+    record.save()
+    return Claim(record, token)
+
+
+def complete(held: Claim, response: HttpResponse) -> bool:
+    """Store the response, inside the request's transaction; False if the claim was lost."""
+    return bool(
+        IdempotencyKey.objects.filter(pk=held.record.pk, lock_token=held.token).update(
+            status=IdempotencyStatus.COMPLETED,
+            lock_token="",
+            response_status=response.status_code,
+            response_body=response.content,
+            response_content_type=response.get("Content-Type", "application/json"),
+        )
+    )
+
+
+def release(held: Claim) -> None:
+    IdempotencyKey.objects.filter(pk=held.record.pk, lock_token=held.token).delete()
+
+
+def replay(record: IdempotencyKey) -> HttpResponse:
+    response = HttpResponse(
+        bytes(record.response_body or b""),
+        status=record.response_status,
+        content_type=record.response_content_type,
+    )
+    response[REPLAYED_HEADER] = "true"
+    return response
+
+
+def purge_expired() -> int:
+    deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
+def keys_reset(*, account) -> None:
+    """Forget the account's finished keys (test reset). Keys of requests still in flight,
+    the reset's own among them, are kept so that those requests can record their outcome."""
+    IdempotencyKey.objects.filter(account=account).exclude(
+        status=IdempotencyStatus.IN_PROGRESS
+    ).delete()
+
+
+class _Discard(Exception):
+    """Unwinds the request's transaction for a response that must not be stored."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE):
+    """Decorate an APIView handler (`post`) so that retries with the same key are safe."""
+
+    def decorate(handler):
+        @wraps(handler)
+        def wrapper(view, request, *args, **kwargs):
+            key = request.idempotency_key = read_key(request, required=required, rule=rule)
+            if key is None:
+                return handler(view, request, *args, **kwargs)
+            held = claim(
+                account=request.user.account,
+                key=key,
+                fingerprint=fingerprint(request.method, request.path, request.data),
+                method=request.method,
+                path=request.path,
+            )
+            if isinstance(held, IdempotencyKey):
+                return replay(held)
+            try:
+                with transaction.atomic():
+                    response = _run(view, handler, request, *args, **kwargs)
+                    if not is_stored(response.status_code):
+                        raise _Discard(response)
+                    if not complete(held, response):
+                        raise IdempotencyKeyInUse(
+                            "This idempotency key was taken over by another request."
+                        )
+                    return response
+            except _Discard as discarded:
+                release(held)
+                return discarded.response
+            except IdempotencyKeyInUse:
+                raise
+            except BaseException:
+                release(held)
+                raise
+
+        return wrapper
+
+    return decorate
+
+
+def _run(view, handler, request, *args, **kwargs):
+    """Run the handler and render its response (errors included) so it can be stored."""
+    try:
+        response = handler(view, request, *args, **kwargs)
+    except Exception as exc:  # an API error is a response; anything else propagates
+        response = view.handle_exception(exc)
+    response = view.finalize_response(request, response, *args, **kwargs)
+    return response.render() if hasattr(response, "render") else response

@@ -1,0 +1,64 @@
+"""Prometheus metrics over HTTP: request rates and latencies per view, and `/metrics`.
+
+With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR (an empty directory shared by
+the workers of one host); the /metrics view then aggregates all of them.
+"""
+
+import ipaddress
+import os
+
+from django.conf import settings
+from django.http import HttpResponse
+from django_tasks_db.models import DBTaskResult
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client import REGISTRY as DEFAULT_REGISTRY
+
+REQUESTS = Counter("http_requests_total", "HTTP requests by view, method and status",
+                   ["view", "method", "status"])
+LATENCY = Histogram("http_request_duration_seconds", "Request latency by view", ["view"],
+                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+
+
+def observe_request(request, response, seconds: float) -> None:
+    match = getattr(request, "resolver_match", None)
+    view = (match.view_name or match._func_path) if match else "unmatched"
+    REQUESTS.labels(view, request.method, str(response.status_code)).inc()
+    LATENCY.labels(view).observe(seconds)
+
+
+def _allowed(request) -> bool:
+    token = settings.METRICS_BEARER_TOKEN
+    if token:
+        return request.headers.get("Authorization", "") == f"Bearer {token}"
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net) for net in settings.METRICS_ALLOWED_NETWORKS)
+
+
+def _queue_depth() -> str:
+    try:
+        depth = DBTaskResult.objects.filter(status="READY").count()
+    except Exception:  # noqa: BLE001 - another task backend: its depth is not ours to read
+        return ""
+    return ("# HELP tasks_queue_depth Tasks waiting to run\n# TYPE tasks_queue_depth gauge\n"
+            f"tasks_queue_depth {depth}\n")
+
+
+def metrics_view(request):
+    if not _allowed(request):
+        return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
+    registry = DEFAULT_REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    body = generate_latest(registry).decode() + _queue_depth()
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,104 @@
+"""Cross-cutting HTTP behaviour of every API surface."""
+
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+
+from api import metrics
+from api.errors import INTERNAL_ERROR, ErrorDescription, json_error
+from api.surfaces import error_renderer_for
+from core.logging import request_id as logging_request_id
+from core.periodic import schedule_maintenance
+
+logger = logging.getLogger("api.requests")
+
+_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+REQUEST_TOO_LARGE = ErrorDescription(
+    413, "invalid_request", "request_too_large", "The request body must not exceed 1 MiB."
+)
+NUL_IN_REQUEST = ErrorDescription(
+    400, "invalid_request", "invalid_characters",
+    "The path, query string and headers must not contain NUL characters.",
+)
+SUSPICIOUS_REQUEST = ErrorDescription(
+    400, "invalid_request", "bad_request", "The request is malformed (for example, too many "
+    "query parameters)."
+)
+
+
+def _request_id(request) -> str:
+    supplied = request.headers.get("X-Request-Id", "")
+    return supplied if _CLIENT_REQUEST_ID.match(supplied) else f"req_{uuid.uuid4().hex}"
+
+
+class RequestContextMiddleware:
+    """Request id, timing and API version headers; JSON errors on API paths; and, about
+    hourly, the maintenance task (traffic is its clock, see `core.periodic`).
+
+    On API paths no error ever becomes an HTML page: oversized bodies are refused before
+    any view reads them, and uncaught exceptions become the surface's 500 body (the
+    traceback goes to the log, tagged with the request id, never to the client).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        request.request_id = _request_id(request)
+        logging_request_id.set(request.request_id)
+        request.error_body = error_renderer_for(request.path)
+        response = (
+            self._too_large(request) or self._nul_characters(request)
+            or self.get_response(request)
+        )
+        elapsed = time.perf_counter() - started
+        metrics.observe_request(request, response, elapsed)
+        elapsed_ms = elapsed * 1000
+        response["X-Request-Id"] = request.request_id
+        response["X-Response-Time"] = f"{elapsed_ms:.2f}"
+        response["X-API-Version"] = settings.API_VERSION
+        schedule_maintenance()
+        return response
+
+    def _too_large(self, request):
+        if request.error_body is None:
+            return None
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return json_error(REQUEST_TOO_LARGE, request.error_body)
+        return None
+
+    def _nul_characters(self, request):
+        """PostgreSQL cannot store NUL: refuse it here rather than fail with a 500 later."""
+        if request.error_body is None:
+            return None
+        header_values = (v for v in request.headers.values())
+        query = request.META.get("QUERY_STRING", "")
+        if (
+            "\x00" in request.path
+            or "%00" in query
+            or "\x00" in query
+            or any("\x00" in value for value in header_values)
+        ):
+            return json_error(NUL_IN_REQUEST, request.error_body)
+        return None
+
+    def process_exception(self, request, exception):
+        if request.error_body is None:
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            return json_error(REQUEST_TOO_LARGE, request.error_body)
+        if isinstance(exception, SuspiciousOperation):
+            logger.warning("Suspicious request %s: %s", request.request_id, exception)
+            return json_error(SUSPICIOUS_REQUEST, request.error_body)
+        logger.exception("Unhandled error in request %s", request.request_id)
+        return json_error(INTERNAL_ERROR, request.error_body)

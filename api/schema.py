@@ -1,0 +1,189 @@
+"""OpenAPI pieces shared by every endpoint: error bodies, headers, links, security schemes."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+from api.permissions import operation_handler
+
+V1ErrorSerializer = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorDetail",
+            {
+                "type": serializers.CharField(),
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "status": serializers.IntegerField(),
+                "param": serializers.CharField(required=False),
+                "errors": inline_serializer(
+                    "FieldError",
+                    {
+                        "field": serializers.CharField(allow_null=True),
+                        "code": serializers.CharField(),
+                        "message": serializers.CharField(),
+                    },
+                    many=True,
+                    required=False,
+                ),
+            },
+        )
+    },
+)
+
+_DESCRIPTIONS = {
+    400: "Malformed JSON, or a missing or malformed idempotency key.",
+    401: "Missing, unknown, inactive or expired credential.",
+    402: "Payment declined.",
+    403: "The credential lacks the required scope.",
+    404: "No such object for this account.",
+    405: "Method not allowed.",
+    409: "The object's status does not allow this, or the idempotency key conflicts.",
+    413: "Request body over 1 MiB.",
+    415: "Request body is not application/json.",
+    422: "Validation failed; `errors` lists each problem.",
+    429: "Rate limit exceeded.",
+    503: "A dependency is unavailable.",
+}
+
+
+DevdraftErrorSerializer = inline_serializer(
+    "DevdraftError",
+    {"statusCode": serializers.IntegerField(), "message": serializers.CharField()},
+)
+
+OAuthErrorSerializer = inline_serializer(
+    "OAuthError",
+    {"error": serializers.CharField(), "error_description": serializers.CharField()},
+)
+
+UqpayErrorSerializer = inline_serializer(
+    "UqpayError", {"code": serializers.CharField(), "message": serializers.CharField()}
+)
+
+
+def error_responses(body, statuses) -> dict:
+    return {
+        status: OpenApiResponse(body, description=_DESCRIPTIONS[status]) for status in statuses
+    }
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.BearerAuthentication"
+    name = ["BearerAuth", "ApiKeyAuth"]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "http", "scheme": "bearer", "description": "An API key secret."},
+            {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+        ]
+
+    def get_security_requirement(self, auto_schema):
+        """Any one of: an API key (two ways to send it) or an OAuth2 access token."""
+        handler = operation_handler(auto_schema.view, auto_schema.method)
+        scope = getattr(handler, "required_scope", None)
+        return [{"BearerAuth": []}, {"ApiKeyAuth": []}, {"OAuth2": [scope] if scope else []}]
+
+
+class DevdraftAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.DevdraftAuthentication"
+    name = ["x-client-key", "x-client-secret"]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "apiKey", "in": "header", "name": "x-client-key",
+             "description": "The API key's public client id."},
+            {"type": "apiKey", "in": "header", "name": "x-client-secret",
+             "description": "The API key's secret."},
+        ]
+
+
+class UqpayAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.UqpayAuthentication"
+    name = ["x-client-id", "x-auth-token"]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "apiKey", "in": "header", "name": "x-client-id",
+             "description": "The API key's public client id."},
+            {"type": "apiKey", "in": "header", "name": "x-auth-token",
+             "description": "The API key's secret."},
+        ]
+
+
+# --- Response headers and rate limits, added to every operation ----------------------------
+HEADERS = {
+    "X-Request-Id": ("The client's X-Request-Id, or one generated for this request.", True,
+                     {"type": "string"}),
+    "X-Response-Time": ("Server processing time in milliseconds.", True, {"type": "string"}),
+    "X-API-Version": ("The API version: 2024-01-15.", True, {"type": "string"}),
+    "X-RateLimit-Limit": ("Requests allowed per minute (authenticated and OAuth requests).",
+                          False, {"type": "integer"}),
+    "X-RateLimit-Remaining": ("Requests left in the current minute window.", False,
+                              {"type": "integer"}),
+    "X-RateLimit-Reset": ("Unix time at which the minute window ends.", False,
+                          {"type": "integer"}),
+    "Retry-After": ("Seconds to wait before retrying (429).", False, {"type": "integer"}),
+    "Idempotent-Replayed": ("`true` when the response is the replay of an earlier request "
+                            "with the same idempotency key.", False,
+                            {"type": "string", "enum": ["true"]}),
+}
+ALWAYS = ("X-Request-Id", "X-Response-Time", "X-API-Version")
+RATE_LIMITED = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+# OpenAPI links: where a created object's id can be used next (clients and schemathesis's
+# stateful phase follow them). Operations declare theirs (`Surface.operation(links=...)`):
+# (operation id, status) -> [(target operation, parameter, field of the response body)]
+LINKS: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+
+
+def add_links(operation_id: str, links: dict[str, list[tuple[str, str, str]]]) -> None:
+    for status, targets in links.items():
+        LINKS[(operation_id, status)] = list(targets)
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def add_headers_and_rate_limits(result, generator, request, public):
+    """drf-spectacular postprocessing hook: what middleware and limiter add to responses."""
+    components = result.setdefault("components", {})
+    components["headers"] = {
+        name: {"description": text, "required": required, "schema": schema}
+        for name, (text, required, schema) in HEADERS.items()
+    }
+    error_schemas = {
+        "/api/v0/": "DevdraftError", "/api/v2/": "UqpayError", "/v1/oauth/": "OAuthError",
+    }
+    for path, operations in result.get("paths", {}).items():
+        error = next((name for prefix, name in error_schemas.items()
+                      if path.startswith(prefix)), "Error")
+        error_body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{error}"}}}
+        for method, operation in operations.items():
+            # Any request can be malformed (NUL characters, too many parameters).
+            operation["responses"].setdefault("400", {
+                "description": "Malformed request.", "content": error_body})
+            limited = bool(operation.get("security")) or path.startswith("/v1/oauth/")
+            if limited:
+                operation["responses"].setdefault("429", {
+                    "description": "Rate limit exceeded.", "content": error_body})
+            for status, response in operation["responses"].items():
+                for target, parameter, field in LINKS.get((operation["operationId"], status), []):
+                    response.setdefault("links", {})[target] = {
+                        "operationId": target,
+                        "parameters": {parameter: f"$response.body#/{field}"},
+                    }
+                headers = response.setdefault("headers", {})
+                for name in ALWAYS:
+                    headers[name] = _ref(name)
+                if limited:
+                    for name in RATE_LIMITED:
+                        headers[name] = _ref(name)
+                if status == "429":
+                    headers["Retry-After"] = _ref("Retry-After")
+                if method == "post" and not path.startswith("/v1/oauth/"):
+                    headers["Idempotent-Replayed"] = _ref("Idempotent-Replayed")
+    return result

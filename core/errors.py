@@ -1,0 +1,41 @@
+"""What can go wrong in the domain, independent of any wire format.
+
+Services raise these; each API surface renders them in its own shape (see `api.errors`).
+"""
+
+
+class ServiceError(Exception):
+    """A domain rule refused the operation; carries what the client needs to fix it."""
+
+    status = 400
+    type = "invalid_request"
+    code = "invalid_request"
+
+    def __init__(self, message: str, *, code: str | None = None, param: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        if code:
+            self.code = code
+
+
+class NotFound(ServiceError):
+    status = 404
+    type = "not_found"
+    code = "resource_missing"
+
+
+class InvalidState(ServiceError):
+    """The object exists but its current status does not allow the operation."""
+
+    status = 409
+    type = "invalid_request"
+    code = "invalid_state"
+
+
+class UnprocessableRequest(ServiceError):
+    """Well-formed input that a business rule rejects (e.g. refund over the balance)."""
+
+    status = 422
+    type = "validation_error"
+    code = "invalid_value"

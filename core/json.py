@@ -1,0 +1,22 @@
+"""JSON that keeps money exact: numbers are parsed as Decimal and written digit for digit."""
+
+from decimal import Decimal
+
+import simplejson
+
+
+def _parse_constant(name: str) -> Decimal:
+    # NaN and Infinity are not JSON, but some clients send them; they reach the field
+    # validation (422 on amounts) instead of failing the whole body.
+    return Decimal(name.replace("Infinity", "Inf"))
+
+
+def loads(raw: bytes | str):
+    return simplejson.loads(raw, use_decimal=True, parse_constant=_parse_constant)
+
+
+def dumps(data, *, default=None) -> bytes:
+    """Compact UTF-8 JSON; `default` renders what JSON has no type for."""
+    return simplejson.dumps(
+        data, use_decimal=True, default=default, separators=(",", ":"), ensure_ascii=False,
+    ).encode()

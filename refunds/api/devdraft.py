@@ -1,0 +1,50 @@
+"""The devdraft dialect's refund (seed 001): `POST /api/v0/test-payment/{id}/refund`.
+
+Same refund service and validation as `/v1`; camelCase `paymentId` and `succeeded`.
+"""
+
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts import scopes
+from api.surfaces import DEVDRAFT
+from api.viewsets import DevdraftViewSet
+from payments.api.devdraft import timestamp
+from payments.api.fields import MoneyOutField
+from payments.models import Payment
+from refunds.api.serializers import RefundCreateSerializer
+from refunds.models import RefundStatus
+from refunds.services import refund_create
+
+
+class RefundResponseSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+    paymentId = serializers.CharField(source="payment.public_id", read_only=True)  # noqa: N815
+    amount = MoneyOutField("amount_minor")
+    status = serializers.SerializerMethodField()
+    timestamp = timestamp()
+
+    def get_status(self, refund) -> str:
+        return "succeeded" if refund.status == RefundStatus.COMPLETED else refund.status
+
+
+class DevdraftRefundViewSet(DevdraftViewSet):
+    queryset = Payment.objects.none()  # the path's `payment_id` names a payment
+
+    @DEVDRAFT.write(
+        "test_payment_controller_refund_payment_v0",
+        "Refund a payment",
+        scope=scopes.REFUNDS_WRITE,
+        description="Refunds the remaining balance, or `amount` when a JSON body gives one.",
+        request=RefundCreateSerializer,
+        responses={200: RefundResponseSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def refund(self, request, payment_id):
+        refund = refund_create(
+            account=request.user.account,
+            payment_id=payment_id,
+            **self.validated(RefundCreateSerializer),
+        )
+        return Response(RefundResponseSerializer(refund).data)

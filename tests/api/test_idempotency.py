@@ -1,0 +1,208 @@
+"""Idempotency keys on `/v1` POSTs (the dialects reuse the same mechanism)."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.tasks import default_task_backend
+from django.utils import timezone
+
+from accounts.services import account_create, api_key_create
+from api import idempotency
+from api.models import IdempotencyKey, IdempotencyStatus
+from core.json import loads
+from payments.models import Payment
+from tests.conftest import ADMIN_KEY, PAYMENT_BODY, client_for
+
+
+def post(api, body, key="order-12345-attempt", path="/v1/payments", header="Idempotency-Key"):
+    raw = body if isinstance(body, str) else json.dumps(body)
+    return api.post(path, raw, content_type="application/json", headers={header: key})
+
+
+def test_same_key_same_body_replays_the_first_response_byte_for_byte(api, demo):
+    first = post(api, PAYMENT_BODY)
+    again = post(api, PAYMENT_BODY)
+    assert first.status_code == again.status_code == 201
+    assert again.content == first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert first.json()["idempotency_key"] == "order-12345-attempt"
+    assert Payment.objects.count() == 1
+
+
+def test_key_order_whitespace_and_trailing_zeros_do_not_matter(api, demo):
+    first = post(api, PAYMENT_BODY)
+    reordered = "{\n" + ", ".join(
+        f'"{k}": {json.dumps(v)}' for k, v in reversed(PAYMENT_BODY.items())
+    ).replace("49.99", "49.990") + "}"
+    again = post(api, reordered)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.content == first.content
+
+
+def test_same_key_different_body_is_409_with_seed_000s_message(api, demo):
+    post(api, PAYMENT_BODY)
+    response = post(api, {**PAYMENT_BODY, "amount": 50})
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "idempotency_key_reused"
+    assert error["message"] == "Conflict: Idempotency key already used with different request data"
+    assert Payment.objects.count() == 1
+
+
+def test_same_key_on_another_endpoint_is_a_conflict(api, demo):
+    payment_id = post(api, {**PAYMENT_BODY, "payment_method": "crypto"}).json()["id"]
+    response = post(api, {}, path=f"/v1/payments/{payment_id}/cancel")
+    assert response.status_code == 409
+    assert Payment.objects.get(public_id=payment_id).status == "pending"
+
+
+def test_x_idempotency_key_is_an_alias(api, demo):
+    post(api, PAYMENT_BODY, header="X-Idempotency-Key")
+    assert post(api, PAYMENT_BODY)["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.parametrize("key", ["short", "x" * 65, "has space", "bad/char", "ünïcode", ""])
+def test_malformed_keys_are_400(api, demo, key):
+    response = post(api, PAYMENT_BODY, key=key)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "idempotency_key_invalid"
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["abc-12", "A" * 64, "550e8400-e29b-41d4-a716-446655440000"])
+def test_well_formed_keys(api, demo, key):
+    assert post(api, PAYMENT_BODY, key=key).status_code == 201
+
+
+def test_validation_failure_stores_nothing_so_the_key_can_be_retried(api, demo):
+    assert post(api, {**PAYMENT_BODY, "currency": "XYZ"}).status_code == 422
+    assert not IdempotencyKey.objects.exists()
+    assert post(api, PAYMENT_BODY).status_code == 201
+
+
+def test_not_found_payment_method_stores_nothing(api, demo):
+    assert post(api, {**PAYMENT_BODY, "payment_method_id": "pm_nope"}).status_code == 404
+    assert post(api, PAYMENT_BODY).status_code == 201
+
+
+def test_malformed_json_stores_nothing(api, demo):
+    assert post(api, "{nope").status_code == 400
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_a_decline_is_stored_and_replayed(api, demo):
+    first = post(api, {**PAYMENT_BODY, "amount": 13})
+    again = post(api, {**PAYMENT_BODY, "amount": 13})
+    assert first.status_code == again.status_code == 402
+    assert again.content == first.content
+    assert Payment.objects.count() == 1
+
+
+def test_a_state_conflict_is_stored_and_replayed(api, demo):
+    payment_id = post(api, PAYMENT_BODY, key="create-1").json()["id"]
+    first = post(api, {}, key="cancel-1", path=f"/v1/payments/{payment_id}/cancel")
+    again = post(api, {}, key="cancel-1", path=f"/v1/payments/{payment_id}/cancel")
+    assert first.status_code == again.status_code == 409
+    assert again["Idempotent-Replayed"] == "true"
+
+
+def test_a_crash_stores_nothing_and_answers_a_json_500(api, demo, monkeypatch):
+    def explode(**kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("payments.services.payment_create", explode)
+    response = post(api, PAYMENT_BODY)
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["type"] == "api_error"
+    assert b"database on fire" not in response.content
+    assert b"Traceback" not in response.content
+    assert not IdempotencyKey.objects.exists()
+    monkeypatch.undo()
+    assert post(api, PAYMENT_BODY).status_code == 201
+
+
+def _record(account, **fields):
+    now = timezone.now()
+    values = dict(
+        account=account, key="order-12345-attempt",
+        fingerprint=idempotency.fingerprint(
+            "POST", "/v1/payments", loads(json.dumps(PAYMENT_BODY))
+        ),
+        method="POST", path="/v1/payments", status=IdempotencyStatus.IN_PROGRESS,
+        lock_token="other", locked_at=now, expires_at=now + timedelta(hours=24),
+    )
+    return IdempotencyKey.objects.create(**{**values, **fields})
+
+
+def test_a_key_still_in_flight_is_409_in_use(api, demo):
+    _record(demo)
+    response = post(api, PAYMENT_BODY)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_key_in_use"
+    assert not Payment.objects.exists()
+
+
+def test_a_claim_abandoned_by_a_dead_request_is_taken_over(api, demo, settings):
+    _record(demo, locked_at=timezone.now() - settings.IDEMPOTENCY_LOCK_TIMEOUT * 2)
+    assert post(api, PAYMENT_BODY).status_code == 201
+    assert IdempotencyKey.objects.get().status == IdempotencyStatus.COMPLETED
+
+
+def test_a_lost_claim_rolls_the_work_back(api, demo, monkeypatch):
+    monkeypatch.setattr("api.idempotency.complete", lambda held, response: False)
+    response = post(api, PAYMENT_BODY)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_key_in_use"
+    assert not Payment.objects.exists()
+
+
+def test_an_expired_key_starts_afresh(api, demo):
+    first = post(api, PAYMENT_BODY).json()["id"]
+    IdempotencyKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    second = post(api, {**PAYMENT_BODY, "amount": 50})
+    assert second.status_code == 201
+    assert second.json()["id"] != first
+
+
+def test_keys_are_shared_by_the_keys_of_one_account(api, demo):
+    first = post(api, PAYMENT_BODY)
+    again = post(client_for(ADMIN_KEY), PAYMENT_BODY)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.content == first.content
+
+
+def test_keys_are_scoped_to_the_account(api, demo):
+    other = account_create(name="Other")
+    _, secret = api_key_create(account=other, name="k", scopes=["payments:write"])
+    post(api, PAYMENT_BODY)
+    response = post(client_for(secret), {**PAYMENT_BODY, "amount": 50})
+    assert response.status_code == 201
+    assert Payment.objects.filter(account=other).count() == 1
+
+
+def test_purge_command_deletes_only_expired_keys(api, demo):
+    post(api, PAYMENT_BODY, key="keep-this-key")
+    post(api, PAYMENT_BODY, key="expire-this-key")
+    IdempotencyKey.objects.filter(key="expire-this-key").update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    call_command("purge_idempotency_keys", stdout=open("/dev/null", "w"))
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["keep-this-key"]
+
+
+def test_the_maintenance_task_is_scheduled_about_hourly(
+    api, demo, django_capture_on_commit_callbacks
+):
+    cache.clear()
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(api, PAYMENT_BODY, key="first-key")
+        post(api, PAYMENT_BODY, key="second-key")
+    purges = [r for r in default_task_backend.results
+              if r.task.name == "maintenance"]
+    assert len(purges) == 1
