@@ -163,7 +163,7 @@ def main():
 
     ids = json.loads(manage(service_env, "shell", "-c", (
         "import json; from payments.models import Payment; print(json.dumps(list("
-        "Payment.objects.filter(status='completed', currency='USD', amount__gte=1000)"
+        "Payment.objects.filter(status='completed', currency='USD', amount_minor__gte=1000)"
         ".values_list('public_id', flat=True)[:2000])))")))
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     (tmp / "payment.json").write_text(json.dumps(PAYMENT))

@@ -219,8 +219,8 @@ def check(db, stats, receiver, endpoint_pk, window) -> dict:
         "WHERE idempotency_key LIKE 'soak-%%' GROUP BY idempotency_key "
         "HAVING count(*) > 1) d").fetchone()[0]
     over_refunded = db.execute(
-        "SELECT count(*) FROM payments_payment p WHERE p.refunded_amount > p.amount OR "
-        "p.refunded_amount <> (SELECT coalesce(sum(r.amount), 0) FROM refunds_refund r "
+        "SELECT count(*) FROM payments_payment p WHERE p.refunded_minor > p.amount_minor OR "
+        "p.refunded_minor <> (SELECT coalesce(sum(r.amount_minor), 0) FROM refunds_refund r "
         "WHERE r.payment_id = p.id)").fetchone()[0]
     events = db.execute(
         "SELECT e.public_id, "
