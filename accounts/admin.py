@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 
 from accounts import scopes, services
 from accounts.models import Account, ApiKey
+from api.admin import ActionPermissionsMixin, permitted_action, secrets_page
 
 
 @admin.register(Account)
@@ -23,7 +24,7 @@ class ApiKeyForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ActionPermissionsMixin, admin.ModelAdmin):
     """The secret is shown once, at creation; afterwards only its first characters."""
 
     list_display = ("name", "account", "client_id", "prefix", "scopes", "is_active",
@@ -49,7 +50,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
                                                           "expires_at"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None  # created here, revoked by the action; never edited
+        # Created here, revoked by the action; never edited.
+        return obj is None and super().has_change_permission(request)
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("accounts.revoke_apikey")
 
     @admin.display(description="secret")
     def prefix(self, key):
@@ -62,10 +67,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
             expires_at=data["expires_at"],
         )
         obj.pk = created.pk
-        messages.warning(request, f"Secret of the key {created.name}: {secret} "
-                                  "(shown only now; store it safely).")
+        obj.new_secret = secret  # for response_add, in this request only
 
-    @admin.action(description="Revoke selected API keys")
+    def response_add(self, request, obj, post_url_continue=None):
+        return secrets_page(self, request, title="New API key",
+                            secrets=[(obj.name, obj.new_secret)])
+
+    @permitted_action("revoke", description="Revoke selected API keys")
     def revoke(self, request, queryset):
         for key in queryset:
             services.api_key_revoke(key=key)

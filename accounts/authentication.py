@@ -2,9 +2,19 @@
 
 from rest_framework import exceptions
 
-from accounts.models import ApiKey, hash_secret
+from accounts.models import Account, ApiKey, hash_secret
 from accounts.services import api_key_touch
 from api.authentication import Principal
+
+
+def api_key_rate_limit_key(pk: int) -> str:
+    return f"apikey:{pk}"
+
+
+def api_key_rate_limit_keys(account: Account) -> list[str]:
+    """The counters of every key of the account (the test reset clears them all)."""
+    return [api_key_rate_limit_key(pk)
+            for pk in ApiKey.objects.filter(account=account).values_list("pk", flat=True)]
 
 
 def resolve_api_key(secret: str, *, client_id: str | None = None) -> Principal | None:
@@ -21,4 +31,4 @@ def resolve_api_key(secret: str, *, client_id: str | None = None) -> Principal |
         raise exceptions.AuthenticationFailed("This API key has expired.")
     api_key_touch(key=key)
     return Principal(account=key.account, scopes=frozenset(key.scopes), credential=key,
-                     rate_limit_key=f"apikey:{key.pk}")
+                     rate_limit_key=api_key_rate_limit_key(key.pk))

@@ -48,6 +48,7 @@ class ApiKey(models.Model):
 
     class Meta:
         verbose_name = "API key"
+        permissions = [("revoke_apikey", "Can revoke API keys")]
 
     def __str__(self):
         return f"{self.name} ({self.secret_prefix}…)"

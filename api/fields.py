@@ -50,13 +50,14 @@ class MetadataField(serializers.Field):
                 f"Metadata can have at most {self.MAX_KEYS} keys.", code="too_many_keys"
             )
         for key, value in data.items():
-            if not key or len(key) > 40:
+            if not key or len(key) > 40 or "\x00" in key:
                 raise serializers.ValidationError(
-                    "Metadata keys must be 1-40 characters.", code="invalid_key"
+                    "Metadata keys must be 1-40 characters (no NUL).", code="invalid_key"
                 )
-            if not isinstance(value, str) or len(value) > 500:
+            if not isinstance(value, str) or len(value) > 500 or "\x00" in value:
                 raise serializers.ValidationError(
-                    f"Metadata value of '{key}' must be a string of at most 500 characters.",
+                    f"Metadata value of '{key}' must be a string of at most 500 characters "
+                    "(no NUL).",
                     code="invalid_value",
                 )
         return data

@@ -1,33 +1,50 @@
 """Filter fields shared by every list endpoint."""
 
-from datetime import UTC
+import re
+from datetime import UTC, datetime, timedelta, timezone
 
 import django_filters
 from django import forms
-from django_filters.fields import IsoDateTimeField
+
+# RFC 3339's date-time, what the schema's `format: date-time` promises and nothing looser.
+RFC_3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(?:[Zz]|([+-])(\d{2}):(\d{2}))$", re.ASCII)
 
 
-class UTCDateTimeField(IsoDateTimeField):
-    """An ISO 8601 time, normalised to UTC before it reaches the database.
+class UTCDateTimeField(forms.Field):
+    """An RFC 3339 date-time, normalised to UTC before it reaches the database.
 
-    Offsets beyond what a real time zone uses (±14 h) are refused, and so are times that
-    leave the representable range once converted (PostgreSQL refuses both with an error).
+    Every offset RFC 3339 allows (±23:59) is accepted. A time that leaves the representable
+    range once converted (year 9999 at -10:00) is clamped to the end of that range, which
+    filters the same; a leap second (:60) counts as the last second of its minute.
     """
 
-    default_error_messages = {"out_of_range": "Enter a date/time with a real UTC offset."}
+    default_error_messages = {
+        "invalid": "Enter an RFC 3339 date-time, such as 2025-01-15T10:30:00Z.",
+    }
 
     def to_python(self, value):
-        parsed = super().to_python(value)
-        if parsed is None:
+        if value is None:
             return None
-        offset = parsed.utcoffset()
-        if offset is not None and abs(offset.total_seconds()) > 14 * 3600:
-            raise forms.ValidationError(self.error_messages["out_of_range"], "out_of_range")
+        match = RFC_3339.match(value)
+        if not match:
+            raise forms.ValidationError(self.error_messages["invalid"], "invalid")
+        year, month, day, hour, minute, second, fraction, sign, off_h, off_m = match.groups()
+        offset = timedelta(hours=int(off_h or 0), minutes=int(off_m or 0))
+        if int(off_h or 0) > 23 or int(off_m or 0) > 59:
+            raise forms.ValidationError(self.error_messages["invalid"], "invalid")
         try:
-            return parsed.astimezone(UTC)
+            local = datetime(max(int(year), 1), int(month), int(day), int(hour), int(minute),
+                             min(int(second), 59), int((fraction or "0")[:6].ljust(6, "0")),
+                             tzinfo=timezone(-offset if sign == "-" else offset))
+        except ValueError:  # February 30th, hour 25, ...
+            raise forms.ValidationError(self.error_messages["invalid"], "invalid") from None
+        try:
+            return local.astimezone(UTC)
         except OverflowError:
-            raise forms.ValidationError(self.error_messages["out_of_range"],
-                                        "out_of_range") from None
+            return datetime.max.replace(tzinfo=UTC) if int(year) > 1 else datetime.min.replace(
+                tzinfo=UTC)
 
 
 class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -24,7 +24,9 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
+from api import numbers
 from api.models import IdempotencyKey, IdempotencyStatus
+from core import json
 from core.errors import ServiceError
 
 
@@ -87,7 +89,8 @@ def read_key(request, *, required: bool, rule: KeyRule = KEY_RULE) -> str | None
 
 
 def _canonical(value):
-    """Key order, whitespace and trailing zeros must not make two requests differ."""
+    """Key order, whitespace and trailing zeros must not make two requests differ. Numbers
+    are bounded (`api.numbers`) before they get here; one out of range counts as its text."""
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -96,6 +99,8 @@ def _canonical(value):
         return {"$decimal": format(value.normalize(), "f")}
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
+    if isinstance(value, numbers.OutOfRange):
+        return {"$number": value.literal}
     return value
 
 
@@ -173,17 +178,29 @@ def _take_over(record: IdempotencyKey, fields: dict, token: str, **extra) -> Cla
     return Claim(record, token)
 
 
-def complete(held: Claim, response: HttpResponse) -> bool:
-    """Store the response, inside the request's transaction; False if the claim was lost."""
+def complete(held: Claim, response: HttpResponse, *, secret_fields: tuple[str, ...] = ()
+             ) -> bool:
+    """Store the response, inside the request's transaction; False if the claim was lost.
+
+    `secret_fields` of the (JSON object) body are stored as null: a secret is shown once,
+    never kept for replays."""
     return bool(
         IdempotencyKey.objects.filter(pk=held.record.pk, lock_token=held.token).update(
             status=IdempotencyStatus.COMPLETED,
             lock_token="",
             response_status=response.status_code,
-            response_body=response.content,
+            response_body=_without(response.content, secret_fields),
             response_content_type=response.get("Content-Type", "application/json"),
         )
     )
+
+
+def _without(body: bytes, secret_fields: tuple[str, ...]) -> bytes:
+    if not secret_fields:
+        return body
+    data = json.loads(body)
+    return json.dumps({name: None if name in secret_fields else value
+                       for name, value in data.items()})
 
 
 def release(held: Claim) -> None:
@@ -220,8 +237,10 @@ class _Discard(Exception):
         self.response = response
 
 
-def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE):
-    """Decorate an APIView handler (`post`) so that retries with the same key are safe."""
+def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
+               secret_fields: tuple[str, ...] = ()):
+    """Decorate a view handler (`create`, `post`) so that retries with the same key are safe;
+    the response's `secret_fields` are replayed as null (see `complete`)."""
 
     def decorate(handler):
         @wraps(handler)
@@ -243,7 +262,7 @@ def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE):
                     response = _run(view, handler, request, *args, **kwargs)
                     if not is_stored(response.status_code):
                         raise _Discard(response)
-                    if not complete(held, response):
+                    if not complete(held, response, secret_fields=secret_fields):
                         raise IdempotencyKeyInUse(
                             "This idempotency key was taken over by another request."
                         )

@@ -1,4 +1,5 @@
-"""JSON bodies of the API: parsed with exact decimals, rendered whatever `Accept` says."""
+"""JSON bodies of the API: parsed with exact, bounded numbers and bounded nesting; rendered
+whatever `Accept` says."""
 
 from django.conf import settings
 from rest_framework import parsers
@@ -7,6 +8,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from api import numbers
 from core import json
 
 _encode_other = JSONEncoder().default  # lazy strings, dates: what DRF's own renderer handles
@@ -16,29 +18,63 @@ def dumps(data) -> bytes:
     return json.dumps(data, default=_encode_other)
 
 
+MAX_DEPTH = 32
+
+
 def contains_nul(value) -> bool:
     """NUL characters cannot be stored (PostgreSQL refuses them), so no input may carry one."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(contains_nul(v) for v in value)
-    return False
+    return isinstance(value, str) and "\x00" in value
+
+
+def parse_body(text: str):
+    """A JSON request body, bounded before any code computes with it: nested deeper than
+    `MAX_DEPTH` is a 400; a number out of range (`api.numbers`) stays an `OutOfRange`
+    marker, refused (422) by the field that receives it, ignored where no field does."""
+    try:
+        data = json.loads(text, parse_float=numbers.judge_decimal,
+                          parse_int=numbers.judge_int)
+    except RecursionError:
+        raise ParseError(f"JSON may be nested at most {MAX_DEPTH} levels deep.") from None
+    except ValueError as exc:
+        raise ParseError(f"Request body is not valid JSON: {exc}") from exc
+    for _value, _path, depth in walk(data):
+        if depth >= MAX_DEPTH:
+            raise ParseError(f"JSON may be nested at most {MAX_DEPTH} levels deep.")
+    return data
+
+
+def walk(data):
+    """Every container and value of parsed JSON, with its path and depth, without recursion."""
+    stack = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        yield value, path, depth
+        if isinstance(value, dict):
+            stack.extend((item, f"{path}.{key}" if path else key, depth + 1)
+                         for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]", depth + 1)
+                         for index, item in enumerate(value))
+
+
+def unstorable(data) -> list[str]:
+    """Where free-form JSON (stored as it is) holds a NUL character or a number out of range."""
+    return sorted(
+        path for value, path, _depth in walk(data)
+        if isinstance(value, numbers.OutOfRange) or contains_nul(value)
+        or (isinstance(value, dict) and any(contains_nul(key) for key in value))
+    )
 
 
 class DecimalJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read()
         try:
-            data = json.loads(raw.decode(settings.DEFAULT_CHARSET))
-        except (ValueError, UnicodeDecodeError) as exc:
+            text = stream.read().decode(settings.DEFAULT_CHARSET)
+        except UnicodeDecodeError as exc:
             raise ParseError(f"Request body is not valid JSON: {exc}") from exc
-        if contains_nul(data):
-            raise ParseError("Request body must not contain NUL characters.")
-        return data
+        return parse_body(text)
 
 
 class FormParser(parsers.FormParser):

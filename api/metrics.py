@@ -26,10 +26,16 @@ LATENCY = Histogram("http_request_duration_seconds", "Request latency by view", 
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
 
+# Label values come from this set, not from the client: any other method counts as OTHER,
+# so a client cannot mint new time series.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def observe_request(request, response, seconds: float) -> None:
     match = getattr(request, "resolver_match", None)
     view = (match.view_name or match._func_path) if match else "unmatched"
-    REQUESTS.labels(view, request.method, str(response.status_code)).inc()
+    method = request.method if request.method in METHODS else "OTHER"
+    REQUESTS.labels(view, method, str(response.status_code)).inc()
     LATENCY.labels(view).observe(seconds)
 
 

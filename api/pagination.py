@@ -14,17 +14,31 @@ import math
 
 from django.conf import settings
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 MAX_OFFSET = 10**9  # far beyond any real list, well inside the databases' integer range
 
 
+class DigitsField(serializers.IntegerField):
+    """A query parameter of decimal digits only: what the schema's `integer` promises (DRF's
+    own field would also take `1.0`, ` 1` or `1_000`, and an empty one as absent)."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, empty)
+
+    def to_internal_value(self, data):
+        if not (isinstance(data, str) and data.isascii() and data.isdigit()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class _PageParams(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET // 100, default=1)
-    per_page = serializers.IntegerField(min_value=1, max_value=100, default=10)
-    limit = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
+    page = DigitsField(min_value=1, max_value=MAX_OFFSET // 100, default=1)
+    per_page = DigitsField(min_value=1, max_value=100, default=10)
+    limit = DigitsField(min_value=1, max_value=100, required=False)
+    offset = DigitsField(min_value=0, max_value=MAX_OFFSET, required=False)
 
 
 class PageOrOffsetPagination(BasePagination):

@@ -1,12 +1,17 @@
-"""Rate limits per credential (per client IP for the unauthenticated OAuth endpoints).
+"""Rate limits per credential and per account (per client IP for unauthenticated requests).
 
 django-ratelimit does the counting in the shared cache (Redis in production); this module
-asks it once per request, with `increment=True`, for each rule: `RATE_LIMIT_PER_MINUTE`
-and a burst of `RATE_LIMIT_PER_SECOND`. The headers describe the per-minute window.
+asks it once per request, with `increment=True`, for each rule: `RATE_LIMIT_PER_MINUTE` and a
+burst of `RATE_LIMIT_PER_SECOND` per credential, then both times
+`RATE_LIMIT_ACCOUNT_MULTIPLIER` for all the credentials of the account together, so that
+minting more keys or tokens does not multiply an account's allowance. A request its
+credential's limits refuse is not counted against the account: one runaway credential cannot
+use up its siblings' allowance. The headers describe the credential's per-minute window.
 """
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +26,12 @@ logger = logging.getLogger(__name__)
 
 MINUTE_GROUP = "api-minute"
 BURST_GROUP = "api-burst"
+ACCOUNT_MINUTE_GROUP = "account-minute"
+ACCOUNT_BURST_GROUP = "account-burst"
+# A credential unused for this long has no counter in the current windows.
+LONGEST_WINDOW_SECONDS = 60
+ACCOUNT_THROTTLED = ("Request was throttled: the keys and tokens of this account together "
+                     "are over the account's limit.")
 
 
 class RateLimiterUnavailable(ServiceError):
@@ -43,10 +54,18 @@ class Usage:
         }
 
 
-def _rules() -> tuple[tuple[str, str], ...]:
+def _rules(*, account: bool = False) -> tuple[tuple[str, str], ...]:
+    """(group, rate) of the per-minute rule and of the burst rule: a credential's, or the
+    ceiling of an account's credentials together."""
+    if not account:
+        return (
+            (MINUTE_GROUP, f"{settings.RATE_LIMIT_PER_MINUTE}/m"),
+            (BURST_GROUP, f"{settings.RATE_LIMIT_PER_SECOND}/s"),
+        )
+    times = settings.RATE_LIMIT_ACCOUNT_MULTIPLIER
     return (
-        (MINUTE_GROUP, f"{settings.RATE_LIMIT_PER_MINUTE}/m"),
-        (BURST_GROUP, f"{settings.RATE_LIMIT_PER_SECOND}/s"),
+        (ACCOUNT_MINUTE_GROUP, f"{settings.RATE_LIMIT_PER_MINUTE * times}/m"),
+        (ACCOUNT_BURST_GROUP, f"{settings.RATE_LIMIT_PER_SECOND * times}/s"),
     )
 
 
@@ -54,34 +73,58 @@ def client_ip_key(request) -> str:
     return f"ip:{request.META.get('REMOTE_ADDR', '')}"
 
 
-def consume(request, key: str) -> Usage | None:
-    """Count this request against `key`'s limits; raise Throttled (429) past either.
+def account_key_for(account) -> str:
+    return f"account:{account.pk}"
 
-    Returns the per-minute usage for the response headers, or None when limiting is off
-    or the cache failed and `RATE_LIMIT_FAIL_OPEN` lets the request through.
+
+def _usages(request, key: str, rules) -> list[dict] | None:
+    """This request counted under each rule; None when django-ratelimit could not count."""
+    usages = [
+        get_usage(request, group=group, key=lambda _group, _request: key, rate=rate,
+                  increment=True)
+        for group, rate in rules
+    ]
+    return None if None in usages else usages
+
+
+def _seconds_left(usage: dict) -> int:
+    """Until the rule's next window: django-ratelimit's window ends with the whole second
+    its `time_left` counts down to (0 in the window's last second)."""
+    return max(0, usage["time_left"]) + 1
+
+
+def consume(request, key: str, *, account_key: str | None = None) -> Usage | None:
+    """Count this request against `key`'s limits and, if they let it through, against
+    `account_key`'s ceiling; raise Throttled (429) past any of them.
+
+    Returns the per-minute usage of `key` for the response headers, or None when limiting
+    is off or the cache failed and `RATE_LIMIT_FAIL_OPEN` lets the request through.
     """
     if not settings.RATELIMIT_ENABLE:
         return None
+    ceiling = []
     try:
-        minute, burst = (
-            get_usage(request, group=group, key=lambda _group, _request: key, rate=rate,
-                      increment=True)
-            for group, rate in _rules()
-        )
+        credential = _usages(request, key, _rules())
+        if credential is not None and account_key is not None and not any(
+                usage["should_limit"] for usage in credential):
+            ceiling = _usages(request, account_key, _rules(account=True))
     except Exception as exc:  # the cache is down: the configured policy decides
         return _cache_failed(exc)
-    if minute is None or burst is None:  # django-ratelimit could not count (fail open)
+    if credential is None or ceiling is None:
         return _cache_failed(None)
-    now = int(time.time())
+    minute = credential[0]
     usage = Usage(
         limit=minute["limit"],
         remaining=max(0, minute["limit"] - minute["count"]),
-        reset=now + max(0, minute["time_left"]),
+        reset=int(time.time()) + _seconds_left(minute),
     )
     request.rate_limit = usage
-    for rule in (minute, burst):
+    for rule in credential:
         if rule["should_limit"]:
-            raise Throttled(wait=max(1, rule["time_left"]))
+            raise Throttled(wait=_seconds_left(rule))
+    for rule in ceiling:
+        if rule["should_limit"]:
+            raise Throttled(wait=_seconds_left(rule), detail=ACCOUNT_THROTTLED)
     return usage
 
 
@@ -93,14 +136,19 @@ def _cache_failed(exc: Exception | None) -> None:
     raise RateLimiterUnavailable("The rate limiter is unavailable; retry shortly.")
 
 
-def clear(key: str) -> None:
-    """Forget `key`'s current counters (seed 003's test reset)."""
+def clear(keys: Iterable[str], *, account_key: str | None = None) -> None:
+    """Forget the current counters of the credentials `keys` and of `account_key`'s ceiling
+    (seed 003's test reset): one cache call."""
+    targets = [(key, _rules()) for key in keys]
+    if account_key is not None:
+        targets.append((account_key, _rules(account=True)))
+    cache_keys = [
+        _make_cache_key(group, _get_window(key, 60 if rate.endswith("/m") else 1), rate, key, ALL)
+        for key, rules in targets
+        for group, rate in rules
+    ]
     cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
-    keys = []
-    for group, rate in _rules():
-        period = 60 if rate.endswith("/m") else 1
-        keys.append(_make_cache_key(group, _get_window(key, period), rate, key, ALL))
     try:
-        cache.delete_many(keys)
+        cache.delete_many(cache_keys)
     except Exception:  # noqa: BLE001 - a reset must not fail because the cache is down
-        logger.warning("Could not clear rate-limit counters of %s", key)
+        logger.warning("Could not clear %d rate-limit counters", len(cache_keys))

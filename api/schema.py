@@ -187,3 +187,31 @@ def add_headers_and_rate_limits(result, generator, request, public):
                 if method == "post" and not path.startswith("/v1/oauth/"):
                     headers["Idempotent-Replayed"] = _ref("Idempotent-Replayed")
     return result
+
+
+# Strings of requests may hold any character but NUL (PostgreSQL cannot store it; see
+# api.json and api.middleware), which JSON Schema can only say as a pattern.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _refuse_nul(schema: dict) -> None:
+    # Formats (email, uri, date-time) and enumerations already exclude NUL.
+    if schema.get("type") == "string" and not ({"pattern", "enum", "format"} & set(schema)):
+        schema["pattern"] = NO_NUL
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _refuse_nul(schema[key])
+    for child in schema.get("properties", {}).values():
+        _refuse_nul(child)
+
+
+def refuse_nul_in_requests(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the NUL rule on every string a client sends."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):  # COMPONENT_SPLIT_REQUEST names request bodies so
+            _refuse_nul(schema)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                _refuse_nul(parameter.get("schema", {}))
+    return result

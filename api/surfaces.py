@@ -56,11 +56,13 @@ class Surface:
         write: bool = False,
         tag: str | None = None,
         links: dict | None = None,
+        secret_fields: tuple[str, ...] = (),
         **extra,
     ):
         """Declare a handler: the scope it needs, its documentation, and (for `write=True`)
         idempotency by this surface's rules. `links` are OpenAPI links from its responses
-        (`{"201": [(target operation, path parameter, response field)]}`)."""
+        (`{"201": [(target operation, path parameter, response field)]}`); `secret_fields`
+        of a write's response are shown once and replayed as null."""
         tag = tag or self.tag
         add_links(operation_id, links or {})
         schema = extend_schema(
@@ -79,7 +81,8 @@ class Surface:
 
         def declare(method):
             if write:
-                method = idempotent(required=self.key_required, rule=self.key_rule)(method)
+                method = idempotent(required=self.key_required, rule=self.key_rule,
+                                    secret_fields=secret_fields)(method)
             method.required_scope = scope
             method.surface = self
             return schema(method)

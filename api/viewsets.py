@@ -5,6 +5,7 @@ a DRF router in the app's `urls.py`; each handler is declared with its surface's
 `write` (`api.surfaces`), which sets its scope, its documentation and its idempotency.
 """
 
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.viewsets import GenericViewSet
 
 from api import ratelimit
@@ -20,7 +21,6 @@ class SurfaceViewSet(GenericViewSet):
     """What every viewset of every surface shares."""
 
     surface: Surface
-    limit_by_ip = False  # unauthenticated endpoints (OAuth) are limited per client IP
     # OPTIONS (DRF's metadata) is not part of any surface: it answers 405 like any other
     # method a view does not offer.
     http_method_names = ["get", "post", "delete", "head"]
@@ -37,11 +37,23 @@ class SurfaceViewSet(GenericViewSet):
     def get_exception_handler(self):
         return self.surface.exception_handler
 
+    def perform_authentication(self, request):
+        """Failed authentication counts against the client IP: guessing credentials is
+        limited too, and answers 429 instead of 401 once over the limit."""
+        try:
+            super().perform_authentication(request)
+        except AuthenticationFailed:
+            ratelimit.consume(request._request, ratelimit.client_ip_key(request._request))
+            raise
+
     def check_permissions(self, request):
-        """Rate limits come first: every authenticated request counts, even a refused one."""
+        """Rate limits come first: every request counts, even a refused one; against its
+        credential and its account, or (without credentials, as on the public OAuth
+        endpoints) against the client IP."""
         if request.user is not None:
-            ratelimit.consume(request._request, request.user.rate_limit_key)
-        elif self.limit_by_ip:
+            ratelimit.consume(request._request, request.user.rate_limit_key,
+                              account_key=ratelimit.account_key_for(request.user.account))
+        else:
             ratelimit.consume(request._request, ratelimit.client_ip_key(request._request))
         super().check_permissions(request)
 
@@ -99,4 +111,3 @@ class OAuthViewSet(SurfaceViewSet):
     surface = OAUTH
     authentication_classes = []
     permission_classes = []
-    limit_by_ip = True

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -160,6 +161,9 @@ else:
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATE_LIMIT_PER_MINUTE = env_int("RATE_LIMIT_PER_MINUTE", 100)
 RATE_LIMIT_PER_SECOND = env_int("RATE_LIMIT_PER_SECOND", 20)
+# Every credential of one account together: this many times the two limits above, so that
+# minting more keys or tokens does not multiply an account's allowance.
+RATE_LIMIT_ACCOUNT_MULTIPLIER = env_int("RATE_LIMIT_ACCOUNT_MULTIPLIER", 3)
 # When the cache cannot count: let requests through (and log it) rather than refuse them
 # all. RATE_LIMIT_FAIL_OPEN=0 refuses with 503 instead.
 RATE_LIMIT_FAIL_OPEN = env_bool("RATE_LIMIT_FAIL_OPEN", True)
@@ -174,6 +178,8 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Finished task rows of the database queue are deleted after this many days (a periodic job).
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7)
 
 # --- Passwords, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -243,6 +249,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_headers_and_rate_limits",
+        "api.schema.refuse_nul_in_requests",
     ],
     "APPEND_COMPONENTS": {
         "securitySchemes": {
@@ -289,7 +296,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Webhooks -------------------------------------------------------------------------------
-# Private, loopback and link-local destinations are refused unless this is on (dev and tests).
+# Non-public destinations (loopback, private, link-local, CGNAT, IPv6 forms embedding IPv4, local
+# host names) are refused unless this is on (dev and tests). See webhooks_app/urlsafety.py.
 WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)
 # Seconds before each attempt: Standard Webhooks' example schedule (at once, 5 s, 5 min,
 # 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h). Its length is the number of attempts.
@@ -301,11 +309,19 @@ WEBHOOK_RETRY_SCHEDULE = tuple(
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # An endpoint that has failed every delivery for this long is disabled.
 WEBHOOK_DISABLE_AFTER = timedelta(days=env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5))
+# Registering more endpoints than this on one account is refused (422).
+WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT = env_int("WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT", 16)
+# Largest `payload` of POST /v1/webhooks/simulate, in bytes of compact JSON (422 beyond).
+WEBHOOK_SIMULATE_MAX_BYTES = env_int("WEBHOOK_SIMULATE_MAX_BYTES", 16384)
+# Finished delivery attempts older than this many days are deleted by the maintenance task.
+WEBHOOK_DELIVERY_RETENTION_DAYS = env_int("WEBHOOK_DELIVERY_RETENTION_DAYS", 30)
 
 # --- OAuth2 -----------------------------------------------------------------------------------
 OAUTH_CODE_TTL = timedelta(seconds=600)
 OAUTH_ACCESS_TOKEN_TTL_SECONDS = 3600
 OAUTH_REFRESH_TOKEN_TTL = timedelta(days=env_int("OAUTH_REFRESH_TOKEN_TTL_DAYS", 30))
+# Expired or used codes and dead tokens are deleted this long after they stopped working.
+OAUTH_RETENTION = timedelta(days=env_int("OAUTH_RETENTION_DAYS", 7))
 
 # `seed_demo` refuses to run unless this is on (it is, by default, only in development).
 ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)
@@ -356,6 +372,21 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Content-Security-Policy of every page (the docs pages set their own in config/urls.py):
+# scripts only from our static files, which is all the admin needs, so injected markup cannot
+# run script; nothing is loaded from, framed by or posted to another host. Inline styles are
+# allowed (the landing page, the dashboard and Django's error pages use them); with images,
+# fonts and connections confined to this host, CSS cannot send anything away either.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # Prometheus metrics at /metrics: from these networks, or with this bearer token when set.
 METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])

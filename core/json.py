@@ -11,8 +11,11 @@ def _parse_constant(name: str) -> Decimal:
     return Decimal(name.replace("Infinity", "Inf"))
 
 
-def loads(raw: bytes | str):
-    return simplejson.loads(raw, use_decimal=True, parse_constant=_parse_constant)
+def loads(raw: bytes | str, **number_hooks):
+    """Parse JSON; numbers become Decimal, or what `parse_float`/`parse_int` hooks make of
+    their literal text."""
+    number_hooks.setdefault("parse_float", Decimal)
+    return simplejson.loads(raw, parse_constant=_parse_constant, **number_hooks)
 
 
 def dumps(data, *, default=None) -> bytes:

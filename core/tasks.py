@@ -1,9 +1,13 @@
-"""Enqueueing background work so that it happens if, and only if, the change commits."""
+"""Background work: enqueued if, and only if, the change commits; finished rows purged."""
 
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 
 def enqueue_on_commit(task, **kwargs) -> None:
@@ -19,3 +23,10 @@ def enqueue_on_commit(task, **kwargs) -> None:
         task.enqueue(**kwargs)
     else:
         transaction.on_commit(partial(task.enqueue, **kwargs))
+
+
+def task_results_purge(*, grace: timedelta) -> int:
+    """Delete finished task rows (the database queue's history) past their retention."""
+    cutoff = timezone.now() - timedelta(days=settings.TASK_RESULT_RETENTION_DAYS)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lte=cutoff).delete()
+    return deleted

@@ -1,10 +1,12 @@
 """Operators' view of OAuth clients and tokens: every change goes through the services."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.validators import URLValidator
+from django.db import transaction
 
 from accounts import scopes
+from api.admin import ActionPermissionsMixin, permitted_action, secrets_page
 from oauth_app import services
 from oauth_app.models import OAuthClient, OAuthToken
 from oauth_app.oauth import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_TOKEN
@@ -30,8 +32,10 @@ class OAuthClientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["redirect_uris"] = "\n".join(self.instance.redirect_uris)
-            self.fields["client_id"].disabled = True
-            self.fields["account"].disabled = True
+            # A viewer's form has no fields at all (the admin shows them read-only).
+            for name in ("client_id", "account"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
 
     def clean_redirect_uris(self):
         uris = [line.strip() for line in self.cleaned_data["redirect_uris"].splitlines()
@@ -43,12 +47,16 @@ class OAuthClientForm(forms.ModelForm):
 
 
 @admin.register(OAuthClient)
-class OAuthClientAdmin(admin.ModelAdmin):
+class OAuthClientAdmin(ActionPermissionsMixin, admin.ModelAdmin):
     form = OAuthClientForm
     list_display = ("client_id", "name", "account", "is_active", "require_pkce", "created_at")
     list_filter = ("is_active",)
     search_fields = ("client_id", "name")
     actions = ["rotate_secret"]
+
+    def has_rotate_secret_permission(self, request):
+        """A new secret lets its holder mint tokens with the client's scopes: not for viewers."""
+        return request.user.has_perm("oauth_app.rotate_secret_oauthclient")
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -64,20 +72,26 @@ class OAuthClientAdmin(admin.ModelAdmin):
             grants=data["allowed_grants"], require_pkce=data["require_pkce"],
         )
         obj.pk = created.pk
-        messages.warning(request, f"Client secret of {created.client_id}: {secret} "
-                                  "(shown only now; store it safely).")
+        obj.new_secret = secret  # for response_add, in this request only
 
-    @admin.action(description="Rotate the client secret (the old one stops working)")
+    def response_add(self, request, obj, post_url_continue=None):
+        return secrets_page(self, request, title="New OAuth client",
+                            secrets=[(obj.client_id, obj.new_secret)])
+
+    @permitted_action("rotate_secret",
+                      description="Rotate the client secret (the old one stops working)")
     def rotate_secret(self, request, queryset):
-        for client in queryset:
-            secret = services.oauth_client_rotate_secret(client=client)
-            self.log_change(request, client, "Rotated the client secret.")
-            messages.warning(request, f"New secret of {client.client_id}: {secret} "
-                                      "(shown only now).")
+        rotated = []
+        with transaction.atomic():  # all or none: a secret rotated but never shown is lost
+            for client in queryset:
+                secret = services.oauth_client_rotate_secret(client=client)
+                rotated.append((client.client_id, secret))
+                self.log_change(request, client, "Rotated the client secret.")
+        return secrets_page(self, request, title="New client secrets", secrets=rotated)
 
 
 @admin.register(OAuthToken)
-class OAuthTokenAdmin(admin.ModelAdmin):
+class OAuthTokenAdmin(ActionPermissionsMixin, admin.ModelAdmin):
     list_display = ("client", "account", "scopes", "created_at", "access_expires_at",
                     "revoked_at")
     list_filter = ("client",)
@@ -93,7 +107,10 @@ class OAuthTokenAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Revoke (with every token of the same authorization)")
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("oauth_app.revoke_oauthtoken")
+
+    @permitted_action("revoke", description="Revoke (with every token of the same authorization)")
     def revoke(self, request, queryset):
         for token in queryset:
             services.oauth_family_revoke(token=token)

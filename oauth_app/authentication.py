@@ -1,18 +1,27 @@
 """OAuth2 access tokens as credentials (a resolver of `settings.API_CREDENTIAL_RESOLVERS`)."""
 
+from datetime import timedelta
+
 from django.utils import timezone
 from rest_framework import exceptions
 
-from accounts.models import hash_secret
+from accounts.models import Account, hash_secret
+from api import ratelimit
 from api.authentication import Principal
 from oauth_app.models import OAuthToken
 
 ACCESS_TOKEN_PREFIX = "tok_"
 
 
+def token_rate_limit_key(family) -> str:
+    """One counter per authorization: rotating the refresh token does not reset it."""
+    return f"oauth:{family}"
+
+
 def resolve_access_token(secret: str, *, client_id: str | None = None) -> Principal | None:
     """The access token with this secret (for the dialects, issued to the OAuth client
-    `client_id`); None for secrets that are not access tokens."""
+    `client_id`); None for secrets that are not access tokens. Its client is read with it, so
+    a deactivated client, a rotated secret or narrowed scopes apply at once."""
     if not secret.startswith(ACCESS_TOKEN_PREFIX):
         return None
     token = (
@@ -26,6 +35,20 @@ def resolve_access_token(secret: str, *, client_id: str | None = None) -> Princi
         raise exceptions.AuthenticationFailed("This access token has been revoked.")
     if token.access_expires_at <= timezone.now():
         raise exceptions.AuthenticationFailed("This access token has expired.")
-    # One counter per authorization: rotating the refresh token does not reset it.
-    return Principal(account=token.account, scopes=frozenset(token.scopes), credential=token,
-                     rate_limit_key=f"oauth:{token.family}")
+    if not token.client.trusts(token.created_at):
+        raise exceptions.AuthenticationFailed(
+            "This access token's client has been deactivated or its secret rotated.")
+    return Principal(account=token.account, scopes=frozenset(token.effective_scopes),
+                     credential=token, rate_limit_key=token_rate_limit_key(token.family))
+
+
+def rate_limits_reset(*, account: Account) -> None:
+    """The test reset's part for OAuth (a `TEST_DATA_RESETS` entry): forget the counters of
+    every token family of the account that could have counted in the current windows."""
+    recent = timezone.now() - timedelta(seconds=ratelimit.LONGEST_WINDOW_SECONDS)
+    families = (
+        OAuthToken.objects.filter(account=account, access_expires_at__gt=recent)
+        .values_list("family", flat=True)
+        .distinct()
+    )
+    ratelimit.clear([token_rate_limit_key(family) for family in families])

@@ -12,21 +12,34 @@ class OAuthClient(models.Model):
     client_id = models.CharField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="oauth_clients")
-    secret_hash = models.CharField(max_length=256, editable=False,
-                                   help_text="A Django password hash of the client secret.")
+    secret_hash = models.CharField(
+        max_length=256, editable=False,
+        help_text="`hmac-sha256$<hex>`: an HMAC of the client secret keyed from SECRET_KEY. "
+                  "Rows from before 0007 hold a Django password hash until their next "
+                  "successful use re-hashes them.")
     redirect_uris = models.JSONField(default=list, blank=True,
                                      help_text="Exact redirect URIs; no prefix or pattern.")
     allowed_scopes = models.JSONField(default=list, blank=True)
     allowed_grants = models.JSONField(default=list, blank=True)
     require_pkce = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    secret_rotated_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="Tokens issued before this moment no longer authenticate.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "OAuth client"
+        permissions = [("rotate_secret_oauthclient", "Can rotate OAuth client secrets")]
 
     def __str__(self):
         return f"{self.name} ({self.client_id})"
+
+    def trusts(self, issued_at) -> bool:
+        """Whether a token issued at `issued_at` still works: none does while the client is
+        deactivated, and rotating its secret ends those issued before, for good."""
+        return self.is_active and (self.secret_rotated_at is None
+                                   or issued_at > self.secret_rotated_at)
 
 
 class OAuthGrant(models.Model):
@@ -73,18 +86,26 @@ class OAuthToken(models.Model):
 
     class Meta:
         verbose_name = "OAuth token"
+        permissions = [("revoke_oauthtoken", "Can revoke OAuth tokens")]
 
     def __str__(self):
         return f"token of {self.client.client_id} ({', '.join(self.scopes)})"
 
     @property
+    def effective_scopes(self) -> list[str]:
+        """Its scopes that its client may still grant: narrowing a client narrows its tokens."""
+        return [scope for scope in self.scopes if scope in self.client.allowed_scopes]
+
+    @property
     def access_is_active(self) -> bool:
-        return self.revoked_at is None and self.access_expires_at > timezone.now()
+        return (self.revoked_at is None and self.access_expires_at > timezone.now()
+                and self.client.trusts(self.created_at))
 
     @property
     def refresh_is_active(self) -> bool:
         return (
             self.refresh_hash is not None
+            and self.client.trusts(self.created_at)
             and self.revoked_at is None
             and self.refresh_used_at is None
             and self.refresh_expires_at is not None

@@ -11,7 +11,6 @@ import secrets
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 from oauthlib.oauth2 import (
     AuthorizationCodeGrant,
@@ -69,7 +68,8 @@ class Validator(RequestValidator):
             client_id, _, secret = decoded.partition(":")
             client_id, secret = unquote(client_id), unquote(secret)
         client = self._client(client_id)
-        if client is None or not secret or not check_password(secret, client.secret_hash):
+        # An unknown client id is checked as long as a known one: ids cannot be told by timing.
+        if not secret or not services.client_secret_check(client=client, secret=secret):
             return False
         request.client = client
         request.client_id = client.client_id
@@ -118,7 +118,8 @@ class Validator(RequestValidator):
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         """Single use: the row is locked for the whole token request; a reused code revokes
-        every token it produced."""
+        every token it produced. A `code_verifier` for a code issued without a challenge is
+        refused: accepting it would let a client skip PKCE (a downgrade, RFC 9700 §2.1.1)."""
         grant = (
             OAuthGrant.objects.select_for_update()
             .filter(code_hash=hash_secret(code), client=client)
@@ -131,8 +132,10 @@ class Validator(RequestValidator):
             return False
         if grant.expires_at <= timezone.now():
             return False
+        if request.code_verifier is not None and not grant.code_challenge:
+            return False
         request.grant_row = grant
-        request.scopes = grant.scopes
+        request.scopes = [scope for scope in grant.scopes if scope in client.allowed_scopes]
         request.user = client.account
         return True
 
@@ -162,6 +165,7 @@ class Validator(RequestValidator):
         )
         if row is None:
             return False
+        row.client = client  # the same row: its checks need no second query
         if row.refresh_used_at is not None:
             services.oauth_family_revoke(token=row)  # a rotated token came back: replay
             return False
@@ -172,7 +176,7 @@ class Validator(RequestValidator):
         return True
 
     def get_original_scopes(self, refresh_token, request, *args, **kwargs):
-        return list(request.refresh_row.scopes)
+        return request.refresh_row.effective_scopes
 
     def is_within_original_scope(self, request_scopes, refresh_token, request, *a, **kw):
         return False  # no widening on refresh, ever
@@ -186,10 +190,12 @@ class Validator(RequestValidator):
     # --- revocation (RFC 7009) and introspection (RFC 7662) -----------------------------------
     def _token_row(self, token, request):
         digest = hash_secret(token)
-        row = OAuthToken.objects.filter(access_hash=digest, client=request.client).first()
+        mine = OAuthToken.objects.select_related("account", "client").filter(
+            client=request.client)
+        row = mine.filter(access_hash=digest).first()
         if row is not None:
             return row, "access_token"
-        row = OAuthToken.objects.filter(refresh_hash=digest, client=request.client).first()
+        row = mine.filter(refresh_hash=digest).first()
         return (row, "refresh_token") if row is not None else (None, None)
 
     def revoke_token(self, token, token_type_hint, request, *args, **kwargs):
@@ -207,7 +213,7 @@ class Validator(RequestValidator):
             return None
         expires = row.access_expires_at if kind == "access_token" else row.refresh_expires_at
         return {
-            "scope": " ".join(row.scopes),
+            "scope": " ".join(row.effective_scopes),
             "client_id": row.client.client_id,
             "token_type": "Bearer" if kind == "access_token" else "refresh_token",
             "exp": int(expires.timestamp()),

@@ -5,13 +5,59 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.contrib.auth.hashers import check_password
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts import scopes
 from accounts.models import Account, hash_secret
 from oauth_app.models import OAuthClient, OAuthGrant, OAuthToken
+
+# Client secrets are long random strings, not passwords: a keyed HMAC is as safe to store as
+# a slow password hash and costs microseconds, so a flood of token requests costs no CPU.
+SECRET_HASH_PREFIX = "hmac-sha256$"
+_SECRET_SALT = "oauth_app.client_secret"
+# What an unknown client id's secret is compared with: the same work as for a known one.
+_NO_CLIENT_HASH = SECRET_HASH_PREFIX + "0" * 64
+
+
+def _secret_hashes(secret: str) -> list[str]:
+    """The secret's keyed hash under SECRET_KEY, then under each of SECRET_KEY_FALLBACKS (so
+    that rotating SECRET_KEY does not lock every client out)."""
+    return [
+        SECRET_HASH_PREFIX + salted_hmac(_SECRET_SALT, secret, secret=key,
+                                         algorithm="sha256").hexdigest()
+        for key in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    ]
+
+
+def client_secret_hash(secret: str) -> str:
+    return _secret_hashes(secret)[0]
+
+
+def client_secret_check(*, client: OAuthClient | None, secret: str) -> bool:
+    """Whether `secret` is `client`'s; None (an unknown client id) costs the same as a client.
+
+    A hash from before `hmac-sha256$` (a Django password hash) is checked at its own, slow,
+    cost once more and replaced on success; so is one made under a fallback SECRET_KEY.
+    """
+    stored = client.secret_hash if client is not None else _NO_CLIENT_HASH
+    if stored.startswith(SECRET_HASH_PREFIX):
+        matches = [constant_time_compare(candidate, stored)
+                   for candidate in _secret_hashes(secret)]
+        if client is None or not any(matches):
+            return False
+        current = matches[0]
+    else:
+        if not check_password(secret, stored):
+            return False
+        current = False
+    if not current:
+        client.secret_hash = client_secret_hash(secret)
+        client.save(update_fields=["secret_hash"])
+    return True
 
 
 @transaction.atomic
@@ -27,7 +73,7 @@ def oauth_client_create(
     require_pkce: bool = False,
 ) -> OAuthClient:
     return OAuthClient.objects.create(
-        account=account, client_id=client_id, name=name, secret_hash=make_password(secret),
+        account=account, client_id=client_id, name=name, secret_hash=client_secret_hash(secret),
         redirect_uris=list(redirect_uris), allowed_scopes=list(scopes),
         allowed_grants=list(grants), require_pkce=require_pkce,
     )
@@ -102,7 +148,11 @@ def new_client_secret() -> str:
 
 @transaction.atomic
 def oauth_client_update(*, client: OAuthClient, **fields) -> OAuthClient:
-    """Change a client's settings (never its secret: see `oauth_client_rotate_secret`)."""
+    """Change a client's settings (never its secret: see `oauth_client_rotate_secret`).
+
+    Its existing tokens follow at once: they are checked against the client whenever they
+    are used (`OAuthClient.trusts`, `OAuthToken.effective_scopes`).
+    """
     editable = {"name", "redirect_uris", "allowed_scopes", "allowed_grants", "require_pkce",
                 "is_active"}
     for name, value in fields.items():
@@ -115,8 +165,38 @@ def oauth_client_update(*, client: OAuthClient, **fields) -> OAuthClient:
 
 @transaction.atomic
 def oauth_client_rotate_secret(*, client: OAuthClient) -> str:
-    """A new secret (returned once); the old one stops working at once."""
+    """A new secret (returned once); the old one, and every token issued before, stop working
+    at once."""
     secret = new_client_secret()
-    client.secret_hash = make_password(secret)
-    client.save(update_fields=["secret_hash"])
+    client.secret_hash = client_secret_hash(secret)
+    client.secret_rotated_at = timezone.now()
+    client.save(update_fields=["secret_hash", "secret_rotated_at"])
     return secret
+
+
+def _delete_in_batches(queryset: models.QuerySet, batch: int = 1000) -> int:
+    """Delete what `queryset` matches a batch at a time: a first purge of a large table holds
+    neither long locks nor every row in memory."""
+    deleted = 0
+    while pks := list(queryset.values_list("pk", flat=True)[:batch]):
+        deleted += queryset.model.objects.filter(pk__in=pks).delete()[0]
+    return deleted
+
+
+def oauth_grants_purge(*, grace: timedelta) -> int:
+    """Periodic job: delete codes expired more than `OAUTH_RETENTION` ago (a code is used, if
+    at all, before it expires). The retention, not `grace`, decides."""
+    cutoff = timezone.now() - settings.OAUTH_RETENTION
+    return _delete_in_batches(OAuthGrant.objects.filter(expires_at__lt=cutoff))
+
+
+def oauth_tokens_purge(*, grace: timedelta) -> int:
+    """Periodic job: delete tokens revoked, or expired with their refresh token, more than
+    `OAUTH_RETENTION` ago. A rotated refresh token is kept until it would have expired:
+    until then its replay must still be recognised (and revoke its family)."""
+    cutoff = timezone.now() - settings.OAUTH_RETENTION
+    dead = Q(revoked_at__lt=cutoff) | Q(
+        Q(refresh_expires_at=None) | Q(refresh_expires_at__lt=cutoff),
+        access_expires_at__lt=cutoff,
+    )
+    return _delete_in_batches(OAuthToken.objects.filter(dead))

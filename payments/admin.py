@@ -1,14 +1,17 @@
 """The payments admin: browse and act; money and status change only through services."""
 
 import csv
+import logging
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from api.admin import ActionPermissionsMixin, permitted_action
 from api.models import IdempotencyKey
 from core.errors import ServiceError
 from payments import selectors, services
@@ -26,6 +29,10 @@ STATUS_COLOURS = {
 }
 CSV_COLUMNS = ("id", "created_at", "status", "amount", "currency", "refunded_amount",
                "payment_method", "customer_email", "description", "failure_reason")
+# What a spreadsheet would run as a formula at the start of a cell (OWASP, CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+logger = logging.getLogger(__name__)
 
 
 def status_badge(status: str):
@@ -37,7 +44,7 @@ def status_badge(status: str):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ActionPermissionsMixin, admin.ModelAdmin):
     list_display = ("public_id", "amount_display", "status_display", "payment_method",
                     "customer_email", "created_at")
     list_filter = ("status", "currency", "payment_method",
@@ -68,6 +75,13 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # Each action needs its own permission; viewing payments is not enough to act on them.
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("payments.cancel_payment")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("payments.export_payment")
 
     # --- columns and fields ---------------------------------------------------------------
     @admin.display(description="amount", ordering="amount_minor")
@@ -109,7 +123,7 @@ class PaymentAdmin(admin.ModelAdmin):
         )
 
     # --- actions: each goes through a service and is logged with the acting user ------------
-    @admin.action(description="Cancel selected payments")
+    @permitted_action("cancel", description="Cancel selected payments")
     def cancel(self, request, queryset):
         for payment in queryset:
             try:
@@ -121,9 +135,9 @@ class PaymentAdmin(admin.ModelAdmin):
             self.log_change(request, payment, "Cancelled.")
             self.message_user(request, f"{payment.public_id}: cancelled.", messages.SUCCESS)
 
-    @admin.action(description="Export selected payments as CSV")
+    @permitted_action("export", description="Export selected payments as CSV")
     def export_selected(self, request, queryset):
-        return csv_response(queryset)
+        return self.csv_response(request, queryset, "selected rows")
 
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view),
@@ -132,8 +146,31 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def export_view(self, request):
         """CSV of everything the change list shows with its current filters and search."""
+        if not (self.has_view_permission(request) and self.has_export_permission(request)):
+            raise PermissionDenied
         changelist = self.get_changelist_instance(request)
-        return csv_response(changelist.get_queryset(request))
+        return self.csv_response(request, changelist.get_queryset(request),
+                                 "the list's filter and search")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}),
+                         "can_export": self.has_export_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def csv_response(self, request, queryset, what: str) -> StreamingHttpResponse:
+        """Every export leaves a trace: who took how many payments (counted up front, as the
+        change list counts its filtered rows; the file itself streams)."""
+        logger.info("%s (user id %s) exported %d payments as CSV (%s)",
+                    request.user.get_username(), request.user.pk, queryset.count(), what)
+        return csv_response(queryset)
+
+
+def spreadsheet_cell(value):
+    """Text a spreadsheet would take for a formula gets a leading quote; numbers we write
+    (amounts) are not text and stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return f"'{value}"
+    return value
 
 
 def csv_response(queryset) -> StreamingHttpResponse:
@@ -146,12 +183,12 @@ def csv_response(queryset) -> StreamingHttpResponse:
     def rows():
         yield writer.writerow(CSV_COLUMNS)
         for p in queryset.iterator(chunk_size=2000):
-            yield writer.writerow([
+            yield writer.writerow([spreadsheet_cell(value) for value in (
                 p.public_id, p.created_at.isoformat(), p.status,
                 to_major(p.amount_minor, p.currency), p.currency,
                 to_major(p.refunded_minor, p.currency), p.payment_method, p.customer_email,
                 p.description, p.failure_reason,
-            ])
+            )])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="payments.csv"'

@@ -56,6 +56,9 @@ class Payment(models.Model):
             ),
             models.Index(fields=["idempotency_key"], name="payment_idempotency_key"),
         ]
+        # The admin's actions, each granted on its own (viewing payments is not acting).
+        permissions = [("cancel_payment", "Can cancel payments"),
+                       ("export_payment", "Can export payments as CSV")]
 
     def __str__(self):
         return self.public_id

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from api.admin import permitted_action
 from core.errors import ServiceError
 from payments.admin import PaymentAdmin
 from payments.models import Payment
@@ -78,7 +79,11 @@ class PaymentWithRefundsAdmin(PaymentAdmin):
     inlines = [RefundInline]
     actions = ["refund", *PaymentAdmin.actions]
 
-    @admin.action(description="Refund selected payments…")
+    def has_refund_permission(self, request):
+        """Refunding moves money: its own permission, not implied by viewing or cancelling."""
+        return request.user.has_perm("refunds.refund_payment")
+
+    @permitted_action("refund", description="Refund selected payments…")
     def refund(self, request, queryset):
         if "apply" in request.POST:
             form = RefundActionForm(request.POST)

@@ -41,6 +41,8 @@ class Refund(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["payment", "-created_at"], name="refund_payment_recent")]
+        # The payment admin's refund action (it moves money: viewing is not enough).
+        permissions = [("refund_payment", "Can refund payments")]
 
     def __str__(self):
         return self.public_id

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from api.admin import ActionPermissionsMixin, permitted_action
 from webhooks_app import services
 from webhooks_app.models import Delivery, Event, WebhookEndpoint
 
@@ -18,6 +19,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting an endpoint goes through the API (`endpoint_delete`)
+
 
 class DeliveryInline(admin.TabularInline):
     model = Delivery
@@ -29,6 +33,14 @@ class DeliveryInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ResendAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
+    """Resending makes the service call a merchant's endpoint again: its own permission, one
+    for deliveries and events alike."""
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("webhooks_app.resend_delivery")
 
 
 def _resend(modeladmin, request, pairs):
@@ -53,7 +65,7 @@ class WebhookEndpointAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(ResendAdmin):
     list_display = ("public_id", "type", "account", "created_at")
     list_filter = ("type",)
     search_fields = ("public_id", "payload")
@@ -62,7 +74,8 @@ class EventAdmin(ReadOnlyAdmin):
     inlines = [DeliveryInline]
     actions = ["resend_to_subscribers"]
 
-    @admin.action(description="Resend to every enabled endpoint subscribed to the event")
+    @permitted_action("resend",
+                      description="Resend to every enabled endpoint subscribed to the event")
     def resend_to_subscribers(self, request, queryset):
         pairs = [
             (event, endpoint)
@@ -75,7 +88,7 @@ class EventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ResendAdmin):
     list_display = ("event", "endpoint", "attempt", "status", "response_status", "latency_ms",
                     "scheduled_for", "attempted_at")
     list_filter = ("status",)
@@ -84,7 +97,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     readonly_fields = DELIVERY_FIELDS
     actions = ["resend"]
 
-    @admin.action(description="Resend (a new attempt, now)")
+    @permitted_action("resend", description="Resend (a new attempt, now)")
     def resend(self, request, queryset):
         pairs = {(d.event, d.endpoint) for d in queryset.select_related("event", "endpoint")}
         _resend(self, request, sorted(pairs, key=lambda pair: (pair[0].pk, pair[1].pk)))

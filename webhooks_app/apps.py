@@ -11,4 +11,5 @@ class WebhooksAppConfig(AppConfig):
         from webhooks_app import services
 
         PERIODIC_JOBS.register("deliveries_resumed", services.deliveries_resume)
+        PERIODIC_JOBS.register("deliveries_purged", services.deliveries_purge)
         TEST_DATA_RESETS.register("webhooks", services.webhooks_reset)

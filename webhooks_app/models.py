@@ -92,6 +92,8 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-scheduled_for", "-id"]
         verbose_name_plural = "deliveries"
+        # The admin's "resend" actions (on deliveries and on events): a new attempt, now.
+        permissions = [("resend_delivery", "Can resend webhook deliveries")]
 
     def __str__(self):
         return f"{self.event.public_id} → {self.endpoint.url} (attempt {self.attempt})"

@@ -8,9 +8,12 @@ from email.utils import parsedate_to_datetime
 import requests
 from django.conf import settings
 from django.utils import timezone
+from requests.adapters import HTTPAdapter
 from standardwebhooks.webhooks import Webhook
+from urllib3 import PoolManager
+from urllib3.exceptions import ConnectTimeoutError
 
-from webhooks_app.urlsafety import UnsafeURL, check_url
+from webhooks_app import urlsafety
 
 USER_AGENT = "payments-sandbox-webhooks/1.0"
 
@@ -38,25 +41,81 @@ def signed_headers(*, secret: str, message_id: str, payload: str, at: datetime) 
 
 
 def send(*, url: str, secret: str, message_id: str, payload: str) -> Outcome:
-    """POST the payload; redirects are not followed (a 3xx is a failed delivery)."""
+    """POST the payload to an address vetted once, from the one parse of `url`; redirects
+    are not followed (a 3xx is a failed delivery)."""
     try:
-        check_url(url, resolve=True)
-    except UnsafeURL as exc:
+        destination = urlsafety.vet(url)
+        addresses = urlsafety.resolve(destination)
+    except urlsafety.UnsafeURL as exc:
         return Outcome(None, None, f"Refused: {exc}")
     headers = signed_headers(secret=secret, message_id=message_id, payload=payload,
                              at=timezone.now())
+    headers["Host"] = destination.authority
     started = time.perf_counter()
     try:
-        response = requests.post(
-            url, data=payload.encode(), headers=headers, allow_redirects=False,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-        )
+        response = _post(destination, addresses, payload.encode(), headers)
     except requests.RequestException as exc:
         latency = int((time.perf_counter() - started) * 1000)
         return Outcome(None, latency, f"{type(exc).__name__}: {exc}"[:500])
     latency = int((time.perf_counter() - started) * 1000)
     error = "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
     return Outcome(response.status_code, latency, error, _retry_after(response))
+
+
+def _post(destination: urlsafety.Destination, addresses: list[str], body: bytes,
+          headers: dict) -> requests.Response:
+    """Try the vetted addresses in the resolver's order, as clients do, moving on only when
+    no connection was made (so nothing was sent)."""
+    for address in addresses[:-1]:
+        try:
+            return _post_to(destination, address, body, headers)
+        except requests.ConnectionError as exc:
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            if not isinstance(reason, ConnectTimeoutError):  # refusals are subclasses
+                raise
+    return _post_to(destination, addresses[-1], body, headers)
+
+
+def _post_to(destination: urlsafety.Destination, address: str, body: bytes,
+             headers: dict) -> requests.Response:
+    with requests.Session() as session:
+        # Not from the environment: a proxy would connect in our place (and resolve the
+        # name again), and .netrc would add credentials.
+        session.trust_env = False
+        session.mount(f"{destination.scheme}://", PinnedAdapter(destination, address))
+        return session.post(destination.url, data=body, headers=headers, allow_redirects=False,
+                            timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
+
+
+class PinnedAdapter(HTTPAdapter):
+    """A transport that connects to one vetted address, whatever host a request names.
+
+    The destination's host name stays what TLS checks (SNI and the certificate's names, as
+    urllib3's `server_hostname`); the caller sends it as the Host header.
+    """
+
+    def __init__(self, destination: urlsafety.Destination, address: str):
+        self.destination = destination
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs):
+        self.poolmanager = _PinnedPoolManager(
+            self.destination, self.address, num_pools=connections, maxsize=maxsize,
+            block=block, **pool_kwargs)
+
+
+class _PinnedPoolManager(PoolManager):
+    def __init__(self, destination: urlsafety.Destination, address: str, **kwargs):
+        super().__init__(**kwargs)
+        self.destination = destination
+        self.address = address
+
+    def connection_from_host(self, host, port=None, scheme="http", pool_kwargs=None):
+        """Every way requests asks for a pool (by URL or by host) arrives here."""
+        pool_kwargs = {**(pool_kwargs or {}), "server_hostname": self.destination.host}
+        return super().connection_from_host(self.address, self.destination.port,
+                                             self.destination.scheme, pool_kwargs)
 
 
 def _retry_after(response) -> int | None:

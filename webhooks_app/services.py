@@ -13,7 +13,7 @@ from core.metrics import count_after_commit
 from core.tasks import enqueue_on_commit
 from webhooks_app import sender, tasks
 from webhooks_app.models import Delivery, DeliveryStatus, Event, WebhookEndpoint
-from webhooks_app.urlsafety import UnsafeURL, check_url
+from webhooks_app.urlsafety import UnsafeURL, vet
 
 
 @transaction.atomic
@@ -21,9 +21,16 @@ def endpoint_create(
     *, account: Account, url: str, events: list[str], description: str = ""
 ) -> WebhookEndpoint:
     try:
-        check_url(url, resolve=False)
+        vet(url)  # without DNS (a name may not resolve yet): each delivery resolves it
     except UnsafeURL as exc:
         raise UnprocessableRequest(str(exc), code="url_not_allowed", param="url") from None
+    Account.objects.select_for_update().get(pk=account.pk)  # parallel creations count in turn
+    limit = settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT
+    if WebhookEndpoint.objects.filter(account=account).count() >= limit:
+        raise UnprocessableRequest(
+            f"An account can have at most {limit} webhook endpoints; delete one first.",
+            code="too_many_endpoints",
+        )
     _note_endpoints(account, present=True)
     return WebhookEndpoint.objects.create(
         account=account, url=url, events=list(dict.fromkeys(events)), description=description
@@ -168,6 +175,17 @@ def deliveries_resume(*, grace: timedelta) -> int:
     for delivery_id in overdue:
         tasks.attempt_delivery.enqueue(delivery_id=delivery_id)
     return len(overdue)
+
+
+def deliveries_purge(*, grace: timedelta) -> int:
+    """Delete finished attempts (succeeded or failed) older than
+    `WEBHOOK_DELIVERY_RETENTION_DAYS`, so that the history does not grow forever (a periodic
+    job; `grace` is for jobs that resume work). Pending attempts are never deleted."""
+    cutoff = timezone.now() - timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS)
+    deleted, _ = Delivery.objects.filter(
+        status__in=[DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED], attempted_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
+from accounts.authentication import api_key_rate_limit_keys
 from accounts.services import test_data_reset
 from api import ratelimit
 from api.surfaces import V1
@@ -29,8 +30,12 @@ class TestDataViewSet(V1ViewSet):
     )
     @action(detail=False, methods=["post"])
     def reset(self, request):
-        test_data_reset(account=request.user.account)
-        ratelimit.clear(request.user.rate_limit_key)
+        # The rate-limit counters go too: every API key's here, every OAuth token family's in
+        # oauth_app's entry of TEST_DATA_RESETS, and the account's ceiling.
+        account = request.user.account
+        test_data_reset(account=account)
+        ratelimit.clear(api_key_rate_limit_keys(account),
+                        account_key=ratelimit.account_key_for(account))
         return Response(
             {
                 "message": "All test data has been reset.",

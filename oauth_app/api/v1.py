@@ -17,7 +17,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
-from api.json import DecimalJSONParser, FormParser
+from api.json import DecimalJSONParser, FormParser, contains_nul
+from api.numbers import OutOfRange
 from api.surfaces import OAUTH
 from api.viewsets import OAuthViewSet
 from oauth_app.oauth import server
@@ -29,7 +30,8 @@ FORM = "application/x-www-form-urlencoded"
 DESCRIPTIONS = {
     "invalid_client": "Client authentication failed: unknown client or wrong secret.",
     "invalid_grant": "The authorization code or refresh token is invalid, expired, already "
-    "used, revoked, issued to another client, or its PKCE verifier does not match.",
+    "used, revoked, issued to another client, or its PKCE verifier does not match (or was "
+    "sent for a code issued without a code_challenge).",
     "invalid_scope": "A requested scope is unknown or not allowed for this client.",
     "unauthorized_client": "This client may not use this grant or response type.",
     "unsupported_grant_type": "Supported grant types: authorization_code, refresh_token, "
@@ -94,10 +96,11 @@ class OAuthServerViewSet(OAuthViewSet):
             raise ParseError("The request body must be a JSON object or a form.")
         pairs = data.lists() if hasattr(data, "lists") else (
             (key, [value]) for key, value in data.items())
-        body = urlencode(
-            [(key, str(value)) for key, values in pairs for value in values
-             if value is not None and not isinstance(value, (dict, list))]
-        )
+        params = [(key, str(value)) for key, values in pairs for value in values
+                  if value is not None and not isinstance(value, dict | list | OutOfRange)]
+        if any(contains_nul(key) or contains_nul(value) for key, value in params):
+            raise ParseError("Request body must not contain NUL characters.")
+        body = urlencode(params)
         headers = {"Content-Type": FORM}
         if "Authorization" in self.request.headers:
             headers["Authorization"] = self.request.headers["Authorization"]
@@ -117,7 +120,7 @@ class OAuthServerViewSet(OAuthViewSet):
         "`redirect_uri`), instead of showing a consent screen and redirecting.",
         scope=None,
         parameters=[
-            OpenApiParameter("client_id", str, required=True),
+            OpenApiParameter("client_id", {"type": "string", "minLength": 1}, required=True),
             OpenApiParameter("redirect_uri", str,
                              description="Must equal a registered URI exactly."),
             OpenApiParameter("response_type", str, required=True, enum=["code"]),

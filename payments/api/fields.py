@@ -4,11 +4,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api import numbers
 from api.fields import StrictChoiceField
 from payments import money
 
 
-@extend_schema_field({"type": "number", "format": "decimal", "example": 49.99})
+@extend_schema_field({
+    "type": "number", "format": "decimal", "minimum": 0, "exclusiveMinimum": True,
+    "maximum": 99_999_999, "example": 49.99,
+    "description": "Major units. At most the currency's decimals (JPY none, others 2), "
+    "within its limits (e.g. USD 0.50 - 999,999.99; JPY 50 - 99,999,999).",
+})
 class AmountField(serializers.Field):
     """A JSON number in major units, parsed as Decimal (never float).
 
@@ -17,6 +23,9 @@ class AmountField(serializers.Field):
     """
 
     def to_internal_value(self, data):
+        if isinstance(data, numbers.OutOfRange):
+            raise serializers.ValidationError(numbers.OUT_OF_RANGE_MESSAGE,
+                                              code="number_out_of_range")
         try:
             return money.parse_amount(data)
         except money.MoneyError as exc:

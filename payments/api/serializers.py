@@ -1,5 +1,6 @@
 """Wire format of payments on `/v1` (seed 003, with seed 002's extras)."""
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from api.fields import (
@@ -23,15 +24,11 @@ class PaymentCreateSerializer(serializers.Serializer):
     payment_method_id = StrictCharField(
         required=False,
         max_length=64,
+        validators=[RegexValidator(r"^pm_[^\x00]*$", "Payment method ids start with 'pm_'.")],
         help_text="A test payment method: pm_test_success, pm_test_decline, "
         "pm_test_insufficient_funds or pm_test_expired.",
     )
     metadata = MetadataField(required=False)
-
-    def validate_payment_method_id(self, value: str) -> str:
-        if not value.startswith("pm_"):
-            raise serializers.ValidationError("Payment method ids start with 'pm_'.")
-        return value
 
     def validate(self, attrs):
         return amount_minor_for_currency(attrs)

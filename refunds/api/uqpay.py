@@ -6,7 +6,7 @@ never reversed, so `INITIATED` and the `REVERSAL_*` statuses are never produced.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from drf_spectacular.utils import OpenApiExample, extend_schema_field
 from rest_framework import serializers
@@ -26,7 +26,9 @@ REFUND_STATUS = {
     RefundStatus.FAILED: "FAILED",
 }
 
-_DECIMAL_STRING = re.compile(r"^-?\d+(\.\d+)?$")
+# A positive amount in major units: at most 9 digits before the point (beyond any payment) and
+# 2 after it. The schema shows this pattern; numbers are bounded by it.
+_DECIMAL_STRING = re.compile(r"^\d{1,9}(\.\d{1,2})?$", re.ASCII)
 
 
 @extend_schema_field({"type": "string", "pattern": _DECIMAL_STRING.pattern, "example": "10.01"})
@@ -36,12 +38,10 @@ class DecimalStringField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, str) or not _DECIMAL_STRING.match(data):
             raise serializers.ValidationError(
-                'Amount must be a decimal string such as "10.01".', code="invalid_type"
+                'Amount must be a positive decimal string with at most 2 decimals, such as '
+                '"10.01".', code="invalid_type"
             )
-        try:
-            return Decimal(data)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-            raise serializers.ValidationError("Amount is not a number.") from None
+        return Decimal(data)
 
 
 class UqpayRefundRequestSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.tasks import default_task_backend
 from django.utils import timezone
 
@@ -154,11 +155,36 @@ def test_a_claim_abandoned_by_a_dead_request_is_taken_over(api, demo, settings):
 
 
 def test_a_lost_claim_rolls_the_work_back(api, demo, monkeypatch):
-    monkeypatch.setattr("api.idempotency.complete", lambda held, response: False)
+    """The wrapper's reaction to a lost claim (how a claim is lost: the next test)."""
+    monkeypatch.setattr("api.idempotency.complete", lambda held, response, **kw: False)
     response = post(api, PAYMENT_BODY)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "idempotency_key_in_use"
     assert not Payment.objects.exists()
+
+
+def test_a_stale_claim_taken_over_leaves_the_first_request_nothing_to_store(api, demo,
+                                                                          settings):
+    """No stubs: request A claims the key and stalls past the lock timeout; request B takes
+    the claim over and completes. A's complete and release then fail on the lock token and
+    leave B's stored result intact."""
+    key = "stale-claim-key"
+    held_a = idempotency.claim(
+        account=demo, key=key, method="POST", path="/v1/payments",
+        fingerprint=idempotency.fingerprint("POST", "/v1/payments",
+                                            loads(json.dumps(PAYMENT_BODY))))
+    stale = timezone.now() - settings.IDEMPOTENCY_LOCK_TIMEOUT - timedelta(seconds=1)
+    IdempotencyKey.objects.filter(key=key).update(locked_at=stale)
+    second = post(api, PAYMENT_BODY, key=key)
+    assert second.status_code == 201 and "Idempotent-Replayed" not in second
+    assert not idempotency.complete(held_a, HttpResponse(b'{"lost": true}', status=201))
+    idempotency.release(held_a)
+    record = IdempotencyKey.objects.get(key=key)
+    assert record.status == IdempotencyStatus.COMPLETED
+    assert bytes(record.response_body) == second.content
+    replay = post(api, PAYMENT_BODY, key=key)
+    assert replay.content == second.content and replay["Idempotent-Replayed"] == "true"
+    assert Payment.objects.count() == 1
 
 
 def test_an_expired_key_starts_afresh(api, demo):
@@ -206,3 +232,15 @@ def test_the_maintenance_task_is_scheduled_about_hourly(
     purges = [r for r in default_task_backend.results
               if r.task.name == "maintenance"]
     assert len(purges) == 1
+
+
+def test_a_signing_secret_is_shown_once_and_never_stored_for_replays(admin_api):
+    body = {"url": "https://example.com/hook", "events": ["payment.created"]}
+    first = post(admin_api, body, key="endpoint-key-1", path="/v1/webhooks/endpoints")
+    again = post(admin_api, body, key="endpoint-key-1", path="/v1/webhooks/endpoints")
+    secret = first.json()["secret"]
+    assert first.status_code == again.status_code == 201 and secret.startswith("whsec_")
+    assert again.json() == {**first.json(), "secret": None}
+    assert again["Idempotent-Replayed"] == "true"
+    stored = bytes(IdempotencyKey.objects.get(key="endpoint-key-1").response_body)
+    assert secret.encode() not in stored and b"whsec_" not in stored

@@ -1,14 +1,41 @@
-"""An operator in a real browser: logs in, filters, refunds, reads the dashboard."""
+"""Operators in a real browser: one logs in, filters, refunds and reads the dashboard with
+every admin script working under the Content-Security-Policy; a view-only one finds no way
+to move money, revoke, rotate or export."""
 
 import pytest
 
 from accounts.demo import DEMO_ACCOUNT_ID
-from accounts.models import Account
+from accounts.models import Account, ApiKey
+from oauth_app.models import OAuthClient, OAuthToken
+from oauth_app.services import oauth_token_issue
 from payments import services
+from payments.models import Payment
+from refunds.models import Refund
 from refunds.seeding import payments_bulk_seed
+from tests.accounts.staff import VIEW_ONLY, staff_user
 from tests.browser.conftest import expect, shot
+from webhooks_app.models import Delivery, Event
+from webhooks_app.services import endpoint_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# Reported by the page itself (the event) and by Chromium's console ("Refused to ...
+# because it violates the following Content Security Policy directive").
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) =>
+    console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+"""
+
+
+def watch(page) -> list[str]:
+    """Every CSP violation and script error of the pages this page visits from now on."""
+    problems = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.on("console", lambda message: problems.append(message.text)
+            if "Content Security Policy" in message.text or "CSP violation" in message.text
+            else None)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    return problems
 
 
 @pytest.fixture
@@ -21,15 +48,16 @@ def operator(django_user_model, demo):
     )
 
 
-def log_in(page):
+def log_in(page, username="ops", password="pw-ops-123"):
     page.goto("/admin/login/")
-    page.fill("#id_username", "ops")
-    page.fill("#id_password", "pw-ops-123")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
 
 
 def test_operator_filters_refunds_and_reads_the_dashboard(page, operator):
+    problems = watch(page)
     log_in(page)
     chart = page.locator("svg#payments-chart")
     assert chart.is_visible()
@@ -62,3 +90,128 @@ def test_operator_filters_refunds_and_reads_the_dashboard(page, operator):
     shot(page, "04-payment-with-refund")
     operator.refresh_from_db()
     assert operator.refunded_minor == 2500
+    assert problems == []
+
+
+def test_admin_scripts_work_under_the_content_security_policy(page, operator, demo):
+    problems = watch(page)
+    log_in(page)
+    response = page.goto("/admin/payments/payment/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+
+    # actions.js: select all, the counter, "select all N" across pages
+    page.click("#action-toggle")
+    boxes = page.locator("#result_list input.action-select")
+    assert boxes.count() == 50 and all(box.is_checked() for box in boxes.all())
+    expect(page.locator(".action-counter")).to_contain_text("50 of 50 selected")
+    page.locator(".question a").click()
+    expect(page.locator(".all")).to_be_visible()
+
+    # filters.js: a collapsed filter stays collapsed on the next page
+    status_filter = page.locator("#changelist-filter details[data-filter-title='status']")
+    status_filter.locator("summary").click()
+    expect(status_filter).not_to_have_attribute("open", "")
+    page.reload()
+    expect(status_filter).not_to_have_attribute("open", "")
+
+    # the date hierarchy drills down
+    page.locator("nav.toplinks a:not(.date-back)").first.click()
+    page.wait_for_url("**created_at__*")
+    assert page.locator("#result_list tbody tr").count() > 0
+
+    # the inline on a payment, and the theme switcher
+    page.goto(f"/admin/payments/payment/{operator.pk}/change/")
+    expect(page.locator("#refunds-group")).to_be_visible()
+    theme = page.evaluate("document.documentElement.dataset.theme")
+    page.locator("button.theme-toggle").first.click()
+    assert page.evaluate("document.documentElement.dataset.theme") != theme
+
+    # DateTimeShortcuts.js on the API key form, then the secret shown once
+    page.goto("/admin/accounts/apikey/add/")
+    page.select_option("#id_account", str(demo.pk))
+    page.fill("#id_name", "Browser key")
+    page.check("input[name=scopes][value='payments:read']")
+    page.locator(".datetimeshortcuts a", has_text="Today").click()
+    expect(page.locator("#id_expires_at_0")).not_to_have_value("")
+    page.locator(".datetimeshortcuts a", has_text="Now").click()
+    page.click("input[name=_save]")
+    secret = page.locator("#secrets-once code.secret").inner_text()
+    assert secret.startswith("sk_test_")
+    shot(page, "08-secret-shown-once")
+    assert all(secret not in cookie["value"] for cookie in page.context.cookies())
+    assert ApiKey.objects.get(name="Browser key").expires_at is not None
+
+    page.goto("/admin/")
+    expect(page.locator("svg#payments-chart rect").first).to_be_visible()
+    assert problems == []
+
+
+@pytest.fixture
+def viewer(django_user_model, demo):
+    """A staff user who may view everything and do nothing, and something to act on."""
+    staff_user(django_user_model, "viewer", *VIEW_ONLY, password="pw-view-123")
+    payments_bulk_seed(account=demo, count=60, days=30)
+    endpoint_create(account=demo, url="https://example.com/hook", events=["payment.completed"])
+    payment = services.payment_create(account=demo, amount_minor=5000, currency="USD")
+    oauth_token_issue(client=OAuthClient.objects.get(client_id="my_app"),
+                      scopes=["payments:read"], access_token="tok_browser", expires_in=3600,
+                      refresh_token=None)
+    return payment
+
+
+# Every list with an action that changes something: its model and the actions a viewer
+# must not be offered (nor run by posting them).
+GUARDED = {
+    "/admin/payments/payment/": (Payment, ("refund", "cancel", "export_selected")),
+    "/admin/accounts/apikey/": (ApiKey, ("revoke",)),
+    "/admin/oauth_app/oauthclient/": (OAuthClient, ("rotate_secret",)),
+    "/admin/oauth_app/oauthtoken/": (OAuthToken, ("revoke",)),
+    "/admin/webhooks_app/delivery/": (Delivery, ("resend",)),
+    "/admin/webhooks_app/event/": (Event, ("resend_to_subscribers",)),
+}
+
+
+def snapshot() -> dict:
+    """What any of those actions would change."""
+    return {
+        "payments": list(Payment.objects.values_list("pk", "status", "refunded_minor")),
+        "refunds": Refund.objects.count(),
+        "keys": list(ApiKey.objects.values_list("pk", "is_active")),
+        "clients": list(OAuthClient.objects.values_list("pk", "secret_hash")),
+        "tokens": list(OAuthToken.objects.values_list("pk", "revoked_at")),
+        "deliveries": Delivery.objects.count(),
+    }
+
+
+def test_a_view_only_operator_finds_no_way_to_act(page, viewer, demo):
+    problems = watch(page)
+    log_in(page, "viewer", "pw-view-123")
+    expect(page.locator("svg#payments-chart")).to_be_visible()
+    before = snapshot()
+    for url, (_, actions) in GUARDED.items():
+        page.goto(url)
+        assert page.locator("#result_list tbody tr").count() > 0, url
+        for name in actions:
+            assert page.locator(f"select[name=action] option[value='{name}']").count() == 0
+        assert page.locator("input.action-select").count() == 0, url
+        assert page.locator(".object-tools a").count() == 0, url  # no "add", no "export"
+        if url == "/admin/payments/payment/":
+            shot(page, "09-view-only-payments")
+    page.goto(f"/admin/payments/payment/{viewer.pk}/change/")
+    assert page.locator(".submit-row input[type=submit], .submit-row .deletelink").count() == 0
+
+    # Crafted requests, with a valid session and CSRF token, are refused.
+    csrf = {"X-CSRFToken": next(cookie["value"] for cookie in page.context.cookies()
+                                if cookie["name"] == "csrftoken")}
+    assert page.request.get("/admin/payments/payment/export/").status == 403
+    for url, (model, actions) in GUARDED.items():
+        # A row each action could act on: the completed payment, any other row.
+        pk = viewer.pk if model is Payment else model.objects.values_list("pk", flat=True)[0]
+        for name in actions:
+            response = page.request.post(url, headers=csrf, form={
+                "action": name, "_selected_action": str(pk), "apply": "1"})
+            assert response.status == 403, (url, name)
+    assert page.request.post("/admin/accounts/apikey/add/", headers=csrf, form={
+        "account": str(demo.pk), "name": "Sneaky", "scopes": "api:admin"}).status == 403
+    assert snapshot() == before
+    assert problems == []

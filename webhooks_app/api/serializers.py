@@ -1,17 +1,21 @@
 """Wire format of webhook endpoints and events on `/v1` (seed 003)."""
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from api import numbers
 from api.fields import StrictCharField, StrictChoiceField, TimestampField
-from core.json import loads
+from api.json import unstorable
+from core.json import dumps, loads
 from webhooks_app import events
 
 
 class EndpointCreateSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=2048)
     events = serializers.ListField(
-        child=StrictChoiceField(choices=events.CHOICES), allow_empty=False, max_length=20
+        child=StrictChoiceField(choices=events.CHOICES), allow_empty=False, min_length=1,
+        max_length=20,
     )
     description = StrictCharField(required=False, allow_blank=True, max_length=500)
 
@@ -33,8 +37,10 @@ class EndpointSerializer(serializers.Serializer):
 class EndpointWithSecretSerializer(EndpointSerializer):
     """Only the creation response carries the signing secret."""
 
-    secret = serializers.CharField(read_only=True, help_text="whsec_…: verify signatures "
-                                   "with it (Standard Webhooks). Shown once.")
+    secret = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="whsec_…: verify signatures with it (Standard Webhooks). Shown once: an "
+        "idempotent replay of the creation answers null (rotate the secret if it was lost).")
 
 
 class EndpointDeletedSerializer(serializers.Serializer):
@@ -60,3 +66,18 @@ class EventSerializer(serializers.Serializer):
 class SimulateSerializer(serializers.Serializer):
     event_type = StrictChoiceField(choices=events.CHOICES)
     payload = serializers.DictField(required=False, default=dict)
+
+    def validate_payload(self, payload: dict) -> dict:
+        """Simulated events are stored and delivered like real ones: their size is capped,
+        and they may hold no NUL character nor a number out of range."""
+        refused = unstorable(payload)
+        if refused:
+            raise serializers.ValidationError(
+                f"payload.{refused[0]} holds a NUL character or a number out of range. "
+                f"{numbers.OUT_OF_RANGE_MESSAGE}", code="unstorable")
+        limit = settings.WEBHOOK_SIMULATE_MAX_BYTES
+        if len(dumps(payload)) > limit:
+            raise serializers.ValidationError(
+                f"The payload can be at most {limit} bytes of compact JSON.", code="too_large"
+            )
+        return payload

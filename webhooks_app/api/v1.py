@@ -48,6 +48,7 @@ class WebhookEndpointViewSet(V1ViewSet):
         scope=scopes.WEBHOOKS_MANAGE,
         request=EndpointCreateSerializer,
         responses={201: EndpointWithSecretSerializer},
+        secret_fields=("secret",),
         links={"201": [
             ("retrieve_webhook_endpoint", "endpoint_id", "id"),
             ("delete_webhook_endpoint", "endpoint_id", "id"),

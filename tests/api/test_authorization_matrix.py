@@ -1,0 +1,256 @@
+"""Who may do what, for every operation of every surface.
+
+The table below is written out by hand (not read from the code it checks), and a test
+keeps it covering every operation of the schema. For each operation: the scope that allows
+it works; every other scope is 403 and writes nothing; no credential, an expired key (even
+an active one), a revoked key and a revoked or expired OAuth token are 401; another
+account's objects are 404 and nothing is written.
+"""
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts import scopes
+from accounts.models import ApiKey
+from accounts.services import account_create, api_key_create
+from api.models import IdempotencyKey
+from oauth_app.models import OAuthToken
+from oauth_app.services import oauth_client_create, oauth_token_issue
+from payments.models import Payment
+from payments.services import payment_create
+from refunds.models import Refund
+from refunds.services import refund_create
+from tests.conftest import client_for
+from webhooks_app.models import Delivery, Event, WebhookEndpoint
+from webhooks_app.services import endpoint_create
+
+PUBLIC = None
+
+
+@dataclass(frozen=True)
+class Op:
+    operation_id: str
+    method: str
+    path: str  # {payment_id} {refund_id} {endpoint_id} {event_id} are filled in
+    scope: str | None
+    surface: str = "v1"
+    body: dict | None = None
+
+
+PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Order", "customer_email":
+           "a@example.com"}
+DEVDRAFT_PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Order"}
+
+OPERATIONS = [
+    Op("list_payments", "get", "/v1/payments", scopes.PAYMENTS_READ),
+    Op("create_payment", "post", "/v1/payments", scopes.PAYMENTS_WRITE, body=PAYMENT),
+    Op("retrieve_payment", "get", "/v1/payments/{payment_id}", scopes.PAYMENTS_READ),
+    Op("retrieve_payment_status", "get", "/v1/payments/{payment_id}/status",
+       scopes.PAYMENTS_READ),
+    Op("cancel_payment", "post", "/v1/payments/{pending_id}/cancel", scopes.PAYMENTS_WRITE,
+       body={}),
+    Op("refund_payment", "post", "/v1/payments/{payment_id}/refund", scopes.REFUNDS_WRITE,
+       body={"amount": 1}),
+    Op("list_payment_refunds", "get", "/v1/payments/{payment_id}/refunds",
+       scopes.PAYMENTS_READ),
+    Op("retrieve_refund", "get", "/v1/refunds/{refund_id}", scopes.PAYMENTS_READ),
+    Op("list_webhook_endpoints", "get", "/v1/webhooks/endpoints", scopes.WEBHOOKS_MANAGE),
+    Op("create_webhook_endpoint", "post", "/v1/webhooks/endpoints", scopes.WEBHOOKS_MANAGE,
+       body={"url": "https://example.com/hook", "events": ["payment.created"]}),
+    Op("retrieve_webhook_endpoint", "get", "/v1/webhooks/endpoints/{endpoint_id}",
+       scopes.WEBHOOKS_MANAGE),
+    Op("delete_webhook_endpoint", "delete", "/v1/webhooks/endpoints/{endpoint_id}",
+       scopes.WEBHOOKS_MANAGE),
+    Op("list_webhook_events", "get", "/v1/webhooks/events", scopes.PAYMENTS_READ),
+    Op("retrieve_webhook_event", "get", "/v1/webhooks/events/{event_id}",
+       scopes.PAYMENTS_READ),
+    Op("simulate_webhook_event", "post", "/v1/webhooks/simulate", scopes.WEBHOOKS_MANAGE,
+       body={"event_type": "payment.created", "payload": {}}),
+    Op("reset_test_data", "post", "/v1/test/reset", scopes.API_ADMIN, body={}),
+    Op("test_payment_controller_create_payment_v0", "post", "/api/v0/test-payment",
+       scopes.PAYMENTS_WRITE, "devdraft", DEVDRAFT_PAYMENT),
+    Op("test_payment_controller_get_payment_v0", "get", "/api/v0/test-payment/{payment_id}",
+       scopes.PAYMENTS_READ, "devdraft"),
+    Op("test_payment_controller_refund_payment_v0", "post",
+       "/api/v0/test-payment/{payment_id}/refund", scopes.REFUNDS_WRITE, "devdraft",
+       {"amount": 1}),
+    Op("uqpay_create_refund", "post", "/api/v2/payment/refunds", scopes.REFUNDS_WRITE,
+       "uqpay", {"payment_intent_id": "{payment_id}", "amount": "1.00",
+                 "reason": "Return good"}),
+    Op("uqpay_retrieve_refund", "get", "/api/v2/payment/refunds/{refund_id}",
+       scopes.PAYMENTS_READ, "uqpay"),
+]
+PUBLIC_OPERATIONS = {"health", "api_info", "oauth_authorize", "oauth_token", "oauth_revoke",
+                     "oauth_introspect"}
+OWNED = [op for op in OPERATIONS if re.search(r"\{\w+\}", op.path + json.dumps(op.body))]
+LISTS = [op for op in OPERATIONS if op.method == "get" and "{" not in op.path]
+
+
+def test_the_table_covers_every_operation_of_the_schema(db):
+    schema = client_for(None).get("/api/schema/?format=json").json()
+    documented = {op["operationId"] for ops in schema["paths"].values() for op in ops.values()}
+    assert documented == {op.operation_id for op in OPERATIONS} | PUBLIC_OPERATIONS
+
+
+def client(surface: str, secret: str | None, client_id: str | None = None) -> APIClient:
+    """A client sending `secret` the way `surface` reads credentials."""
+    api = APIClient()
+    if secret is None:
+        return api
+    if surface == "devdraft":
+        api.credentials(HTTP_X_CLIENT_KEY=client_id, HTTP_X_CLIENT_SECRET=secret)
+    elif surface == "uqpay":
+        api.credentials(HTTP_X_CLIENT_ID=client_id, HTTP_X_AUTH_TOKEN=secret)
+    else:
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return api
+
+
+@dataclass
+class Credential:
+    secret: str
+    client_id: str
+
+
+@dataclass
+class World:
+    ids: dict
+    keys: dict  # scope (or "none") -> Credential of a key holding only that scope
+    stranger: Credential  # every scope, another account
+    stranger_ids: dict
+
+
+def objects_of(account) -> dict:
+    """A completed payment with a refund, a pending one, an endpoint and an event."""
+    payment = payment_create(account=account, amount_minor=10000, currency="USD")
+    pending = payment_create(account=account, amount_minor=5000, currency="USD",
+                             payment_method="bank_transfer")
+    refund = refund_create(account=account, payment_id=payment.public_id, amount=Decimal(5))
+    endpoint = endpoint_create(account=account, url="https://example.com/hook",
+                               events=["payment.created"])
+    event = Event.objects.filter(account=account).first()
+    return {"payment_id": payment.public_id, "pending_id": pending.public_id,
+            "refund_id": refund.public_id, "endpoint_id": endpoint.public_id,
+            "event_id": event.public_id}
+
+
+def key_with(account, key_scopes, **fields) -> Credential:
+    key, secret = api_key_create(account=account, name="matrix", scopes=list(key_scopes),
+                                 **fields)
+    return Credential(secret, key.client_id)
+
+
+@pytest.fixture
+def world(db) -> World:
+    mine = account_create(name="Mine")
+    other = account_create(name="Other")
+    keys = {scope: key_with(mine, [scope]) for scope in scopes.ALL}
+    keys["none"] = key_with(mine, [])
+    return World(ids=objects_of(mine), keys=keys, stranger=key_with(other, scopes.ALL),
+                 stranger_ids=objects_of(other))
+
+
+def fill(text: str, ids: dict) -> str:
+    for name, value in ids.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def call(op: Op, credential: Credential | None, ids: dict):
+    api = client(op.surface, credential and credential.secret,
+                 credential and credential.client_id)
+    headers = {}
+    if op.method == "post":
+        name = "x-idempotency-key" if op.surface == "uqpay" else "Idempotency-Key"
+        headers[name] = str(uuid.uuid4())
+    body = json.loads(fill(json.dumps(op.body), ids)) if op.body is not None else None
+    return getattr(api, op.method)(fill(op.path, ids), body, format="json", headers=headers)
+
+
+def snapshot() -> tuple:
+    return tuple(model.objects.count() for model in (
+        Payment, Refund, WebhookEndpoint, Event, Delivery, IdempotencyKey, ApiKey))
+
+
+def ids_of(op):
+    return op.operation_id
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=ids_of)
+def test_the_required_scope_allows_the_operation(world, op):
+    response = call(op, world.keys[op.scope], world.ids)
+    assert response.status_code not in (401, 403, 404), response.content
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=ids_of)
+def test_every_other_scope_is_403_and_writes_nothing(world, op):
+    for scope, credential in world.keys.items():
+        if scope == op.scope:
+            continue
+        before = snapshot()
+        response = call(op, credential, world.ids)
+        assert response.status_code == 403, (scope, response.content)
+        assert snapshot() == before, scope
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=ids_of)
+def test_without_a_credential_it_is_401(world, op):
+    before = snapshot()
+    assert call(op, None, world.ids).status_code == 401
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=ids_of)
+def test_expired_inactive_and_revoked_keys_are_401(world, op):
+    account = ApiKey.objects.get(client_id=world.keys[op.scope].client_id).account
+    past = timezone.now() - timedelta(seconds=1)
+    expired_but_active = key_with(account, scopes.ALL, expires_at=past)
+    inactive = key_with(account, scopes.ALL, is_active=False)
+    before = snapshot()
+    for credential in (expired_but_active, inactive):
+        response = call(op, credential, world.ids)
+        assert response.status_code == 401, response.content
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.surface == "v1"], ids=ids_of)
+def test_revoked_and_expired_access_tokens_are_401(world, op):
+    account = ApiKey.objects.get(client_id=world.keys[op.scope].client_id).account
+    oauth = oauth_client_create(account=account, client_id="matrix_app", name="m",
+                                secret="s", redirect_uris=[], scopes=list(scopes.ALL))
+    revoked, expired = f"tok_revoked_{uuid.uuid4().hex}", f"tok_expired_{uuid.uuid4().hex}"
+    rows = {token: oauth_token_issue(client=oauth, scopes=list(scopes.ALL), access_token=token,
+                                     expires_in=3600, refresh_token=None)
+            for token in (revoked, expired)}
+    OAuthToken.objects.filter(pk=rows[revoked].pk).update(revoked_at=timezone.now())
+    OAuthToken.objects.filter(pk=rows[expired].pk).update(
+        access_expires_at=timezone.now() - timedelta(seconds=1))
+    before = snapshot()
+    for token in (revoked, expired):
+        response = call(op, Credential(token, "matrix_app"), world.ids)
+        assert response.status_code == 401, response.content
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("op", OWNED, ids=ids_of)
+def test_another_accounts_objects_are_404_and_untouched(world, op):
+    before = snapshot()
+    response = call(op, world.stranger, world.ids)  # every scope, but not the owner
+    assert response.status_code == 404, response.content
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("op", LISTS, ids=ids_of)
+def test_lists_show_only_the_callers_own_objects(world, op):
+    body = call(op, world.stranger, world.ids).content.decode()
+    assert not any(value in body for value in world.ids.values())
+    assert any(value in body for value in world.stranger_ids.values())

@@ -1,0 +1,164 @@
+"""Hostile bodies cost nothing: numbers and nesting are judged on their text before any
+arithmetic, on every surface, and answered in that surface's error shape with nothing stored."""
+
+import json
+import uuid
+
+import pytest
+import simplejson
+from rest_framework.test import APIClient
+
+from api import idempotency
+from api.json import parse_body
+from api.models import IdempotencyKey
+from payments.models import Payment
+from refunds.models import Refund
+from tests.conftest import PAYMENT_BODY, STANDARD_KEY, client_for
+
+HUGE = ["1e999990", "1e999999999", "-1e-999999999", "1" * 41, "0." + "0" * 40 + "1",
+        "1." + "0" * 40, "123456789012345678901234567890.12345678901"]
+
+
+def raw_post(client, path, text, key="hostile-key-1", header="Idempotency-Key"):
+    return client.post(path, text, content_type="application/json", headers={header: key})
+
+
+@pytest.fixture
+def no_arithmetic(monkeypatch):
+    """Fail the test if a refused number reached the money code."""
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a refused number was computed with")
+
+    monkeypatch.setattr("payments.money.to_minor", forbidden)
+
+
+@pytest.mark.parametrize("literal", HUGE)
+def test_v1_amounts_out_of_range_are_422_before_any_arithmetic(api, literal, no_arithmetic):
+    body = json.dumps({**PAYMENT_BODY, "amount": 1}).replace('"amount": 1', f'"amount": {literal}')
+    response = raw_post(api, "/v1/payments", body)
+    assert response.status_code == 422, response.content
+    error = response.json()["error"]
+    assert (error["code"], error["param"]) == ("number_out_of_range", "amount")
+    assert error["errors"] == [{"field": "amount", "code": "number_out_of_range",
+                                "message": error["errors"][0]["message"]}]
+    assert not Payment.objects.exists() and not IdempotencyKey.objects.exists()
+
+
+def test_two_hundred_huge_numbers_in_a_keyed_body_cost_nothing(api, no_arithmetic):
+    """The probe's 1.9 KB body that took a worker to 0.9 GB: the fingerprint keeps each
+    number as its text, and the metadata field refuses them."""
+    metadata = ", ".join(f'"k{i}": 1e999990' for i in range(200))
+    body = json.dumps(PAYMENT_BODY).replace('"metadata": {', f'"metadata": {{{metadata}, ')
+    response = raw_post(api, "/v1/payments", body)
+    assert response.status_code == 422
+    assert response.json()["error"]["param"] == "metadata"
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_the_fingerprint_of_a_huge_number_is_its_text():
+    body = parse_body('{"a": 1e999999999, "b": [1e-999999], "c": 4.999e1}')
+    canonical = simplejson.dumps(idempotency._canonical(body))
+    assert len(canonical) < 100 and "1e999999999" in canonical
+    assert idempotency.fingerprint("POST", "/x", body) != idempotency.fingerprint(
+        "POST", "/x", parse_body('{"a": 1e999999998, "b": [1e-999999], "c": 49.99}'))
+    assert idempotency.fingerprint("POST", "/x", parse_body('{"c": 4.999e1}')) == (
+        idempotency.fingerprint("POST", "/x", parse_body('{"c": 49.990}')))
+
+
+def test_huge_numbers_in_fields_nobody_reads_are_ignored(api):
+    """Like any unknown field; they are never stored nor computed with."""
+    body = json.dumps({**PAYMENT_BODY, "note": 1}).replace('"note": 1', '"note": 1e999999')
+    assert raw_post(api, "/v1/payments", body).status_code == 201
+
+
+def test_huge_numbers_and_nul_in_a_stored_simulate_payload_are_422(admin_api):
+    for payload in ('{"x": 1e999999}', '{"x": ["a\\u0000b"]}', '{"a\\u0000": 1}'):
+        body = '{"event_type": "payment.created", "payload": ' + payload + "}"
+        response = raw_post(admin_api, "/v1/webhooks/simulate", body)
+        assert response.status_code == 422, response.content
+        assert response.json()["error"]["param"].startswith("payload")
+
+
+def test_numbers_within_bounds_still_work(api):
+    body = json.dumps(PAYMENT_BODY).replace("49.99", "4.999e1")
+    assert raw_post(api, "/v1/payments", body).status_code == 201
+    body = json.dumps({**PAYMENT_BODY, "amount": 1}).replace(
+        '"amount": 1', '"amount": 49.9900000000000000000000000000000000000')  # 40 digits
+    assert raw_post(api, "/v1/payments", body, key="hostile-key-2").status_code == 201
+
+
+def nested(depth: int) -> str:
+    return '{"metadata": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+
+@pytest.mark.parametrize("depth", [33, 5000, 200_000])
+def test_nesting_deeper_than_32_levels_is_400_on_v1(api, depth):
+    response = raw_post(api, "/v1/payments", nested(depth))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_json"
+    assert "32 levels" in response.json()["error"]["message"]
+
+
+def test_nesting_of_32_levels_is_parsed(api):
+    response = raw_post(api, "/v1/payments", nested(32))
+    assert response.status_code == 422  # parsed; then the fields are judged
+
+
+@pytest.mark.parametrize("depth", [33, 5000])
+def test_nesting_on_the_oauth_endpoints_is_400_in_rfc_6749_shape(db, depth):
+    response = client_for(None).post("/v1/oauth/token", nested(depth),
+                                     content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_numbers_out_of_range_on_the_oauth_endpoints(db):
+    """OAuth parameters are strings: a number out of range is just a wrong parameter."""
+    body = '{"grant_type": "client_credentials", "scope": 1e999999999, "x": 1e999999}'
+    response = client_for(None).post("/v1/oauth/token", body, content_type="application/json")
+    assert response.status_code in (400, 401)
+    assert response.json()["error"] in ("invalid_request", "invalid_client")
+
+
+def test_devdraft_numbers_and_nesting_in_its_shape(demo, no_arithmetic):
+    client = APIClient()
+    client.credentials(HTTP_X_CLIENT_KEY="demo_client_standard", HTTP_X_CLIENT_SECRET=STANDARD_KEY)
+    body = '{"amount": 1e999990, "currency": "USD", "description": "d"}'
+    response = raw_post(client, "/api/v0/test-payment", body)
+    assert response.status_code == 422
+    assert response.json()["statusCode"] == 422 and "significant digits" in (
+        response.json()["message"])
+    response = raw_post(client, "/api/v0/test-payment", nested(40), key="hostile-key-3")
+    assert response.json()["statusCode"] == 400
+
+
+@pytest.fixture
+def uqpay(demo):
+    client = APIClient()
+    client.credentials(HTTP_X_AUTH_TOKEN=STANDARD_KEY, HTTP_X_CLIENT_ID="demo_client_standard")
+    return client
+
+
+@pytest.mark.parametrize("amount", ['"' + "9" * 10_000 + '"', '"1' + "0" * 60 + '.5"',
+                                    "1e999990"])
+def test_uqpay_amounts_out_of_range_in_its_shape(uqpay, completed_payment, amount,
+                                                 monkeypatch):
+    monkeypatch.setattr("payments.money.to_minor", lambda *a: pytest.fail("computed"))
+    body = (f'{{"payment_intent_id": "{completed_payment.public_id}", "amount": {amount}, '
+            '"reason": "Return good"}')
+    response = raw_post(uqpay, "/api/v2/payment/refunds", body, key=str(uuid.uuid4()),
+                        header="x-idempotency-key")
+    assert response.status_code == 422
+    assert response.json()["code"] in ("number_out_of_range", "invalid_type")
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/v1/test/no-such-thing", "/v1/nope", "/api/v0/nope",
+                                  "/api/v2/payment/nope"])
+def test_unsafe_methods_on_unknown_api_paths_are_404_json_not_a_csrf_page(db, method, path):
+    client = APIClient(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = "whatever"  # a browser session must not change the answer
+    response = getattr(client, method)(path, "{}", content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
