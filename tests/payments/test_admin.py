@@ -326,3 +326,15 @@ def test_admin_pages_send_a_content_security_policy(staff, client):
     assert "Content-Security-Policy" in client.get("/admin/login/")
     docs = client.get("/api/redoc/")["Content-Security-Policy"]
     assert "worker-src 'self' blob:" in docs  # the docs pages keep their own policy
+
+
+def test_the_export_url_is_behind_the_admins_login(client, django_user_model, demo):
+    """Signed out, or signed in without staff status, the export answers the admin's login
+    redirect (its `admin_view` wrapper), before any permission is even asked."""
+    export = "/admin/payments/payment/export/"
+    response = client.get(export)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    user = django_user_model.objects.create_user("shopper", password="pw-12345-x")
+    client.force_login(user)
+    response = client.get(export)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
