@@ -4,15 +4,64 @@ from django import forms
 from django.contrib import admin, messages
 
 from accounts import scopes, services
-from accounts.models import Account, ApiKey
+from accounts.models import Account, ApiKey, Scenario
 from api.admin import ActionPermissionsMixin, permitted_action, secrets_page
+from core import clock
+
+
+class ScenarioInline(admin.TabularInline):
+    model = Scenario
+    fields = readonly_fields = ("public_id", "operation", "outcome", "remaining", "times",
+                                "surface", "created_at")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("name", "public_id", "created_at")
+    list_display = ("name", "public_id", "sandbox_now", "created_at")
     search_fields = ("name", "public_id")
-    readonly_fields = ("public_id", "created_at")
+    readonly_fields = ("public_id", "sandbox_now", "clock_offset_seconds", "created_at")
+    inlines = [ScenarioInline]
+
+    @admin.display(description="sandbox clock")
+    def sandbox_now(self, account):
+        """The account's own time (`/v1/test/clock`), and how far ahead of the wall it runs."""
+        if not account.clock_offset_seconds:
+            return "wall clock"
+        return f"{clock.now(account):%Y-%m-%d %H:%M:%S} UTC (+{account.clock_offset_seconds} s)"
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(admin.ModelAdmin):
+    """Scenarios are made through `/v1/test/scenarios`; here they are seen and deleted."""
+
+    list_display = ("public_id", "account", "operation", "outcome", "remaining", "times",
+                    "surface", "created_at")
+    list_filter = ("operation", "outcome", "surface")
+    search_fields = ("public_id", "account__name", "account__public_id")
+    list_select_related = ("account",)
+    fields = readonly_fields = ("public_id", "account", "operation", "outcome", "decline_code",
+                                "delay_ms", "times", "remaining", "surface", "match",
+                                "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, scenario):
+        services.scenario_delete(account=scenario.account, scenario_id=scenario.public_id)
+
+    def delete_queryset(self, request, queryset):
+        for scenario in queryset.select_related("account"):
+            self.delete_model(request, scenario)
 
 
 class ApiKeyForm(forms.ModelForm):

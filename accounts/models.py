@@ -23,6 +23,15 @@ class Account(models.Model):
         help_text="Kept by webhooks_app.services: emitting an event for an account without "
         "endpoints skips looking for them.",
     )
+    has_scenarios = models.BooleanField(
+        default=False, editable=False,
+        help_text="True while the account may have an active test scenario: without one, an "
+        "operation asks no question about scenarios.",
+    )
+    clock_offset_seconds = models.BigIntegerField(
+        default=0, editable=False,
+        help_text="The sandbox clock: how far the account's time runs ahead of the wall clock.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -60,3 +69,28 @@ class ApiKey(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.is_active and not self.is_expired
+
+
+class Scenario(models.Model):
+    """A failure an integrator asked for: the next `times` matching operations of the account
+    are shaped by `outcome` (see accounts.scenarios)."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=id_factory("scn"))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="scenarios")
+    operation = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=20)
+    decline_code = models.CharField(max_length=30, blank=True, default="")
+    delay_ms = models.PositiveIntegerField(null=True, blank=True)
+    times = models.PositiveIntegerField()
+    remaining = models.PositiveIntegerField()
+    surface = models.CharField(max_length=10)
+    match = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "operation", "remaining"],
+                                name="scenario_account_operation")]
+
+    def __str__(self):
+        return f"{self.public_id} {self.operation} → {self.outcome} ({self.remaining} left)"

@@ -1,4 +1,5 @@
-"""The only code that creates or changes accounts and API keys, or resets test data."""
+"""The only code that creates or changes accounts, API keys and the account's sandbox
+controls (scenarios, clock), or resets test data."""
 
 import secrets
 from datetime import datetime
@@ -7,13 +8,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Account, ApiKey, hash_secret
-from api.idempotency import keys_reset
+from accounts.models import Account, ApiKey, Scenario, hash_secret
+from api.idempotency import keys_expire, keys_reset
+from core import clock
+from core.errors import NotFound
 from core.registry import Registry
 
 # What `test_data_reset` deletes, registered by the apps that own it: each is called as
 # `reset(account=...)` inside the reset's transaction.
 TEST_DATA_RESETS = Registry("test data reset")
+# The account's work that becomes due when its clock moves, registered by the apps that own
+# it: each is called as `run(account=..., now=...)` inside the advance's transaction and
+# returns its counts (`{"payments_settled": 2}`).
+DUE_WORK = Registry("due work")
 
 
 @transaction.atomic
@@ -74,3 +81,60 @@ def test_data_reset(*, account: Account) -> None:
     for _name, reset in TEST_DATA_RESETS:
         reset(account=account)
     keys_reset(account=account)
+    Scenario.objects.filter(account=account).delete()
+    Account.objects.filter(pk=account.pk).update(has_scenarios=False, clock_offset_seconds=0)
+    account.has_scenarios, account.clock_offset_seconds = False, 0
+
+
+def _locked(account: Account) -> Account:
+    """The account's row, locked until the caller's transaction ends (orders a scenario's
+    creation against the clearing of `has_scenarios`, and clock moves against each other)."""
+    locked = Account.objects.select_for_update().get(pk=account.pk)
+    account.has_scenarios = locked.has_scenarios
+    account.clock_offset_seconds = locked.clock_offset_seconds
+    return locked
+
+
+@transaction.atomic
+def scenario_create(*, account: Account, operation: str, outcome: str, times: int = 1,
+                    surface: str = "any", decline_code: str = "", delay_ms: int | None = None,
+                    match: dict | None = None) -> Scenario:
+    """Shape the account's next `times` matching operations (validated by the caller against
+    `accounts.scenarios.OUTCOMES`)."""
+    _locked(account)
+    scenario = Scenario.objects.create(
+        account=account, operation=operation, outcome=outcome, times=times, remaining=times,
+        surface=surface, decline_code=decline_code, delay_ms=delay_ms, match=match or {},
+        created_at=clock.now(account),
+    )
+    if not account.has_scenarios:
+        Account.objects.filter(pk=account.pk).update(has_scenarios=True)
+        account.has_scenarios = True
+    return scenario
+
+
+@transaction.atomic
+def scenario_delete(*, account: Account, scenario_id: str) -> None:
+    _locked(account)
+    deleted, _ = Scenario.objects.filter(account=account, public_id=scenario_id).delete()
+    if not deleted:
+        raise NotFound(f"Scenario '{scenario_id}' not found.", param="scenario_id")
+    active = Scenario.objects.filter(account=account, remaining__gt=0).exists()
+    Account.objects.filter(pk=account.pk).update(has_scenarios=active)
+    account.has_scenarios = active
+
+
+@transaction.atomic
+def clock_advance(*, account: Account, seconds: int) -> dict[str, int]:
+    """Move the account's clock forward, then run the account's work that became due (what
+    the apps registered in `DUE_WORK`, and the expiry of idempotency keys); its counts."""
+    locked = _locked(account)
+    locked.clock_offset_seconds += seconds
+    locked.save(update_fields=["clock_offset_seconds"])
+    account.clock_offset_seconds = locked.clock_offset_seconds
+    now = clock.now(account)
+    processed = {"payments_settled": 0, "webhook_attempts": 0, "endpoints_disabled": 0}
+    for _name, run in DUE_WORK:
+        processed.update(run(account=account, now=now))
+    processed["idempotency_keys_expired"] = keys_expire(account=account, now=now)
+    return processed

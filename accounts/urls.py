@@ -1,7 +1,8 @@
-from accounts.api.v1 import TestDataViewSet
+from accounts.api.v1 import SandboxViewSet, ScenarioViewSet
 from api.routers import Router
 
 v1_router = Router()
-v1_router.register("test", TestDataViewSet, basename="test")
+v1_router.register("test/scenarios", ScenarioViewSet, basename="scenario")
+v1_router.register("test", SandboxViewSet, basename="test")
 
 v1 = v1_router.urls

@@ -67,7 +67,8 @@ def describe(exc: Exception) -> ErrorDescription | None:
         errors = []
         if exc.status == 422 and exc.param:
             errors = [{"field": exc.param, "code": exc.code, "message": exc.message}]
-        return ErrorDescription(exc.status, exc.type, exc.code, exc.message, exc.param, errors)
+        return ErrorDescription(exc.status, exc.type, exc.code, exc.message, exc.param, errors,
+                                dict(exc.headers))
     if isinstance(exc, drf.ValidationError):
         errors = _flatten(exc.detail)
         fields = {e["field"] for e in errors}

@@ -15,6 +15,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from functools import wraps
 
@@ -26,8 +27,8 @@ from django.utils import timezone
 
 from api import numbers
 from api.models import IdempotencyKey, IdempotencyStatus
-from core import json
-from core.errors import ServiceError
+from core import clock, json, sandbox
+from core.errors import ServiceError, SimulatedFailure
 
 
 class IdempotencyError(ServiceError):
@@ -71,6 +72,8 @@ KEY_RULE = KeyRule(
 KEY_HEADERS = ("Idempotency-Key", "X-Idempotency-Key")
 REUSED_MESSAGE = "Conflict: Idempotency key already used with different request data"
 REPLAYED_HEADER = "Idempotent-Replayed"
+IN_USE_MESSAGE = ("A request with this idempotency key is still being processed. Retry after "
+                  "it has finished.")
 
 
 def is_stored(status: int) -> bool:
@@ -118,22 +121,21 @@ class Claim:
 def claim(*, account, key: str, fingerprint: str, method: str, path: str):
     """Claim `key` for this request: a Claim to run it, or the completed record to replay."""
     # Replays are the common retry: a completed record never changes, so no lock is needed.
+    # Keys expire by the account's clock; claims are locked by the wall clock.
     done = IdempotencyKey.objects.filter(
         account=account, key=key, status=IdempotencyStatus.COMPLETED,
-        expires_at__gt=timezone.now(),
+        expires_at__gt=clock.now(account),
     ).order_by().first()
     if done is not None:
-        if done.fingerprint != fingerprint:
-            raise IdempotencyKeyReused(REUSED_MESSAGE)
-        return done
+        return _replayable(done, fingerprint)
     for _attempt in range(3):
-        now = timezone.now()
+        now, account_now = timezone.now(), clock.now(account)
         token = uuid.uuid4().hex
         fields = dict(
             fingerprint=fingerprint, method=method, path=path,
             status=IdempotencyStatus.IN_PROGRESS, lock_token=token, locked_at=now,
             response_status=None, response_body=None, response_content_type="",
-            expires_at=now + settings.IDEMPOTENCY_KEY_TTL,
+            replay_after=None, expires_at=account_now + settings.IDEMPOTENCY_KEY_TTL,
         )
         try:
             return Claim(_insert(account=account, key=key, **fields), token)
@@ -147,19 +149,26 @@ def claim(*, account, key: str, fingerprint: str, method: str, path: str):
             )
             if record is None:
                 continue  # released meanwhile: try to claim it afresh
-            if record.expires_at <= now:
+            if record.expires_at <= account_now:
                 return _take_over(record, fields, token, created_at=now)
+            if record.status == IdempotencyStatus.COMPLETED:
+                return _replayable(record, fingerprint)
             if record.fingerprint != fingerprint:
                 raise IdempotencyKeyReused(REUSED_MESSAGE)
-            if record.status == IdempotencyStatus.COMPLETED:
-                return record
             if record.locked_at > now - settings.IDEMPOTENCY_LOCK_TIMEOUT:
-                raise IdempotencyKeyInUse(
-                    "A request with this idempotency key is still being processed. "
-                    "Retry after it has finished."
-                )
+                raise IdempotencyKeyInUse(IN_USE_MESSAGE)
             return _take_over(record, fields, token)
     raise IdempotencyKeyInUse("This idempotency key is contended; retry shortly.")
+
+
+def _replayable(record: IdempotencyKey, fingerprint: str) -> IdempotencyKey:
+    """A completed record to replay; its answer may still be held back (a `delay` test
+    scenario: the work committed, the first answer has not gone out yet)."""
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(REUSED_MESSAGE)
+    if record.replay_after is not None and record.replay_after > timezone.now():
+        raise IdempotencyKeyInUse(IN_USE_MESSAGE)
+    return record
 
 
 def _insert(**fields) -> IdempotencyKey:
@@ -178,16 +187,18 @@ def _take_over(record: IdempotencyKey, fields: dict, token: str, **extra) -> Cla
     return Claim(record, token)
 
 
-def complete(held: Claim, response: HttpResponse, *, secret_fields: tuple[str, ...] = ()
-             ) -> bool:
+def complete(held: Claim, response: HttpResponse, *, secret_fields: tuple[str, ...] = (),
+             delay_ms: int = 0) -> bool:
     """Store the response, inside the request's transaction; False if the claim was lost.
 
     `secret_fields` of the (JSON object) body are stored as null: a secret is shown once,
-    never kept for replays."""
+    never kept for replays. A response held back `delay_ms` is not replayed before it went
+    out."""
     return bool(
         IdempotencyKey.objects.filter(pk=held.record.pk, lock_token=held.token).update(
             status=IdempotencyStatus.COMPLETED,
             lock_token="",
+            replay_after=timezone.now() + timedelta(milliseconds=delay_ms) if delay_ms else None,
             response_status=response.status_code,
             response_body=_without(response.content, secret_fields),
             response_content_type=response.get("Content-Type", "application/json"),
@@ -219,6 +230,13 @@ def replay(record: IdempotencyKey) -> HttpResponse:
 
 def purge_expired() -> int:
     deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
+def keys_expire(*, account, now) -> int:
+    """Forget the account's finished keys that expired by `now` (its sandbox clock's)."""
+    deleted, _ = IdempotencyKey.objects.filter(account=account, expires_at__lte=now).exclude(
+        status=IdempotencyStatus.IN_PROGRESS).delete()
     return deleted
 
 
@@ -259,18 +277,20 @@ def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
                 return replay(held)
             try:
                 with transaction.atomic():
-                    response = _run(view, handler, request, *args, **kwargs)
-                    if not is_stored(response.status_code):
-                        raise _Discard(response)
-                    if not complete(held, response, secret_fields=secret_fields):
-                        raise IdempotencyKeyInUse(
-                            "This idempotency key was taken over by another request."
-                        )
-                    return response
+                    try:
+                        response = _run(view, handler, request, *args, **kwargs)
+                    except SimulatedFailure as failure:
+                        # Asked for by a test scenario before anything was written: its
+                        # count-down commits, and the key is left free for the same retry.
+                        release(held)
+                        outage = failure
+                    else:
+                        return _store(held, response, secret_fields)
+                raise outage
             except _Discard as discarded:
                 release(held)
                 return discarded.response
-            except IdempotencyKeyInUse:
+            except (IdempotencyKeyInUse, SimulatedFailure):
                 raise
             except BaseException:
                 release(held)
@@ -281,10 +301,24 @@ def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
     return decorate
 
 
+def _store(held: Claim, response, secret_fields: tuple[str, ...]):
+    """Keep a processed result for replays (inside the request's transaction); anything else
+    unwinds that transaction (`_Discard`)."""
+    if not is_stored(response.status_code):
+        raise _Discard(response)
+    shape = sandbox.current()
+    if not complete(held, response, secret_fields=secret_fields,
+                    delay_ms=shape.delay_ms if shape else 0):
+        raise IdempotencyKeyInUse("This idempotency key was taken over by another request.")
+    return response
+
+
 def _run(view, handler, request, *args, **kwargs):
     """Run the handler and render its response (errors included) so it can be stored."""
     try:
         response = handler(view, request, *args, **kwargs)
+    except SimulatedFailure:
+        raise  # answered once the transaction is over (see `idempotent`)
     except Exception as exc:  # an API error is a response; anything else propagates
         response = view.handle_exception(exc)
     response = view.finalize_response(request, response, *args, **kwargs)

@@ -11,10 +11,12 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from api import metrics
 from api.errors import INTERNAL_ERROR, ErrorDescription, json_error
 from api.surfaces import error_renderer_for
+from core import sandbox
 from core.logging import request_id as logging_request_id
 from core.periodic import schedule_maintenance
 
 logger = logging.getLogger("api.requests")
+SCENARIO_HEADER = "Sandbox-Scenario"
 
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
@@ -36,6 +38,15 @@ def _request_id(request) -> str:
     return supplied if _CLIENT_REQUEST_ID.match(supplied) else f"req_{uuid.uuid4().hex}"
 
 
+def _shaped(response, shape: sandbox.RequestShape) -> None:
+    """A response shaped by a test scenario says so; a `delay` holds it back, after the work
+    committed (the client's timeout after a charge went through)."""
+    if shape.scenarios:
+        response[SCENARIO_HEADER] = ", ".join(dict.fromkeys(shape.scenarios))
+    if shape.delay_ms:
+        time.sleep(shape.delay_ms / 1000)
+
+
 class RequestContextMiddleware:
     """Request id, timing and API version headers; JSON errors on API paths; and, about
     hourly, the maintenance task (traffic is its clock, see `core.periodic`).
@@ -53,10 +64,15 @@ class RequestContextMiddleware:
         request.request_id = _request_id(request)
         logging_request_id.set(request.request_id)
         request.error_body = error_renderer_for(request.path)
-        response = (
-            self._too_large(request) or self._nul_characters(request)
-            or self.get_response(request)
-        )
+        shape = sandbox.begin()
+        try:
+            response = (
+                self._too_large(request) or self._nul_characters(request)
+                or self.get_response(request)
+            )
+            _shaped(response, shape)
+        finally:
+            sandbox.end()
         elapsed = time.perf_counter() - started
         metrics.observe_request(request, response, elapsed)
         elapsed_ms = elapsed * 1000

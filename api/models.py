@@ -24,6 +24,9 @@ class IdempotencyKey(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.BinaryField(null=True, blank=True)
     response_content_type = models.CharField(max_length=100, blank=True, default="")
+    replay_after = models.DateTimeField(
+        null=True, blank=True, help_text="Not replayed before this time: the first answer is "
+        "held back by a test scenario's delay, a retry meanwhile is told the key is in use.")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 

@@ -44,7 +44,10 @@ _DESCRIPTIONS = {
     415: "Request body is not application/json.",
     422: "Validation failed; `errors` lists each problem.",
     429: "Rate limit exceeded.",
-    503: "A dependency is unavailable.",
+    500: "A server error: here, one a test scenario asked for (`server_error`, with "
+         "`Sandbox-Scenario`). Nothing was stored; a retry with the same key runs anew.",
+    503: "A dependency is unavailable, or an outage a test scenario asked for "
+         "(`unavailable`, with `Retry-After: 1` and `Sandbox-Scenario`).",
 }
 
 
@@ -128,10 +131,16 @@ HEADERS = {
     "Idempotent-Replayed": ("`true` when the response is the replay of an earlier request "
                             "with the same idempotency key.", False,
                             {"type": "string", "enum": ["true"]}),
+    "Sandbox-Scenario": ("The test scenario(s) that shaped this response (`scn_…`).", False,
+                         {"type": "string"}),
 }
 ALWAYS = ("X-Request-Id", "X-Response-Time", "X-API-Version")
 RATE_LIMITED = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
+
+# Operations a test scenario can shape (`Surface.operation(scenarios=True)`): their
+# responses document `Sandbox-Scenario`.
+SHAPED: set[str] = set()
 
 # OpenAPI links: where a created object's id can be used next (clients and schemathesis's
 # stateful phase follow them). Operations declare theirs (`Surface.operation(links=...)`):
@@ -186,6 +195,8 @@ def add_headers_and_rate_limits(result, generator, request, public):
                     headers["Retry-After"] = _ref("Retry-After")
                 if method == "post" and not path.startswith("/v1/oauth/"):
                     headers["Idempotent-Replayed"] = _ref("Idempotent-Replayed")
+                if operation["operationId"] in SHAPED:
+                    headers["Sandbox-Scenario"] = _ref("Sandbox-Scenario")
     return result
 
 

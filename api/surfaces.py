@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from api import errors
 from api.idempotency import KEY_RULE, KeyRule, idempotent
 from api.schema import (
+    SHAPED,
     DevdraftErrorSerializer,
     OAuthErrorSerializer,
     UqpayErrorSerializer,
@@ -31,6 +32,7 @@ WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
 
 @dataclass(frozen=True)
 class Surface:
+    name: str  # as test scenarios name it (`surface`)
     prefix: str
     render_error: object  # ErrorDescription -> dict
     error_schema: object
@@ -57,14 +59,19 @@ class Surface:
         tag: str | None = None,
         links: dict | None = None,
         secret_fields: tuple[str, ...] = (),
+        scenarios: bool = False,
         **extra,
     ):
         """Declare a handler: the scope it needs, its documentation, and (for `write=True`)
         idempotency by this surface's rules. `links` are OpenAPI links from its responses
         (`{"201": [(target operation, path parameter, response field)]}`); `secret_fields`
-        of a write's response are shown once and replayed as null."""
+        of a write's response are shown once and replayed as null. `scenarios`: a test
+        scenario can shape it (its simulated 500 and 503 are documented)."""
         tag = tag or self.tag
         add_links(operation_id, links or {})
+        if scenarios:
+            SHAPED.add(operation_id)
+            errors = (*errors, 500, 503)
         schema = extend_schema(
             operation_id=operation_id,
             summary=summary,
@@ -115,6 +122,7 @@ _UUID = re.compile(
 )
 
 OAUTH = Surface(
+    name="oauth",
     prefix="/v1/oauth/",
     render_error=errors.oauth_body,
     error_schema=OAuthErrorSerializer,
@@ -122,12 +130,14 @@ OAUTH = Surface(
 )
 
 V1 = Surface(
+    name="v1",
     prefix="/v1/",
     render_error=errors.v1_body,
     error_schema=V1ErrorSerializer,
 )
 
 DEVDRAFT = Surface(
+    name="devdraft",
     prefix="/api/v0/",
     render_error=errors.devdraft_body,
     error_schema=DevdraftErrorSerializer,
@@ -139,6 +149,7 @@ DEVDRAFT = Surface(
 )
 
 UQPAY = Surface(
+    name="uqpay",
     prefix="/api/v2/",
     render_error=errors.uqpay_body,
     error_schema=UqpayErrorSerializer,

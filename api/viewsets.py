@@ -15,6 +15,7 @@ from api.authentication import (
     UqpayAuthentication,
 )
 from api.surfaces import DEVDRAFT, OAUTH, UQPAY, V1, Surface
+from core import sandbox
 
 
 class SurfaceViewSet(GenericViewSet):
@@ -36,6 +37,10 @@ class SurfaceViewSet(GenericViewSet):
 
     def get_exception_handler(self):
         return self.surface.exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        sandbox.set_surface(self.surface.name)  # which test scenarios may shape the request
+        super().initial(request, *args, **kwargs)
 
     def perform_authentication(self, request):
         """Failed authentication counts against the client IP: guessing credentials is

@@ -1,6 +1,26 @@
-"""How times are written on the wire."""
+"""Time: an account's own "now" (the sandbox clock), and how times are written on the wire.
 
-from datetime import UTC, datetime
+Each account's clock runs `clock_offset_seconds` ahead of the wall clock (the offset only
+grows: `POST /v1/test/clock/advance`). Everything account-scoped reads it: timestamps of new
+objects, settlement and retry schedules, key expiry. What happens in real time (task run
+times, lock timeouts, webhook signature timestamps) reads the wall clock.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+
+
+def now(account=None) -> datetime:
+    """The account's current time; the wall clock without an account."""
+    offset = getattr(account, "clock_offset_seconds", 0) if account is not None else 0
+    wall = timezone.now()
+    return wall + timedelta(seconds=offset) if offset else wall
+
+
+def wall_time_of(account, moment: datetime) -> datetime:
+    """When, by the wall clock, the account's clock shows `moment` (for a task's run time)."""
+    return timezone.now() + (moment - now(account))
 
 
 def iso(value: datetime | None, timespec: str = "microseconds") -> str | None:

@@ -10,6 +10,7 @@ class ServiceError(Exception):
     status = 400
     type = "invalid_request"
     code = "invalid_request"
+    headers: dict[str, str] = {}
 
     def __init__(self, message: str, *, code: str | None = None, param: str | None = None):
         super().__init__(message)
@@ -39,3 +40,21 @@ class UnprocessableRequest(ServiceError):
     status = 422
     type = "validation_error"
     code = "invalid_value"
+
+
+class SimulatedFailure(ServiceError):
+    """A failure an integrator asked for (a test scenario's `server_error` or `unavailable`).
+
+    Raised before the operation wrote anything, once the scenario's count-down committed;
+    nothing is stored for an idempotency key, so the same retry runs anew."""
+
+    type = "api_error"
+
+    def __init__(self, message: str, *, status: int, code: str, scenario_id: str,
+                 retry_after: int | None = None):
+        super().__init__(message, code=code)
+        self.status = status
+        self.scenario_id = scenario_id
+        self.headers = {"Sandbox-Scenario": scenario_id}
+        if retry_after is not None:
+            self.headers["Retry-After"] = str(retry_after)

@@ -44,8 +44,8 @@ class Payment(models.Model):
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=500, blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
+    updated_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -35,8 +35,8 @@ class Refund(models.Model):
     failure_reason = models.CharField(max_length=64, blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
     payment_attempt_id = models.CharField(max_length=64, blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
+    updated_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

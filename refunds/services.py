@@ -4,14 +4,16 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from accounts import scenarios
 from accounts.models import Account
-from core import metrics
+from core import clock, metrics
 from core.errors import InvalidState, ServiceError, UnprocessableRequest
 from core.metrics import count_after_commit
 from payments import money
 from payments.models import Payment, PaymentStatus
 from payments.rendering import payment_to_v1
-from payments.services import payment_lock, payment_record_refund
+from payments.selectors import payment_get
+from payments.services import payment_facts, payment_lock, payment_record_refund
 from refunds.models import Refund, RefundStatus
 from refunds.rendering import refund_to_v1
 from webhooks_app import events
@@ -20,7 +22,6 @@ from webhooks_app.services import events_emit
 REFUNDABLE = {PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED}
 
 
-@transaction.atomic
 def refund_create(
     *,
     account: Account,
@@ -33,35 +34,56 @@ def refund_create(
     """Refund `amount` (major units; default: all that is left) of a settled payment.
 
     The payment row stays locked until commit, so concurrent refunds queue and each sees
-    the balance the previous one left: the sum of refunds can never exceed the payment.
+    the balance the previous one left: the sum of refunds can never exceed the payment. A
+    test scenario may fail the refund: it is stored `failed` and the balance is untouched.
     """
+    scenario = scenarios.take(account=account, operation=scenarios.REFUND_CREATE,
+                              facts=lambda: _facts(account, payment_id, amount))
+    failed = scenario.decline_code if scenario and scenario.outcome == scenarios.FAIL else ""
+    return _create(account=account, payment_id=payment_id, amount=amount, failed=failed,
+                   fields=dict(reason=reason, metadata=metadata or {},
+                               payment_attempt_id=payment_attempt_id))
+
+
+def _facts(account: Account, payment_id: str, amount: Decimal | None) -> dict:
+    payment = payment_get(account=account, payment_id=payment_id)
+    facts = payment_facts(payment)
+    if amount is not None:
+        facts["amount"] = amount
+    else:
+        facts["amount"] = money.to_major(payment.refundable_minor, payment.currency)
+    return facts
+
+
+@transaction.atomic
+def _create(*, account: Account, payment_id: str, amount: Decimal | None, failed: str,
+            fields: dict) -> Refund:
     payment = payment_lock(payment_id=payment_id, account=account)
     _check_refundable(payment)
     amount_minor = _refund_minor(payment, amount)
+    now = clock.now(account)
     refund = Refund.objects.create(
-        payment=payment,
-        amount_minor=amount_minor,
-        currency=payment.currency,
-        reason=reason,
-        status=RefundStatus.COMPLETED,
-        metadata=metadata or {},
-        payment_attempt_id=payment_attempt_id,
+        payment=payment, amount_minor=amount_minor, currency=payment.currency,
+        status=RefundStatus.FAILED if failed else RefundStatus.COMPLETED,
+        failure_reason=failed, created_at=now, updated_at=now, **fields,
     )
+    if failed:
+        _emit(refund, events.REFUND_CREATED, events.REFUND_FAILED)
+        return refund
     payment_record_refund(payment=payment, amount_minor=amount_minor)
-    _emit(refund)
+    _emit(refund, events.REFUND_CREATED, events.REFUND_COMPLETED)
     count_after_commit(metrics.REFUNDS, payment.currency)
     return refund
 
 
-def _emit(refund: Refund) -> None:
-    """refund.created and refund.completed (test-mode refunds settle at once), and the
-    payment's payment.refunded, in one write."""
+def _emit(refund: Refund, *event_types: str) -> None:
+    """The refund's events (a completed one also emits its payment's payment.refunded), in
+    one write."""
     data = refund_to_v1(refund)
-    events_emit(
-        account=refund.payment.account,
-        events=[(events.REFUND_CREATED, data), (events.REFUND_COMPLETED, data),
-                (events.PAYMENT_REFUNDED, payment_to_v1(refund.payment))],
-    )
+    emitted = [(event_type, data) for event_type in event_types]
+    if refund.status == RefundStatus.COMPLETED:
+        emitted.append((events.PAYMENT_REFUNDED, payment_to_v1(refund.payment)))
+    events_emit(account=refund.payment.account, events=emitted)
 
 
 def _check_refundable(payment: Payment) -> None:

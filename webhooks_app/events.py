@@ -7,6 +7,7 @@ PAYMENT_CANCELLED = "payment.cancelled"
 PAYMENT_REFUNDED = "payment.refunded"
 REFUND_CREATED = "refund.created"
 REFUND_COMPLETED = "refund.completed"
+REFUND_FAILED = "refund.failed"
 
 ALL = (
     PAYMENT_CREATED,
@@ -16,5 +17,6 @@ ALL = (
     PAYMENT_REFUNDED,
     REFUND_CREATED,
     REFUND_COMPLETED,
+    REFUND_FAILED,
 )
 CHOICES = [(name, name) for name in ALL]

@@ -4,6 +4,7 @@ import base64
 import secrets
 
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import Account
 from core.ids import id_factory
@@ -27,7 +28,7 @@ class WebhookEndpoint(models.Model):
     disabled_reason = models.CharField(max_length=200, blank=True, default="")
     failure_count = models.PositiveIntegerField(default=0, help_text="Consecutive failures.")
     failing_since = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

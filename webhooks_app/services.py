@@ -1,4 +1,9 @@
-"""Webhook operations: the only code that creates events, endpoints and delivery records."""
+"""Webhook operations: the only code that creates events, endpoints and delivery records.
+
+Times are the account's (`core.clock`): an attempt is scheduled, and an endpoint counted as
+failing, by the account's sandbox clock; the task that makes an attempt runs when the wall
+clock gets there (or at once, when the account's clock is advanced past it).
+"""
 
 from datetime import timedelta
 
@@ -6,8 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import scenarios
 from accounts.models import Account
-from core import json, metrics
+from core import clock, json, metrics
 from core.errors import NotFound, UnprocessableRequest
 from core.metrics import count_after_commit
 from core.tasks import enqueue_on_commit
@@ -33,7 +39,8 @@ def endpoint_create(
         )
     _note_endpoints(account, present=True)
     return WebhookEndpoint.objects.create(
-        account=account, url=url, events=list(dict.fromkeys(events)), description=description
+        account=account, url=url, events=list(dict.fromkeys(events)), description=description,
+        created_at=clock.now(account),
     )
 
 
@@ -62,7 +69,7 @@ def events_emit(*, account: Account, events: list[tuple[str, dict]]) -> list[Eve
     authenticated) costs one INSERT and no task: an endpoint registered while the request
     runs receives the events created after it.
     """
-    now = timezone.now()
+    now = clock.now(account)
     created = []
     for event_type, data in events:
         object_id = data.get("id") if isinstance(data.get("id"), str) else ""
@@ -79,17 +86,31 @@ def events_emit(*, account: Account, events: list[tuple[str, dict]]) -> list[Eve
     endpoints = list(WebhookEndpoint.objects.filter(account=account, is_enabled=True)
                      .order_by())
     deliveries = [
-        Delivery(event=event, endpoint=endpoint, attempt=1, status=DeliveryStatus.PENDING,
-                 scheduled_for=now)
+        delivery
         for event in created
         for endpoint in endpoints
         if endpoint.subscribes_to(event.type)
+        for delivery in _first_attempts(account, event, endpoint, now)
     ]
     if deliveries:
         Delivery.objects.bulk_create(deliveries)
         for delivery in deliveries:
-            _schedule(delivery)
+            _schedule(delivery, account)
     return created
+
+
+def _first_attempts(account: Account, event: Event, endpoint: WebhookEndpoint,
+                    now) -> list[Delivery]:
+    """The first attempt; a test scenario may send it twice (same `webhook-id`) or hold it
+    back."""
+    scenario = scenarios.take(account=account, operation=scenarios.WEBHOOK_DELIVERY,
+                              facts={"event_type": event.type})
+    when = now
+    if scenario is not None and scenario.outcome == scenarios.DELAY:
+        when = now + timedelta(milliseconds=scenario.delay_ms)
+    copies = 2 if scenario is not None and scenario.outcome == scenarios.DUPLICATE else 1
+    return [Delivery(event=event, endpoint=endpoint, attempt=1, status=DeliveryStatus.PENDING,
+                     scheduled_for=when) for _copy in range(copies)]
 
 
 @transaction.atomic
@@ -101,14 +122,14 @@ def event_simulate(*, account: Account, event_type: str, payload: dict) -> Event
 
 def delivery_attempt(*, delivery_id: int) -> Delivery:
     """Make one attempt (the HTTP call runs outside any transaction), then record it."""
-    delivery = Delivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("event", "endpoint__account").get(pk=delivery_id)
     if delivery.status != DeliveryStatus.PENDING:
         return delivery  # already attempted: a task that ran twice does nothing twice
     endpoint = delivery.endpoint
     if not endpoint.is_enabled:
         delivery.status = DeliveryStatus.FAILED
         delivery.error = "Not sent: the endpoint is disabled."
-        delivery.attempted_at = timezone.now()
+        delivery.attempted_at = clock.now(endpoint.account)
         delivery.save(update_fields=["status", "error", "attempted_at"])
         return delivery
     outcome = sender.send(url=endpoint.url, secret=endpoint.secret,
@@ -119,7 +140,8 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
 @transaction.atomic
 def _record(delivery: Delivery, outcome: sender.Outcome) -> Delivery:
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
-    now = timezone.now()
+    account = delivery.endpoint.account
+    now = clock.now(account)
     delivery.attempted_at = now
     delivery.response_status = outcome.status_code
     delivery.latency_ms = outcome.latency_ms
@@ -137,7 +159,7 @@ def _record(delivery: Delivery, outcome: sender.Outcome) -> Delivery:
         elif now - endpoint.failing_since >= settings.WEBHOOK_DISABLE_AFTER:
             _disable(endpoint, f"Failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC.")
         else:
-            _retry_later(delivery, outcome, now)
+            _retry_later(delivery, outcome, now, account)
     delivery.save()
     endpoint.save(update_fields=["failure_count", "failing_since", "is_enabled",
                                  "disabled_reason"])
@@ -145,7 +167,7 @@ def _record(delivery: Delivery, outcome: sender.Outcome) -> Delivery:
     return delivery
 
 
-def _retry_later(delivery: Delivery, outcome: sender.Outcome, now) -> None:
+def _retry_later(delivery: Delivery, outcome: sender.Outcome, now, account: Account) -> None:
     schedule = settings.WEBHOOK_RETRY_SCHEDULE
     if delivery.attempt >= len(schedule):
         return  # the schedule is used up: this was the last attempt
@@ -157,7 +179,8 @@ def _retry_later(delivery: Delivery, outcome: sender.Outcome, now) -> None:
         Delivery.objects.create(
             event=delivery.event, endpoint=delivery.endpoint, attempt=delivery.attempt + 1,
             status=DeliveryStatus.PENDING, scheduled_for=delivery.next_retry_at,
-        )
+        ),
+        account,
     )
 
 
@@ -194,17 +217,37 @@ def delivery_resend(*, event: Event, endpoint: WebhookEndpoint) -> Delivery:
     last = endpoint.deliveries.filter(event=event).order_by("-attempt").first()
     delivery = Delivery.objects.create(
         event=event, endpoint=endpoint, attempt=(last.attempt + 1) if last else 1,
-        status=DeliveryStatus.PENDING, scheduled_for=timezone.now(),
+        status=DeliveryStatus.PENDING, scheduled_for=clock.now(endpoint.account),
     )
-    _schedule(delivery)
+    _schedule(delivery, endpoint.account)
     return delivery
 
 
-def _schedule(delivery: Delivery) -> None:
+def _schedule(delivery: Delivery, account: Account) -> None:
+    """Run the attempt when the account's clock shows its time (by then, on the wall)."""
     task = tasks.attempt_delivery
-    if delivery.scheduled_for > timezone.now():
-        task = task.using(run_after=delivery.scheduled_for)
+    if delivery.scheduled_for > clock.now(account):
+        task = task.using(run_after=clock.wall_time_of(account, delivery.scheduled_for))
     enqueue_on_commit(task, delivery_id=delivery.pk)
+
+
+def webhooks_due(*, account: Account, now) -> dict[str, int]:
+    """The account's clock moved to `now`: attempts whose time has come go out at once, and
+    endpoints failing for `WEBHOOK_DISABLE_AFTER` are disabled."""
+    due = list(Delivery.objects.filter(
+        endpoint__account=account, status=DeliveryStatus.PENDING, scheduled_for__lte=now,
+    ).values_list("pk", flat=True))
+    for delivery_id in due:
+        enqueue_on_commit(tasks.attempt_delivery, delivery_id=delivery_id)
+    failing = WebhookEndpoint.objects.select_for_update().filter(
+        account=account, is_enabled=True,
+        failing_since__lte=now - settings.WEBHOOK_DISABLE_AFTER)
+    disabled = 0
+    for endpoint in failing:
+        _disable(endpoint, f"Failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC.")
+        endpoint.save(update_fields=["is_enabled", "disabled_reason"])
+        disabled += 1
+    return {"webhook_attempts": len(due), "endpoints_disabled": disabled}
 
 
 @transaction.atomic

@@ -55,6 +55,7 @@ class DevdraftPaymentViewSet(DevdraftViewSet):
     @DEVDRAFT.write(
         "test_payment_controller_create_payment_v0",
         "Process a test payment",
+        scenarios=True,
         examples=[
             OpenApiExample("Seed 000", request_only=True, value={
                 "amount": 100.00, "currency": "USD",

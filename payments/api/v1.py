@@ -54,6 +54,7 @@ class PaymentViewSet(V1ViewSet):
     @V1.write(
         "create_payment",
         "Create a payment",
+        scenarios=True,
         examples=[
             OpenApiExample("Seed 003", request_only=True, value={
                 "amount": 49.99, "currency": "USD",
@@ -125,6 +126,7 @@ class PaymentViewSet(V1ViewSet):
     @V1.write(
         "cancel_payment",
         "Cancel a pending or processing payment",
+        scenarios=True,
         scope=scopes.PAYMENTS_WRITE,
         tag="payments",
         request=PaymentCancelSerializer,

@@ -35,6 +35,7 @@ class DevdraftRefundViewSet(DevdraftViewSet):
     @DEVDRAFT.write(
         "test_payment_controller_refund_payment_v0",
         "Refund a payment",
+        scenarios=True,
         scope=scopes.REFUNDS_WRITE,
         description="Refunds the remaining balance, or `amount` when a JSON body gives one.",
         request=RefundCreateSerializer,

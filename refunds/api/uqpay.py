@@ -81,6 +81,7 @@ class UqpayRefundViewSet(UqpayViewSet):
     @UQPAY.write(
         "uqpay_create_refund",
         "Create a refund",
+        scenarios=True,
         examples=[
             OpenApiExample("Seed 004", request_only=True, value={
                 "payment_intent_id": "pay_a1b2c3d4e5f6789012345678", "amount": "10.01",

@@ -25,6 +25,7 @@ class PaymentRefundViewSet(V1ViewSet):
     @V1.write(
         "refund_payment",
         "Refund a payment, fully or partly",
+        scenarios=True,
         examples=[OpenApiExample("Seed 003", request_only=True,
                                  value={"amount": 25.00, "reason": "requested_by_customer"})],
         scope=scopes.REFUNDS_WRITE,

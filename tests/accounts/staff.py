@@ -7,7 +7,7 @@ VIEW_ONLY = (
     "payments.view_payment", "refunds.view_refund", "accounts.view_account",
     "accounts.view_apikey", "oauth_app.view_oauthclient", "oauth_app.view_oauthtoken",
     "webhooks_app.view_webhookendpoint", "webhooks_app.view_event",
-    "webhooks_app.view_delivery", "api.view_idempotencykey",
+    "webhooks_app.view_delivery", "api.view_idempotencykey", "accounts.view_scenario",
 )
 
 

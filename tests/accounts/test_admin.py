@@ -6,8 +6,8 @@ from django.contrib.admin.sites import site
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
-from accounts.models import ApiKey, hash_secret
-from accounts.services import api_key_create
+from accounts.models import Account, ApiKey, Scenario, hash_secret
+from accounts.services import api_key_create, clock_advance, scenario_create
 from tests.accounts.staff import VIEW_ONLY, staff_user
 
 KEYS = "/admin/accounts/apikey/"
@@ -102,3 +102,22 @@ def test_a_superuser_creates_and_revokes(log_in, demo, key):
     assert revoke(staff, key).status_code == 302
     key.refresh_from_db()
     assert not key.is_active
+
+
+def test_scenarios_and_the_clock_in_the_admin(client, demo, django_user_model):
+    scenario = scenario_create(account=demo, operation="payment.create", outcome="decline",
+                               decline_code="card_declined", times=3)
+    clock_advance(account=demo, seconds=3600)
+    viewer = staff_user(django_user_model, "viewer", *VIEW_ONLY)
+    client.force_login(viewer)
+    page = client.get(f"/admin/accounts/account/{demo.pk}/change/").content.decode()
+    assert scenario.public_id in page and "+3600 s" in page
+    listing = client.get("/admin/accounts/scenario/").content.decode()
+    assert scenario.public_id in listing
+    delete = f"/admin/accounts/scenario/{scenario.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 403  # view only
+    deleter = staff_user(django_user_model, "deleter", *VIEW_ONLY, "accounts.delete_scenario")
+    client.force_login(deleter)
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Scenario.objects.exists()
+    assert Account.objects.get(pk=demo.pk).has_scenarios is False  # through the service

@@ -19,8 +19,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import scopes
-from accounts.models import ApiKey
-from accounts.services import account_create, api_key_create
+from accounts.models import ApiKey, Scenario
+from accounts.services import account_create, api_key_create, scenario_create
 from api.models import IdempotencyKey
 from oauth_app.models import OAuthToken
 from oauth_app.services import oauth_client_create, oauth_token_issue
@@ -75,6 +75,14 @@ OPERATIONS = [
     Op("simulate_webhook_event", "post", "/v1/webhooks/simulate", scopes.WEBHOOKS_MANAGE,
        body={"event_type": "payment.created", "payload": {}}),
     Op("reset_test_data", "post", "/v1/test/reset", scopes.API_ADMIN, body={}),
+    Op("list_scenarios", "get", "/v1/test/scenarios", scopes.API_ADMIN),
+    Op("create_scenario", "post", "/v1/test/scenarios", scopes.API_ADMIN,
+       body={"operation": "payment.create", "outcome": "decline"}),
+    Op("retrieve_scenario", "get", "/v1/test/scenarios/{scenario_id}", scopes.API_ADMIN),
+    Op("delete_scenario", "delete", "/v1/test/scenarios/{scenario_id}", scopes.API_ADMIN),
+    Op("retrieve_test_clock", "get", "/v1/test/clock", scopes.API_ADMIN),
+    Op("advance_test_clock", "post", "/v1/test/clock/advance", scopes.API_ADMIN,
+       body={"seconds": 60}),
     Op("test_payment_controller_create_payment_v0", "post", "/api/v0/test-payment",
        scopes.PAYMENTS_WRITE, "devdraft", DEVDRAFT_PAYMENT),
     Op("test_payment_controller_get_payment_v0", "get", "/api/v0/test-payment/{payment_id}",
@@ -91,7 +99,8 @@ OPERATIONS = [
 PUBLIC_OPERATIONS = {"health", "api_info", "oauth_authorize", "oauth_token", "oauth_revoke",
                      "oauth_introspect"}
 OWNED = [op for op in OPERATIONS if re.search(r"\{\w+\}", op.path + json.dumps(op.body))]
-LISTS = [op for op in OPERATIONS if op.method == "get" and "{" not in op.path]
+LISTS = [op for op in OPERATIONS
+         if op.method == "get" and "{" not in op.path and op.operation_id.startswith("list_")]
 
 
 def test_the_table_covers_every_operation_of_the_schema(db):
@@ -137,9 +146,11 @@ def objects_of(account) -> dict:
     endpoint = endpoint_create(account=account, url="https://example.com/hook",
                                events=["payment.created"])
     event = Event.objects.filter(account=account).first()
+    scenario = scenario_create(account=account, operation="payment.settle", outcome="fail",
+                               decline_code="card_declined")
     return {"payment_id": payment.public_id, "pending_id": pending.public_id,
             "refund_id": refund.public_id, "endpoint_id": endpoint.public_id,
-            "event_id": event.public_id}
+            "event_id": event.public_id, "scenario_id": scenario.public_id}
 
 
 def key_with(account, key_scopes, **fields) -> Credential:
@@ -177,7 +188,7 @@ def call(op: Op, credential: Credential | None, ids: dict):
 
 def snapshot() -> tuple:
     return tuple(model.objects.count() for model in (
-        Payment, Refund, WebhookEndpoint, Event, Delivery, IdempotencyKey, ApiKey))
+        Payment, Refund, WebhookEndpoint, Event, Delivery, IdempotencyKey, ApiKey, Scenario))
 
 
 def ids_of(op):

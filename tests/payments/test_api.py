@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.cache import cache
 
+from accounts.services import scenario_create
 from core.periodic import SCHEDULE_CACHE_KEY
 from payments.models import Payment
 from tests.conftest import ADMIN_KEY, PAYMENT_BODY, READONLY_KEY, client_for
@@ -326,6 +327,13 @@ class TestQueryCounts:
         payment_id = create_payment(payment_method="crypto").json()["id"]
         with count_queries(statements=6, queries=4):
             assert api.post(f"/v1/payments/{payment_id}/cancel").status_code == 200
+
+    def test_create_for_an_account_that_has_had_scenarios(self, api, demo, count_queries):
+        """One indexed read beyond an account that never had one: `has_scenarios` stays set
+        until the last scenario is deleted, and none of this operation is active."""
+        scenario_create(account=demo, operation="refund.create", outcome="fail")
+        with count_queries(statements=6, queries=4):
+            assert api.post("/v1/payments", PAYMENT_BODY, format="json").status_code == 201
 
     def test_create_for_an_account_with_webhook_endpoints(self, api, count_queries):
         """Beyond an account without endpoints: the SELECT of subscribed endpoints, the

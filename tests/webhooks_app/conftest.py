@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 from django.tasks import TaskResultStatus, default_task_backend
+from django.utils import timezone
 
 
 @dataclass
@@ -174,6 +175,31 @@ def run_tasks(django_capture_on_commit_callbacks):
             with django_capture_on_commit_callbacks(execute=True):
                 result.task.call(*result.args, **result.kwargs)
             ran.append((result.task.name, result.kwargs, result.task.run_after))
+        raise AssertionError("tasks keep enqueuing tasks")
+
+    return run
+
+
+@pytest.fixture
+def run_due_tasks(django_capture_on_commit_callbacks):
+    """Run what the worker would run now: the tasks whose time has come (by the wall clock),
+    until none is left; returns (task name, kwargs) of each run."""
+    default_task_backend.clear()
+    done = set()
+
+    def run(limit: int = 100) -> list[tuple]:
+        ran = []
+        for _ in range(limit):
+            due = [r for r in default_task_backend.results
+                   if r.id not in done and r.status == TaskResultStatus.READY
+                   and (r.task.run_after is None or r.task.run_after <= timezone.now())]
+            if not due:
+                return ran
+            result = due[0]
+            done.add(result.id)
+            with django_capture_on_commit_callbacks(execute=True):
+                result.task.call(*result.args, **result.kwargs)
+            ran.append((result.task.name, result.kwargs))
         raise AssertionError("tasks keep enqueuing tasks")
 
     return run
