@@ -41,6 +41,14 @@ class _PageParams(serializers.Serializer):
     offset = DigitsField(min_value=0, max_value=MAX_OFFSET, required=False)
 
 
+def whole_list(data: list) -> dict:
+    """A list that is complete in one page (what an operation made), in the list shape."""
+    pagination = {"page": 1, "per_page": max(len(data), 1), "total": len(data),
+                  "total_pages": 1 if data else 0, "has_more": False}
+    return {"object": "list", "data": data, "pagination": pagination, "has_more": False,
+            "total_count": len(data)}
+
+
 class PageOrOffsetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         params = _PageParams(data=request.query_params)

@@ -24,7 +24,7 @@ class SurfaceViewSet(GenericViewSet):
     surface: Surface
     # OPTIONS (DRF's metadata) is not part of any surface: it answers 405 like any other
     # method a view does not offer.
-    http_method_names = ["get", "post", "delete", "head"]
+    http_method_names = ["get", "post", "patch", "delete", "head"]
 
     def __init_subclass__(cls, **kwargs):
         """A handler declared for another surface would answer in the wrong shape."""

@@ -1,13 +1,16 @@
-"""Operators' view of webhooks: endpoints with their delivery history, events, resend."""
+"""Operators' view of webhooks: endpoints with their delivery history (and what receivers
+answered), events; resend, rotate a signing secret, enable an endpoint again."""
 
 from django.contrib import admin, messages
+from django.db import transaction
 
-from api.admin import ActionPermissionsMixin, permitted_action
+from api.admin import ActionPermissionsMixin, permitted_action, secrets_page
 from webhooks_app import services
 from webhooks_app.models import Delivery, Event, WebhookEndpoint
 
-DELIVERY_FIELDS = ("event", "endpoint", "attempt", "status", "response_status", "latency_ms",
-                   "error", "scheduled_for", "attempted_at", "next_retry_at")
+DELIVERY_FIELDS = ("public_id", "event", "endpoint", "attempt", "status", "response_status",
+                   "response_body", "latency_ms", "error", "scheduled_for", "attempted_at",
+                   "next_retry_at")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,14 +57,42 @@ def _resend(modeladmin, request, pairs):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(ReadOnlyAdmin):
+class WebhookEndpointAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
     list_display = ("url", "account", "is_enabled", "failure_count", "created_at")
     list_filter = ("is_enabled",)
     search_fields = ("public_id", "url", "account__name", "account__public_id")
     readonly_fields = ("public_id", "account", "url", "events", "description", "is_enabled",
-                       "disabled_reason", "failure_count", "failing_since", "created_at")
-    exclude = ("secret",)
+                       "disabled_reason", "failure_count", "failing_since",
+                       "previous_secret_expires_at", "created_at")
+    exclude = ("secret", "previous_secret")
     inlines = [DeliveryInline]
+    actions = ["rotate_secret", "enable"]
+
+    def has_rotate_secret_permission(self, request):
+        return request.user.has_perm("webhooks_app.rotate_secret_webhookendpoint")
+
+    def has_enable_permission(self, request):
+        return request.user.has_perm("webhooks_app.enable_webhookendpoint")
+
+    @permitted_action("rotate_secret",
+                      description="Rotate the signing secret (the old one signs for 24 h more)")
+    def rotate_secret(self, request, queryset):
+        with transaction.atomic():
+            rotated = [services.endpoint_rotate_secret(account=e.account,
+                                                       endpoint_id=e.public_id)
+                       for e in queryset.select_related("account")]
+        for endpoint in rotated:
+            self.log_change(request, endpoint, "Rotated the signing secret.")
+        return secrets_page(self, request, title="New signing secrets",
+                            secrets=[(endpoint.url, endpoint.secret) for endpoint in rotated])
+
+    @permitted_action("enable", description="Enable again (forgets the failures)")
+    def enable(self, request, queryset):
+        for endpoint in queryset.select_related("account"):
+            services.endpoint_update(account=endpoint.account, endpoint_id=endpoint.public_id,
+                                     enabled=True)
+            self.log_change(request, endpoint, "Enabled again.")
+        self.message_user(request, f"{queryset.count()} endpoint(s) enabled.", messages.SUCCESS)
 
 
 @admin.register(Event)

@@ -14,6 +14,8 @@ class WebhooksAppConfig(AppConfig):
 
         PERIODIC_JOBS.register("deliveries_resumed", services.deliveries_resume)
         PERIODIC_JOBS.register("deliveries_purged", services.deliveries_purge)
+        PERIODIC_JOBS.register("webhook_secrets_expired",
+                               lambda *, grace: services.secrets_expire())
         TEST_DATA_RESETS.register("webhooks", services.webhooks_reset)
         DUE_WORK.register("webhooks", services.webhooks_due)
         MATCH_FIELDS.register("event_type", lambda: StrictChoiceField(

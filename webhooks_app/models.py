@@ -24,6 +24,11 @@ class WebhookEndpoint(models.Model):
     description = models.CharField(max_length=500, blank=True, default="")
     secret = models.CharField(max_length=100, default=new_signing_secret, editable=False,
                               help_text="Kept in clear: it signs every delivery.")
+    previous_secret = models.CharField(
+        max_length=100, blank=True, default="", editable=False,
+        help_text="After a rotation, the replaced secret: it signs too until it expires, "
+        "then it is dropped.")
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=200, blank=True, default="")
     failure_count = models.PositiveIntegerField(default=0, help_text="Consecutive failures.")
@@ -33,6 +38,9 @@ class WebhookEndpoint(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "webhook endpoint"
+        # The admin's actions (through webhooks_app.services, as the API's).
+        permissions = [("rotate_secret_webhookendpoint", "Can rotate webhook signing secrets"),
+                       ("enable_webhookendpoint", "Can re-enable webhook endpoints")]
 
     def __str__(self):
         return self.url
@@ -77,6 +85,7 @@ class DeliveryStatus(models.TextChoices):
 class Delivery(models.Model):
     """One attempt to deliver one event to one endpoint."""
 
+    public_id = models.CharField(max_length=32, unique=True, default=id_factory("del"))
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
@@ -86,6 +95,8 @@ class Delivery(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True, default="")
+    response_body = models.CharField(max_length=1024, blank=True, default="",
+                                     help_text="The first 1,024 characters of the answer.")
     scheduled_for = models.DateTimeField()
     attempted_at = models.DateTimeField(null=True, blank=True)
     next_retry_at = models.DateTimeField(null=True, blank=True)

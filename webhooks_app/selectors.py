@@ -2,7 +2,7 @@
 
 from accounts.models import Account
 from core.errors import NotFound
-from webhooks_app.models import Event, WebhookEndpoint
+from webhooks_app.models import Delivery, Event, WebhookEndpoint
 
 
 def endpoint_list(*, account: Account):
@@ -25,3 +25,15 @@ def event_get(*, account: Account, event_id: str) -> Event:
     if event is None:
         raise NotFound(f"Event '{event_id}' not found.", param="event_id")
     return event
+
+
+def delivery_list(*, account: Account):
+    return Delivery.objects.filter(endpoint__account=account).select_related("event",
+                                                                            "endpoint")
+
+
+def delivery_get(*, account: Account, delivery_id: str) -> Delivery:
+    delivery = delivery_list(account=account).filter(public_id=delivery_id).first()
+    if delivery is None:
+        raise NotFound(f"Delivery '{delivery_id}' not found.", param="delivery_id")
+    return delivery

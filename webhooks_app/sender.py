@@ -16,6 +16,7 @@ from urllib3.exceptions import ConnectTimeoutError
 from webhooks_app import urlsafety
 
 USER_AGENT = "payments-sandbox-webhooks/1.0"
+EXCERPT_CHARS = 1024  # of the receiver's answer, kept with the attempt
 
 
 @dataclass(frozen=True)
@@ -24,46 +25,57 @@ class Outcome:
     latency_ms: int | None
     error: str = ""
     retry_after: int | None = None  # seconds, from the receiver's Retry-After
+    body: str = ""  # the start of the receiver's answer
 
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def signed_headers(*, secret: str, message_id: str, payload: str, at: datetime) -> dict:
+def signed_headers(*, secrets: list[str], message_id: str, payload: str, at: datetime) -> dict:
+    """Standard Webhooks headers; with several secrets (a rotation's overlap) the signature
+    header carries one signature each, so a receiver verifying with either passes."""
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "webhook-id": message_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(message_id, at, payload),
+        "webhook-signature": " ".join(Webhook(secret).sign(message_id, at, payload)
+                                      for secret in secrets),
     }
 
 
-def send(*, url: str, secret: str, message_id: str, payload: str) -> Outcome:
+def send(*, url: str, secrets: list[str], message_id: str, payload: str) -> Outcome:
     """POST the payload to an address vetted once, from the one parse of `url`; redirects
-    are not followed (a 3xx is a failed delivery)."""
+    are not followed (a 3xx is a failed delivery). Of the answer, only its start is read."""
     try:
         destination = urlsafety.vet(url)
         addresses = urlsafety.resolve(destination)
     except urlsafety.UnsafeURL as exc:
         return Outcome(None, None, f"Refused: {exc}")
-    headers = signed_headers(secret=secret, message_id=message_id, payload=payload,
+    headers = signed_headers(secrets=secrets, message_id=message_id, payload=payload,
                              at=timezone.now())
     headers["Host"] = destination.authority
     started = time.perf_counter()
     try:
-        response = _post(destination, addresses, payload.encode(), headers)
+        response, body = _post(destination, addresses, payload.encode(), headers)
     except requests.RequestException as exc:
         latency = int((time.perf_counter() - started) * 1000)
         return Outcome(None, latency, f"{type(exc).__name__}: {exc}"[:500])
     latency = int((time.perf_counter() - started) * 1000)
     error = "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
-    return Outcome(response.status_code, latency, error, _retry_after(response))
+    return Outcome(response.status_code, latency, error, _retry_after(response), body)
+
+
+def _excerpt(response: requests.Response) -> str:
+    """The first `EXCERPT_CHARS` characters of the answer, reading no more than they take
+    (a receiver answering gigabytes costs nothing)."""
+    raw = response.raw.read(EXCERPT_CHARS * 4, decode_content=True) or b""
+    return raw.decode(response.encoding or "utf-8", errors="replace")[:EXCERPT_CHARS]
 
 
 def _post(destination: urlsafety.Destination, addresses: list[str], body: bytes,
-          headers: dict) -> requests.Response:
+          headers: dict) -> tuple[requests.Response, str]:
     """Try the vetted addresses in the resolver's order, as clients do, moving on only when
     no connection was made (so nothing was sent)."""
     for address in addresses[:-1]:
@@ -77,14 +89,16 @@ def _post(destination: urlsafety.Destination, addresses: list[str], body: bytes,
 
 
 def _post_to(destination: urlsafety.Destination, address: str, body: bytes,
-             headers: dict) -> requests.Response:
+             headers: dict) -> tuple[requests.Response, str]:
+    """The response, and the start of its body (read before the connection closes)."""
     with requests.Session() as session:
         # Not from the environment: a proxy would connect in our place (and resolve the
         # name again), and .netrc would add credentials.
         session.trust_env = False
         session.mount(f"{destination.scheme}://", PinnedAdapter(destination, address))
-        return session.post(destination.url, data=body, headers=headers, allow_redirects=False,
-                            timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
+        with session.post(destination.url, data=body, headers=headers, allow_redirects=False,
+                          timeout=settings.WEBHOOK_TIMEOUT_SECONDS, stream=True) as response:
+            return response, _excerpt(response)
 
 
 class PinnedAdapter(HTTPAdapter):

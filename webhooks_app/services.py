@@ -14,11 +14,17 @@ from django.utils import timezone
 from accounts import scenarios
 from accounts.models import Account
 from core import clock, json, metrics
-from core.errors import NotFound, UnprocessableRequest
+from core.errors import InvalidState, NotFound, UnprocessableRequest
 from core.metrics import count_after_commit
 from core.tasks import enqueue_on_commit
 from webhooks_app import sender, tasks
-from webhooks_app.models import Delivery, DeliveryStatus, Event, WebhookEndpoint
+from webhooks_app.models import (
+    Delivery,
+    DeliveryStatus,
+    Event,
+    WebhookEndpoint,
+    new_signing_secret,
+)
 from webhooks_app.urlsafety import UnsafeURL, vet
 
 
@@ -26,10 +32,7 @@ from webhooks_app.urlsafety import UnsafeURL, vet
 def endpoint_create(
     *, account: Account, url: str, events: list[str], description: str = ""
 ) -> WebhookEndpoint:
-    try:
-        vet(url)  # without DNS (a name may not resolve yet): each delivery resolves it
-    except UnsafeURL as exc:
-        raise UnprocessableRequest(str(exc), code="url_not_allowed", param="url") from None
+    _vet(url)
     Account.objects.select_for_update().get(pk=account.pk)  # parallel creations count in turn
     limit = settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT
     if WebhookEndpoint.objects.filter(account=account).count() >= limit:
@@ -42,6 +45,81 @@ def endpoint_create(
         account=account, url=url, events=list(dict.fromkeys(events)), description=description,
         created_at=clock.now(account),
     )
+
+
+def _endpoint_lock(account: Account, endpoint_id: str) -> WebhookEndpoint:
+    endpoint = (WebhookEndpoint.objects.select_for_update()
+                .filter(account=account, public_id=endpoint_id).first())
+    if endpoint is None:
+        raise NotFound(f"Webhook endpoint '{endpoint_id}' not found.", param="endpoint_id")
+    endpoint.account = account
+    return endpoint
+
+
+@transaction.atomic
+def endpoint_update(*, account: Account, endpoint_id: str, url: str | None = None,
+                    events: list[str] | None = None, description: str | None = None,
+                    enabled: bool | None = None) -> WebhookEndpoint:
+    """Change what is given. A new URL follows the rules of registration; `enabled=True`
+    brings back a disabled endpoint with a clean failure record."""
+    endpoint = _endpoint_lock(account, endpoint_id)
+    if url is not None:
+        _vet(url)
+        endpoint.url = url
+    if events is not None:
+        endpoint.events = list(dict.fromkeys(events))
+    if description is not None:
+        endpoint.description = description
+    if enabled is True:
+        endpoint_enable(endpoint=endpoint)
+    elif enabled is False:
+        _disable(endpoint, "Disabled through the API.")
+    endpoint.save()
+    return endpoint
+
+
+def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    """Enable an endpoint again (the caller saves it, in its transaction): its failures are
+    forgotten, so it has its full five days again."""
+    endpoint.is_enabled = True
+    endpoint.disabled_reason = ""
+    endpoint.failure_count = 0
+    endpoint.failing_since = None
+    return endpoint
+
+
+@transaction.atomic
+def endpoint_rotate_secret(*, account: Account, endpoint_id: str,
+                           expire_previous_in_seconds: int = 86400) -> WebhookEndpoint:
+    """A new signing secret (returned once, on the endpoint). Until the previous one expires,
+    every delivery is signed with both; 0 retires it at once."""
+    endpoint = _endpoint_lock(account, endpoint_id)
+    if expire_previous_in_seconds > 0:
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_expires_at = clock.now(account) + timedelta(
+            seconds=expire_previous_in_seconds)
+    else:
+        endpoint.previous_secret, endpoint.previous_secret_expires_at = "", None
+    endpoint.secret = new_signing_secret()
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at"])
+    return endpoint
+
+
+def secrets_expire(*, now=None, account: Account | None = None) -> int:
+    """Drop the previous secrets whose overlap has ended (by the account's clock when an
+    account is given, else by the wall clock: the periodic job)."""
+    endpoints = WebhookEndpoint.objects.exclude(previous_secret="").filter(
+        previous_secret_expires_at__lte=now or timezone.now())
+    if account is not None:
+        endpoints = endpoints.filter(account=account)
+    return endpoints.update(previous_secret="", previous_secret_expires_at=None)
+
+
+def _vet(url: str) -> None:
+    try:
+        vet(url)  # without DNS (a name may not resolve yet): each delivery resolves it
+    except UnsafeURL as exc:
+        raise UnprocessableRequest(str(exc), code="url_not_allowed", param="url") from None
 
 
 @transaction.atomic
@@ -132,9 +210,21 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
         delivery.attempted_at = clock.now(endpoint.account)
         delivery.save(update_fields=["status", "error", "attempted_at"])
         return delivery
-    outcome = sender.send(url=endpoint.url, secret=endpoint.secret,
+    outcome = sender.send(url=endpoint.url, secrets=signing_secrets(endpoint),
                           message_id=delivery.event.public_id, payload=delivery.event.payload)
     return _record(delivery, outcome)
+
+
+def signing_secrets(endpoint: WebhookEndpoint) -> list[str]:
+    """The secrets each delivery is signed with: the current one, and during a rotation's
+    overlap the previous one; an expired previous secret is dropped from storage here."""
+    if not endpoint.previous_secret:
+        return [endpoint.secret]
+    if endpoint.previous_secret_expires_at > clock.now(endpoint.account):
+        return [endpoint.secret, endpoint.previous_secret]
+    WebhookEndpoint.objects.filter(pk=endpoint.pk, previous_secret=endpoint.previous_secret
+                                   ).update(previous_secret="", previous_secret_expires_at=None)
+    return [endpoint.secret]
 
 
 @transaction.atomic
@@ -146,6 +236,7 @@ def _record(delivery: Delivery, outcome: sender.Outcome) -> Delivery:
     delivery.response_status = outcome.status_code
     delivery.latency_ms = outcome.latency_ms
     delivery.error = outcome.error
+    delivery.response_body = outcome.body
     if outcome.succeeded:
         delivery.status = DeliveryStatus.SUCCEEDED
         endpoint.failure_count = 0
@@ -212,8 +303,32 @@ def deliveries_purge(*, grace: timedelta) -> int:
 
 
 @transaction.atomic
+def event_redeliver(*, account: Account, event_id: str,
+                    endpoint_id: str | None = None) -> list[Delivery]:
+    """A fresh attempt now, outside any retry schedule: to every enabled endpoint that
+    subscribes to the event, or to the one named (which must be enabled)."""
+    event = Event.objects.filter(account=account, public_id=event_id).first()
+    if event is None:
+        raise NotFound(f"Event '{event_id}' not found.", param="event_id")
+    if endpoint_id is not None:
+        endpoint = _endpoint_lock(account, endpoint_id)
+        if not endpoint.is_enabled:
+            raise InvalidState(f"Webhook endpoint '{endpoint_id}' is disabled; enable it "
+                               "first (PATCH with enabled: true).", code="endpoint_disabled")
+        endpoints = [endpoint]
+    else:
+        endpoints = [e for e in WebhookEndpoint.objects.filter(account=account,
+                                                                is_enabled=True)
+                     if e.subscribes_to(event.type)]
+    for endpoint in endpoints:
+        endpoint.account = account  # no second read of the account per endpoint
+    return [delivery_resend(event=event, endpoint=endpoint) for endpoint in endpoints]
+
+
+@transaction.atomic
 def delivery_resend(*, event: Event, endpoint: WebhookEndpoint) -> Delivery:
-    """A fresh attempt now, outside the retry schedule (the admin's "resend")."""
+    """A fresh attempt now, outside the retry schedule (the admin's "resend", the API's
+    redeliver)."""
     last = endpoint.deliveries.filter(event=event).order_by("-attempt").first()
     delivery = Delivery.objects.create(
         event=event, endpoint=endpoint, attempt=(last.attempt + 1) if last else 1,
@@ -247,6 +362,7 @@ def webhooks_due(*, account: Account, now) -> dict[str, int]:
         _disable(endpoint, f"Failing since {endpoint.failing_since:%Y-%m-%d %H:%M} UTC.")
         endpoint.save(update_fields=["is_enabled", "disabled_reason"])
         disabled += 1
+    secrets_expire(now=now, account=account)
     return {"webhook_attempts": len(due), "endpoints_disabled": disabled}
 
 

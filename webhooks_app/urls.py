@@ -1,9 +1,15 @@
 from api.routers import Router
-from webhooks_app.api.v1 import EventViewSet, SimulateViewSet, WebhookEndpointViewSet
+from webhooks_app.api.v1 import (
+    DeliveryViewSet,
+    EventViewSet,
+    SimulateViewSet,
+    WebhookEndpointViewSet,
+)
 
 v1_router = Router()
 v1_router.register("webhooks/endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 v1_router.register("webhooks/events", EventViewSet, basename="webhook-event")
 v1_router.register("webhooks/simulate", SimulateViewSet, basename="webhook-simulate")
+v1_router.register("webhooks/deliveries", DeliveryViewSet, basename="webhook-delivery")
 
 v1 = v1_router.urls

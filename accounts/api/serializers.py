@@ -4,20 +4,11 @@ from rest_framework import serializers
 
 from accounts import scenarios
 from accounts.rendering import clock_to_v1, scenario_to_v1
-from api.fields import StrictChoiceField
+from api.fields import StrictChoiceField, StrictIntegerField
 
 OPERATIONS = list(scenarios.OUTCOMES)
 ALL_OUTCOMES = list(dict.fromkeys(o for outcomes in scenarios.OUTCOMES.values()
                                   for o in outcomes))
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """A JSON integer (not a string, boolean or float that happens to be whole)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class MatchSerializer(serializers.Serializer):

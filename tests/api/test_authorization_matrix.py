@@ -74,6 +74,15 @@ OPERATIONS = [
        scopes.PAYMENTS_READ),
     Op("simulate_webhook_event", "post", "/v1/webhooks/simulate", scopes.WEBHOOKS_MANAGE,
        body={"event_type": "payment.created", "payload": {}}),
+    Op("update_webhook_endpoint", "patch", "/v1/webhooks/endpoints/{endpoint_id}",
+       scopes.WEBHOOKS_MANAGE, body={"description": "changed"}),
+    Op("rotate_webhook_secret", "post", "/v1/webhooks/endpoints/{endpoint_id}/rotate-secret",
+       scopes.WEBHOOKS_MANAGE, body={}),
+    Op("redeliver_webhook_event", "post", "/v1/webhooks/events/{event_id}/redeliver",
+       scopes.WEBHOOKS_MANAGE, body={}),
+    Op("list_webhook_deliveries", "get", "/v1/webhooks/deliveries", scopes.WEBHOOKS_MANAGE),
+    Op("retrieve_webhook_delivery", "get", "/v1/webhooks/deliveries/{delivery_id}",
+       scopes.WEBHOOKS_MANAGE),
     Op("reset_test_data", "post", "/v1/test/reset", scopes.API_ADMIN, body={}),
     Op("list_scenarios", "get", "/v1/test/scenarios", scopes.API_ADMIN),
     Op("create_scenario", "post", "/v1/test/scenarios", scopes.API_ADMIN,
@@ -138,19 +147,22 @@ class World:
 
 
 def objects_of(account) -> dict:
-    """A completed payment with a refund, a pending one, an endpoint and an event."""
+    """An endpoint, a completed payment with a refund, a pending one, their events and
+    deliveries, and a scenario."""
+    endpoint = endpoint_create(account=account, url="https://example.com/hook",
+                               events=["payment.created"])
     payment = payment_create(account=account, amount_minor=10000, currency="USD")
     pending = payment_create(account=account, amount_minor=5000, currency="USD",
                              payment_method="bank_transfer")
     refund = refund_create(account=account, payment_id=payment.public_id, amount=Decimal(5))
-    endpoint = endpoint_create(account=account, url="https://example.com/hook",
-                               events=["payment.created"])
     event = Event.objects.filter(account=account).first()
+    delivery = Delivery.objects.filter(endpoint=endpoint).first()
     scenario = scenario_create(account=account, operation="payment.settle", outcome="fail",
                                decline_code="card_declined")
     return {"payment_id": payment.public_id, "pending_id": pending.public_id,
             "refund_id": refund.public_id, "endpoint_id": endpoint.public_id,
-            "event_id": event.public_id, "scenario_id": scenario.public_id}
+            "event_id": event.public_id, "scenario_id": scenario.public_id,
+            "delivery_id": delivery.public_id}
 
 
 def key_with(account, key_scopes, **fields) -> Credential:

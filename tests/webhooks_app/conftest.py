@@ -24,7 +24,8 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Answers each POST with the next scripted (status, headers); the last one repeats."""
+    """Answers each POST with the next scripted (status, headers[, body]); the last one
+    repeats."""
 
     url: str
     answers: list = field(default_factory=lambda: [(200, {})])
@@ -44,14 +45,15 @@ def serve(state: Receiver, tls: ssl.SSLContext | None = None):
         def do_POST(self):  # noqa: N802 - the http.server API
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.requests.append(Received(dict(self.headers.items()), body))
-            status, headers = state.answer()
+            status, headers, *answer = state.answer()
+            reply = answer[0] if answer else b"ok"
             time.sleep(state.delay)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", "2")
+            self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(reply)
 
         def log_message(self, *args):
             pass

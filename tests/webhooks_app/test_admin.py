@@ -124,3 +124,41 @@ def test_redaction_of_secret_keys_and_prefixed_values():
         '"note":"key sk_[redacted] and task_id","secret_count":2}'
     )
     assert redact_body(b"not json: whsec_abc") == "not json: whsec_[redacted]"
+
+
+ENDPOINTS = "/admin/webhooks_app/webhookendpoint/"
+
+
+def test_the_delivery_page_shows_what_the_receiver_answered(staff, delivered):
+    Delivery.objects.filter(pk=delivered.pk).update(response_body="upstream said <no>")
+    page = staff.get(f"/admin/webhooks_app/delivery/{delivered.pk}/change/").content.decode()
+    assert "upstream said &lt;no&gt;" in page
+
+
+@pytest.mark.parametrize(("action", "permission"), [
+    ("rotate_secret", "webhooks_app.rotate_secret_webhookendpoint"),
+    ("enable", "webhooks_app.enable_webhookendpoint"),
+])
+def test_rotate_and_enable_need_their_own_permission(client, django_user_model, delivered,
+                                                     action, permission):
+    endpoint = delivered.endpoint
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_enabled=False,
+                                                          disabled_reason="410 Gone")
+    viewer = staff_user(django_user_model, "viewer", *VIEW_ONLY)
+    client.force_login(viewer)
+    refused = client.post(ENDPOINTS, {"action": action, "_selected_action": [endpoint.pk]})
+    assert refused.status_code == 403
+    assert WebhookEndpoint.objects.get(pk=endpoint.pk).secret == endpoint.secret
+    operator = staff_user(django_user_model, "operator", *VIEW_ONLY, permission)
+    client.force_login(operator)
+    response = client.post(ENDPOINTS, {"action": action, "_selected_action": [endpoint.pk]})
+    after = WebhookEndpoint.objects.get(pk=endpoint.pk)
+    if action == "rotate_secret":
+        assert response.status_code == 200 and after.secret != endpoint.secret
+        assert after.secret in response.content.decode()  # shown once, on the page
+        assert after.previous_secret == endpoint.secret  # it signs during the overlap
+        assert "no-store" in response["Cache-Control"]
+    else:
+        assert response.status_code == 302
+        assert (after.is_enabled, after.disabled_reason, after.failure_count) == (True, "", 0)
+    assert LogEntry.objects.filter(object_id=str(endpoint.pk)).exists()

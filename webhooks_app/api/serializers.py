@@ -5,10 +5,18 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from api import numbers
-from api.fields import StrictCharField, StrictChoiceField, TimestampField
+from api.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    StrictIntegerField,
+    TimestampField,
+)
 from api.json import unstorable
 from core.json import dumps, loads
 from webhooks_app import events
+from webhooks_app.models import DeliveryStatus
+from webhooks_app.rendering import delivery_to_v1
 
 
 class EndpointCreateSerializer(serializers.Serializer):
@@ -18,6 +26,32 @@ class EndpointCreateSerializer(serializers.Serializer):
         max_length=20,
     )
     description = StrictCharField(required=False, allow_blank=True, max_length=500)
+
+
+class EndpointUpdateSerializer(serializers.Serializer):
+    """PATCH: any of these; what is left out stays as it is."""
+
+    url = serializers.URLField(max_length=2048, required=False)
+    events = serializers.ListField(
+        child=StrictChoiceField(choices=events.CHOICES), allow_empty=False, min_length=1,
+        max_length=20, required=False,
+    )
+    description = StrictCharField(required=False, allow_blank=True, max_length=500)
+    enabled = StrictBooleanField(required=False, help_text="`true` enables a disabled "
+                                 "endpoint again and forgets its failures.")
+
+
+class RotateSecretSerializer(serializers.Serializer):
+    expire_previous_in_seconds = StrictIntegerField(
+        min_value=0, max_value=604_800, default=86_400,
+        help_text="How long the previous secret keeps signing beside the new one (0: not at "
+        "all).")
+
+
+class RedeliverSerializer(serializers.Serializer):
+    endpoint_id = StrictCharField(required=False, max_length=32,
+                                  help_text="Only to this endpoint (by default: every enabled "
+                                  "endpoint subscribed to the event).")
 
 
 class EndpointSerializer(serializers.Serializer):
@@ -35,12 +69,12 @@ class EndpointSerializer(serializers.Serializer):
 
 
 class EndpointWithSecretSerializer(EndpointSerializer):
-    """Only the creation response carries the signing secret."""
+    """Only the creation and the rotation responses carry the signing secret."""
 
     secret = serializers.CharField(
         read_only=True, allow_null=True,
         help_text="whsec_…: verify signatures with it (Standard Webhooks). Shown once: an "
-        "idempotent replay of the creation answers null (rotate the secret if it was lost).")
+        "idempotent replay answers null (rotate the secret if it was lost).")
 
 
 class EndpointDeletedSerializer(serializers.Serializer):
@@ -81,3 +115,23 @@ class SimulateSerializer(serializers.Serializer):
                 f"The payload can be at most {limit} bytes of compact JSON.", code="too_large"
             )
         return payload
+
+
+class DeliverySerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="del_…")
+    object = serializers.CharField(help_text="`webhook_delivery`")
+    event_id = serializers.CharField()
+    endpoint_id = serializers.CharField()
+    attempt = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices)
+    response_status = serializers.IntegerField(allow_null=True)
+    response_body = serializers.CharField(allow_null=True, help_text="The first 1,024 "
+                                          "characters of the receiver's answer.")
+    latency_ms = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_null=True)
+    scheduled_at = serializers.DateTimeField()
+    attempted_at = serializers.DateTimeField(allow_null=True)
+    next_retry_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, delivery):
+        return delivery_to_v1(delivery)
