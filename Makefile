@@ -12,31 +12,45 @@ PYTEST_ARGS ?=
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install run test test-sqlite test-postgres system-deps bench bench-short bench-profile cluster soak soak-short lint clean
+.PHONY: help install lock run test test-sqlite test-postgres system-deps bench bench-short bench-profile cluster soak soak-short lint clean
 
-help: ## Show this help
+help: ## Show this help (the README's "Make targets" says more)
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Locked dependencies, pinned with hashes (`make lock` writes them from pyproject.toml):
+# requirements/dev.txt has every extra (test, dev, sentry) and is what .venv gets;
+# main.txt (no extra) and sentry.txt are what the image installs (deploy/Dockerfile).
+LOCK := requirements/dev.txt
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal \
+	--python-version 3.12 --generate-hashes --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade)
+
+$(STAMP): pyproject.toml $(LOCK)
 	@py="$(PYTHON)"; \
 	if [ -z "$$py" ]; then \
 		echo "make: stopping: no Python 3.12+ interpreter found (see the message above)" >&2; \
 		exit 1; \
 	fi; \
 	if [ ! -x $(VPY) ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
-	$(VPY) -m pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install -e ".[test]"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-install: $(STAMP) ## Create .venv and install the project with test extras
+install: $(STAMP) ## Create .venv: the locked dependencies (requirements/dev.txt), the project editable
+
+lock: install ## Re-resolve requirements/*.txt from pyproject.toml (keeps pins; UPGRADE=1: newest)
+	$(UV_COMPILE) --all-extras -o requirements/dev.txt
+	$(UV_COMPILE) --constraint requirements/dev.txt -o requirements/main.txt
+	$(UV_COMPILE) --constraint requirements/dev.txt --extra sentry -o requirements/sentry.txt
 
 run: install ## Migrate, load demo data, start a task worker and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(VPY) manage.py migrate --noinput
 	$(DEV_ENV) $(VPY) manage.py seed_demo
-	@# The worker settles bank transfers and crypto; it stops when the server does.
-	$(DEV_ENV) $(VPY) manage.py db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT; \
+	@# The task worker (webhooks, settlements, its scheduler), started again by its supervisor
+	@# if it dies; both stop when the server does.
+	$(DEV_ENV) $(VPY) -m core.supervise -- $(VPY) manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
 
 test: install system-deps ## Lint, tests on SQLite, then PostgreSQL 15 + Redis; short bench and soak
@@ -47,8 +61,8 @@ test: install system-deps ## Lint, tests on SQLite, then PostgreSQL 15 + Redis; 
 	$(MAKE) --no-print-directory soak-short
 	@ls -1 test-artifacts/browser/*.png 2>/dev/null | sed 's/^/browser screenshot: /' || true
 
-system-deps: ## Debian packages the tests use: Chromium (browser tests) and Redis
-	scripts/ensure-debs chromium:chromium redis-server:redis-server wrk:wrk
+system-deps: ## Debian packages the tests use: Chromium (browser tests), Redis, wrk, nginx
+	scripts/ensure-debs chromium:chromium redis-server:redis-server wrk:wrk nginx:nginx-light
 
 test-sqlite: install ## Run the test suite on the embedded SQLite database
 	env -u DATABASE_URL $(VPY) -m pytest $(PYTEST_ARGS)
@@ -82,9 +96,13 @@ soak-short: install ## The soak's short form (about a minute; CI runs it)
 	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
 		$(VPY) scripts/soak.py --seconds 40
 
-lint: install ## Ruff, and the dependency rule between packages (import-linter contracts)
+lint: install ## Ruff, import-linter contracts, hadolint (Dockerfile), compose.yaml's schema
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/hadolint deploy/Dockerfile
+	@# The Compose specification's JSON schema, vendored from compose-spec/compose-spec.
+	$(VENV)/bin/check-jsonschema --schemafile deploy/schemas/compose-spec.json \
+		deploy/compose.yaml
 
 clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .pytest_cache .ruff_cache .hypothesis \

@@ -3,11 +3,16 @@
 Services raise `core.errors.ServiceError` subclasses; DRF's exceptions are translated to the
 same fields (`status`, `type`, `code`, `message`, `param`, `errors`) by `describe()`, and each
 surface only decides how those fields look on the wire.
+
+An unreachable database is an outage, not a bug: 503 `service_unavailable` with
+`Retry-After`, in the surface's shape, so that clients retry (never a 500).
 """
 
+import logging
 import math
 from dataclasses import dataclass, field
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -15,6 +20,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.json import dumps
 from core.errors import ServiceError
+
+logger = logging.getLogger(__name__)
+
+# What Django raises (wrapping psycopg's and sqlite3's) when the database cannot be reached or
+# the connection broke; also its transient refusals (lock and statement timeouts).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 
 @dataclass
@@ -62,7 +74,8 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
 
 
 def describe(exc: Exception) -> ErrorDescription | None:
-    """What went wrong, independent of any wire format; None for unexpected exceptions."""
+    """What went wrong, independent of any wire format; None for unexpected exceptions (a
+    database outage is expected: it is logged here, without a traceback)."""
     if isinstance(exc, ServiceError):
         errors = []
         if exc.status == 422 and exc.param:
@@ -88,6 +101,13 @@ def describe(exc: Exception) -> ErrorDescription | None:
             return ErrorDescription(status, type_, code, str(exc.detail), headers=headers)
     if isinstance(exc, drf.APIException):
         return ErrorDescription(exc.status_code, "api_error", exc.default_code, str(exc.detail))
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.error("Database unavailable: %s: %s", type(exc).__name__, exc)
+        return ErrorDescription(
+            503, "api_error", "service_unavailable",
+            "The service is temporarily unavailable; retry shortly.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return None
 
 
@@ -141,8 +161,11 @@ def uqpay_body(error: ErrorDescription) -> dict:
 
 
 def oauth_body(error: ErrorDescription) -> dict:
-    """RFC 6749 §5.2's shape, for failures outside oauthlib (bad content type, 413, 5xx)."""
-    if error.status >= 500:
+    """RFC 6749 §5.2's shape, for failures outside oauthlib (bad content type, 413, 5xx);
+    a 503 is RFC 6749's `temporarily_unavailable` (§4.1.2.1)."""
+    if error.status == 503:
+        code = "temporarily_unavailable"
+    elif error.status >= 500:
         code = "server_error"
     elif error.status == 429:
         code = "rate_limit_exceeded"

@@ -256,9 +256,11 @@ class _Discard(Exception):
 
 
 def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
-               secret_fields: tuple[str, ...] = ()):
+               secret_fields: tuple[str, ...] = (), body=None):
     """Decorate a view handler (`create`, `post`) so that retries with the same key are safe;
-    the response's `secret_fields` are replayed as null (see `complete`)."""
+    the response's `secret_fields` are replayed as null (see `complete`). `body`, the
+    operation's request serializer, validates the request before the write transaction
+    opens (no database lock is held while input is judged)."""
 
     def decorate(handler):
         @wraps(handler)
@@ -276,6 +278,8 @@ def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
             if isinstance(held, IdempotencyKey):
                 return replay(held)
             try:
+                if body is not None:
+                    view.validated(body)  # kept for the handler's own call
                 with transaction.atomic():
                     try:
                         response = _run(view, handler, request, *args, **kwargs)

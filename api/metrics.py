@@ -4,7 +4,7 @@ With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR (an empty directory s
 the workers of one host); the /metrics view then aggregates all of them.
 """
 
-import ipaddress
+import hmac
 import os
 
 from django.conf import settings
@@ -19,6 +19,8 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
+
+from api.client_ip import client_ip, in_networks, relayed_by_untrusted_proxy
 
 REQUESTS = Counter("http_requests_total", "HTTP requests by view, method and status",
                    ["view", "method", "status"])
@@ -40,14 +42,17 @@ def observe_request(request, response, seconds: float) -> None:
 
 
 def _allowed(request) -> bool:
+    """The bearer token when one is set (compared in constant time), else the client IP.
+
+    A request relayed by a proxy missing from TRUSTED_PROXIES is refused: a proxy on this
+    host would otherwise make every client look like loopback."""
     token = settings.METRICS_BEARER_TOKEN
     if token:
-        return request.headers.get("Authorization", "") == f"Bearer {token}"
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
+        sent = request.headers.get("Authorization", "").encode()
+        return hmac.compare_digest(sent, f"Bearer {token}".encode())
+    if relayed_by_untrusted_proxy(request):
         return False
-    return any(address in ipaddress.ip_network(net) for net in settings.METRICS_ALLOWED_NETWORKS)
+    return in_networks(client_ip(request), settings.METRICS_ALLOWED_NETWORKS)
 
 
 def _queue_depth() -> str:

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 
 from api import metrics
-from api.errors import INTERNAL_ERROR, ErrorDescription, json_error
+from api.client_ip import client_ip
+from api.errors import INTERNAL_ERROR, ErrorDescription, describe, json_error
 from api.surfaces import error_renderer_for
 from core import sandbox
+from core.logging import client_ip as logging_client_ip
 from core.logging import request_id as logging_request_id
 from core.periodic import schedule_maintenance
 
@@ -52,8 +54,9 @@ class RequestContextMiddleware:
     hourly, the maintenance task (traffic is its clock, see `core.periodic`).
 
     On API paths no error ever becomes an HTML page: oversized bodies are refused before
-    any view reads them, and uncaught exceptions become the surface's 500 body (the
-    traceback goes to the log, tagged with the request id, never to the client).
+    any view reads them, an unreachable database is the surface's 503, and other uncaught
+    exceptions become the surface's 500 body (the traceback goes to the log, tagged with the
+    request id, never to the client).
     """
 
     def __init__(self, get_response):
@@ -63,6 +66,7 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         request.request_id = _request_id(request)
         logging_request_id.set(request.request_id)
+        logging_client_ip.set(client_ip(request) or "-")
         request.error_body = error_renderer_for(request.path)
         shape = sandbox.begin()
         try:
@@ -79,7 +83,10 @@ class RequestContextMiddleware:
         response["X-Request-Id"] = request.request_id
         response["X-Response-Time"] = f"{elapsed_ms:.2f}"
         response["X-API-Version"] = settings.API_VERSION
-        schedule_maintenance()
+        try:
+            schedule_maintenance()
+        except Exception:  # the answer is ready: a database outage must not make it a 500
+            logger.exception("Could not schedule maintenance")
         return response
 
     def _too_large(self, request):
@@ -116,5 +123,8 @@ class RequestContextMiddleware:
         if isinstance(exception, SuspiciousOperation):
             logger.warning("Suspicious request %s: %s", request.request_id, exception)
             return json_error(SUSPICIOUS_REQUEST, request.error_body)
+        error = describe(exception)  # e.g. the database is unreachable: 503
+        if error is not None:
+            return json_error(error, request.error_body)
         logger.exception("Unhandled error in request %s", request.request_id)
         return json_error(INTERNAL_ERROR, request.error_body)

@@ -13,6 +13,7 @@ than the page is read).
 import math
 
 from django.conf import settings
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.pagination import BasePagination
@@ -39,6 +40,21 @@ class _PageParams(serializers.Serializer):
     per_page = DigitsField(min_value=1, max_value=100, default=10)
     limit = DigitsField(min_value=1, max_value=100, required=False)
     offset = DigitsField(min_value=0, max_value=MAX_OFFSET, required=False)
+
+
+def list_shape(serializer_class, name: str):
+    """The schema of `whole_list` for items of `serializer_class` (an answer that is a list
+    but no paginated endpoint)."""
+    return inline_serializer(name, {
+        "object": serializers.CharField(help_text="`list`"),
+        "data": serializer_class(many=True),
+        "pagination": inline_serializer("WholeListPagination", {
+            field: serializers.IntegerField()
+            for field in ("page", "per_page", "total", "total_pages")
+        } | {"has_more": serializers.BooleanField()}),
+        "has_more": serializers.BooleanField(),
+        "total_count": serializers.IntegerField(),
+    })
 
 
 def whole_list(data: list) -> dict:

@@ -7,19 +7,26 @@ burst of `RATE_LIMIT_PER_SECOND` per credential, then both times
 minting more keys or tokens does not multiply an account's allowance. A request its
 credential's limits refuse is not counted against the account: one runaway credential cannot
 use up its siblings' allowance. The headers describe the credential's per-minute window.
+
+Clearing counters (`clear`) needs their cache keys, which django-ratelimit does not expose:
+`counter_key` computes them as django-ratelimit 4.1 does (its version is pinned in
+pyproject.toml, and tests/ratelimit/test_counter_keys.py checks the two agree).
 """
 
+import hashlib
+import ipaddress
 import logging
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django_ratelimit import ALL
-from django_ratelimit.core import _get_window, _make_cache_key, get_usage
+from django_ratelimit.core import get_usage
 from rest_framework.exceptions import Throttled
 
+from api.client_ip import client_ip
 from core.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -32,6 +39,10 @@ ACCOUNT_BURST_GROUP = "account-burst"
 LONGEST_WINDOW_SECONDS = 60
 ACCOUNT_THROTTLED = ("Request was throttled: the keys and tokens of this account together "
                      "are over the account's limit.")
+_PERIODS = {"s": 1, "m": 60}  # the units of our rules' rates
+# An IPv6 client usually holds a whole /64: counting each address apart would let it multiply
+# its allowance (django-ratelimit's own `ip` key masks the same way).
+IPV6_PREFIX = 64
 
 
 class RateLimiterUnavailable(ServiceError):
@@ -70,7 +81,12 @@ def _rules(*, account: bool = False) -> tuple[tuple[str, str], ...]:
 
 
 def client_ip_key(request) -> str:
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    """The counter of a request without a valid credential: its client IP (the client's
+    behind trusted proxies, see `api.client_ip`), an IPv6 client's /64."""
+    address = client_ip(request)
+    if ":" in address:
+        address = str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False))
+    return f"ip:{address}"
 
 
 def account_key_for(account) -> str:
@@ -136,14 +152,36 @@ def _cache_failed(exc: Exception | None) -> None:
     raise RateLimiterUnavailable("The rate limiter is unavailable; retry shortly.")
 
 
+def counter_key(group: str, rate: str, key: str, *, now: float) -> str:
+    """The cache key of the counter django-ratelimit's `get_usage(group=group, rate=rate,
+    key=<key>)` (every method) uses at the time `now`.
+
+    Its fixed windows: one second long for "N/s", else staggered per key by the key's CRC32
+    so that all minutes do not end together. The cache key is "rl:" and the SHA-256 of
+    group, rate (as "N/60s"), key and window end: django-ratelimit's default prefix and hash
+    (our settings set neither RATELIMIT_CACHE_PREFIX nor RATELIMIT_HASH_ALGORITHM).
+    """
+    limit, unit = rate.split("/")
+    period = _PERIODS[unit]
+    second = int(now)
+    window = second
+    if period > 1:
+        window = second - second % period + zlib.crc32(key.encode()) % period
+        if window < second:
+            window += period
+    parts = f"{group}{int(limit)}/{period}s{key}{window}"
+    return "rl:" + hashlib.sha256(parts.encode()).hexdigest()
+
+
 def clear(keys: Iterable[str], *, account_key: str | None = None) -> None:
     """Forget the current counters of the credentials `keys` and of `account_key`'s ceiling
     (seed 003's test reset): one cache call."""
     targets = [(key, _rules()) for key in keys]
     if account_key is not None:
         targets.append((account_key, _rules(account=True)))
+    now = time.time()
     cache_keys = [
-        _make_cache_key(group, _get_window(key, 60 if rate.endswith("/m") else 1), rate, key, ALL)
+        counter_key(group, rate, key, now=now)
         for key, rules in targets
         for group, rate in rules
     ]

@@ -88,8 +88,9 @@ class Surface:
 
         def declare(method):
             if write:
+                body = request if isinstance(request, type) else None  # a serializer
                 method = idempotent(required=self.key_required, rule=self.key_rule,
-                                    secret_fields=secret_fields)(method)
+                                    secret_fields=secret_fields, body=body)(method)
             method.required_scope = scope
             method.surface = self
             return schema(method)

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import ErrorDescription, json_error
+from api.errors import RETRY_AFTER_SECONDS, ErrorDescription, json_error
 
 
 def _check_database() -> None:
@@ -37,11 +37,15 @@ def _check_queue() -> None:
 
 
 HEALTH_CHECKS = {"database": _check_database, "cache": _check_cache, "queue": _check_queue}
+# Without the database nothing works: take this instance out of rotation. Without the cache
+# (rate limiting fails open) or the task queue requests still succeed: keep serving, and say
+# so with `degraded`.
+ESSENTIAL_CHECKS = frozenset({"database"})
 
 HealthSerializer = inline_serializer(
     "Health",
     {
-        "status": serializers.ChoiceField(choices=["healthy", "unhealthy"]),
+        "status": serializers.ChoiceField(choices=["healthy", "degraded", "unhealthy"]),
         "service": serializers.CharField(),
         "version": serializers.CharField(),
         "timestamp": serializers.DateTimeField(),
@@ -59,6 +63,9 @@ class HealthView(APIView):
         summary="Service health",
         tags=["service"],
         auth=[],
+        description="`healthy`, or `degraded` (200: the cache or the task queue failed, "
+                    "requests are still served), or `unhealthy` (503 with `Retry-After`: the "
+                    "database cannot be reached).",
         responses={200: HealthSerializer, 503: OpenApiResponse(HealthSerializer)},
     )
     def get(self, request):
@@ -69,15 +76,19 @@ class HealthView(APIView):
                 checks[name] = "connected"
             except Exception as exc:  # a health check reports failures, it does not raise
                 checks[name] = f"error: {type(exc).__name__}"
-        healthy = all(value == "connected" for value in checks.values())
+        failed = {name for name, value in checks.items() if value != "connected"}
+        status = ("unhealthy" if failed & ESSENTIAL_CHECKS
+                  else "degraded" if failed else "healthy")
         body = {
-            "status": "healthy" if healthy else "unhealthy",
+            "status": status,
             "service": "payment-api",
             "version": settings.SERVICE_VERSION,
             "timestamp": timezone.now().isoformat(timespec="microseconds"),
             "checks": checks,
         }
-        return Response(body, status=200 if healthy else 503)
+        if status == "unhealthy":
+            return Response(body, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return Response(body)
 
 
 @csrf_exempt  # an API path never answers Django's HTML CSRF page, whatever the method

@@ -83,10 +83,14 @@ class SurfaceViewSet(GenericViewSet):
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
     def validated(self, serializer_class) -> dict:
-        """The request body checked by `serializer_class` (422 with every problem if not)."""
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        """The request body checked by `serializer_class` (422 with every problem if not);
+        checked once per request (an idempotent write checks it before its transaction)."""
+        checked = self.__dict__.setdefault("_validated", {})
+        if serializer_class not in checked:
+            serializer = serializer_class(data=self.request.data)
+            serializer.is_valid(raise_exception=True)
+            checked[serializer_class] = serializer.validated_data
+        return checked[serializer_class]
 
 
 class V1ViewSet(SurfaceViewSet):

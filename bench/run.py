@@ -56,9 +56,12 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
+
+
 class Server:
-    """A gunicorn with sync workers (2 unless told otherwise), the settings both servers
-    share."""
+    """A gunicorn with the deployed settings (deploy/gunicorn.conf.py: threaded workers, 2
+    unless told otherwise), the settings both servers share; no worker recycling mid-run."""
 
     def __init__(self, name: str, app: str, env: dict, cwd: Path, health: str, workers: int):
         self.name, self.port = name, free_port()
@@ -66,9 +69,9 @@ class Server:
         self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log",
                                                delete=False)
         self.proc = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--worker-class", "sync", "--no-control-socket",
-             "--limit-request-line", "0", "--log-level", "warning"],
+            [PYTHON, "-m", "gunicorn", app, "--config", str(GUNICORN_CONF),
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--max-requests", "0", "--log-level", "warning"],
             cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -239,7 +242,11 @@ QUERY_KEYS = {"create payment (idempotency key)": "create", "idempotent replay":
 
 def table(results, counts, seconds, connections, workers) -> str:
     base = results["baseline: POST one row"]["rps"]
-    lines = [f"\n{workers} sync workers per server, {connections} connections, {seconds} s per "
+    model = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+    if model == "gthread":
+        model += f" x {os.environ.get('GUNICORN_THREADS', '4')} threads"
+    lines = [f"\n{workers} {model} workers per server "
+             f"(deploy/gunicorn.conf.py), {connections} connections, {seconds} s per "
              "endpoint after a warm-up; "
              "queries = data statements (statements incl. BEGIN/COMMIT/SAVEPOINT)\n",
              "| endpoint | req/s | p50 ms | p99 ms | × baseline | queries | server RSS MB "

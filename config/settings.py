@@ -5,7 +5,9 @@ Production: `DJANGO_DEBUG` off, `SECRET_KEY` and `ALLOWED_HOSTS` must be given.
 Every variable is listed in the README's configuration table.
 """
 
+import ipaddress
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,9 +39,49 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of CIDRs (or single addresses), checked at start-up."""
+    networks = env_list(name, default)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {exc}") from None
+    return networks
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# --- Sandbox mode -------------------------------------------------------------------------------
+# SANDBOX=1: the self-contained sandbox of the image (deploy/entrypoint.py migrates and loads
+# the demo data on start). Debug stays off; SQLite and a SECRET_KEY generated on first start
+# live in DATA_DIR (the image's volume, /data); plain HTTP with no redirect to HTTPS and no
+# secure-only cookies; demo data and webhooks to local addresses allowed; local host names.
+SANDBOX = env_bool("SANDBOX", False)
+DATA_DIR = Path(os.environ.get("DATA_DIR") or BASE_DIR)
+
+
+def sandbox_secret_key(path: Path) -> str:
+    """The sandbox's own secret key: made on first start, then read from `path` (mode 0600).
+    Of processes starting together, the first to link its file in place wins."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(scratch, path)
+        except FileExistsError:
+            pass
+        finally:
+            scratch.unlink()
+    return path.read_text().strip()
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if SANDBOX and not SECRET_KEY:
+    SECRET_KEY = sandbox_secret_key(DATA_DIR / "secret_key")
 if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -48,7 +90,9 @@ if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("djan
         )
     SECRET_KEY = SECRET_KEY or DEV_SECRET_KEY
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or SANDBOX else []
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,7 +133,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Admin logins: django-axes locks out a username + IP pair after repeated failures.
+# Admin logins: django-axes locks out a username + IP pair after repeated failures; the IP is
+# the client's, not the proxy's (api.client_ip, see TRUSTED_PROXIES).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -97,6 +142,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "api.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -122,7 +168,7 @@ TEMPLATES = [
 # SQLite is the embedded default: WAL lets readers run beside the writer, IMMEDIATE makes every
 # transaction take the write lock up front (no deadlocking lock upgrades), and the busy timeout
 # queues concurrent writers instead of failing them.
-SQLITE_PATH = os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
+SQLITE_PATH = os.environ.get("SQLITE_PATH", str(DATA_DIR / "db.sqlite3"))
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{SQLITE_PATH}",
@@ -172,14 +218,30 @@ if not REDIS_URL and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlit
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Background tasks -------------------------------------------------------------------------
-# Persistent by default: tasks are rows in the database, run by `manage.py db_worker`.
+# Persistent by default: tasks are rows in the database, run by `manage.py worker` (core.worker).
+# Queues: first webhook attempts, their retries, settlements, and the rest (maintenance), each
+# with worker threads of its own, so that none waits behind another.
+TASK_QUEUES = ["default", "webhooks", "webhook-retries", "settlements"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": TASK_QUEUES,
     }
 }
 # Finished task rows of the database queue are deleted after this many days (a periodic job).
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7)
+# Threads of one `manage.py worker`, per queue ("a+b=1": one thread for both, "*": all queues).
+TASK_WORKER_QUEUES = os.environ.get(
+    "TASK_WORKER_QUEUES", "webhooks=4,webhook-retries=2,settlements=1,default=1")
+# Every this many seconds one worker (the shared cache decides which) takes back the rows of
+# workers that died and resumes overdue settlements and deliveries (core.periodic).
+TASK_SCHEDULER_INTERVAL_SECONDS = env_int("TASK_SCHEDULER_INTERVAL_SECONDS", 20)
+# A settlement or delivery this many seconds overdue, with no task waiting or running for it,
+# is enqueued again by the scheduler.
+TASK_RESUME_GRACE_SECONDS = env_int("TASK_RESUME_GRACE_SECONDS", 60)
+# At most this many deliveries of one account run at once (0: no limit), so that one account's
+# slow endpoints cannot take every worker thread from the others.
+WEBHOOK_CONCURRENCY_PER_ACCOUNT = env_int("WEBHOOK_CONCURRENCY_PER_ACCOUNT", 2)
 
 # --- Passwords, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -298,7 +360,7 @@ SPECTACULAR_SETTINGS = {
 # --- Webhooks -------------------------------------------------------------------------------
 # Non-public destinations (loopback, private, link-local, CGNAT, IPv6 forms embedding IPv4, local
 # host names) are refused unless this is on (dev and tests). See webhooks_app/urlsafety.py.
-WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG or SANDBOX)
 # Seconds before each attempt: Standard Webhooks' example schedule (at once, 5 s, 5 min,
 # 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h). Its length is the number of attempts.
 WEBHOOK_RETRY_SCHEDULE = tuple(
@@ -324,7 +386,7 @@ OAUTH_REFRESH_TOKEN_TTL = timedelta(days=env_int("OAUTH_REFRESH_TOKEN_TTL_DAYS",
 OAUTH_RETENTION = timedelta(days=env_int("OAUTH_RETENTION_DAYS", 7))
 
 # `seed_demo` refuses to run unless this is on (it is, by default, only in development).
-ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG)
+ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG or SANDBOX)
 
 # Lists count matching rows up to this many; past it `total` is capped (see api.pagination).
 LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 1_000)
@@ -355,8 +417,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # oauthlib logs codes and tokens at DEBUG: never let it, whatever LOG_LEVEL says.
-    "loggers": {"oauthlib": {"level": "WARNING"}},
+    "loggers": {
+        # oauthlib logs codes and tokens at DEBUG: never let it, whatever LOG_LEVEL says.
+        "oauthlib": {"level": "WARNING"},
+        # Django's own console handler (in DEBUG) would print each line a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # --- Production hardening ------------------------------------------------------------------------
@@ -364,13 +430,19 @@ LOGGING = {
 # X-Forwarded-Proto; cookies are secure and HSTS is sent. A plain-HTTP deployment on a
 # private network (the local cluster) turns these off with SECURE_SSL_REDIRECT=0.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-# The health check must answer load balancers that probe over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^v1/health$"]
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or SANDBOX))
+# The health check and /metrics must answer load balancers and scrapers over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^v1/health$", r"^metrics$"]
+# The proxies in front of us (CIDRs): only when the peer is one of them is X-Forwarded-For
+# read, for the client IP that rate limits, /metrics, admin lockouts and logs use
+# (api.client_ip). Empty: the peer is the client.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
+# (The sandbox speaks plain HTTP: no secure-only cookies, no HSTS.)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or SANDBOX))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or SANDBOX else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS",
+                                          not (DEBUG or SANDBOX))
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not (DEBUG or SANDBOX))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Content-Security-Policy of every page (the docs pages set their own in config/urls.py):
 # scripts only from our static files, which is all the admin needs, so injected markup cannot
@@ -388,14 +460,31 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Prometheus metrics at /metrics: from these networks, or with this bearer token when set.
-METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+# Prometheus metrics at /metrics: from these networks (the client IP), or with this bearer
+# token when set.
+METRICS_ALLOWED_NETWORKS = env_networks("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
 METRICS_BEARER_TOKEN = os.environ.get("METRICS_BEARER_TOKEN", "")
+# Several processes (gunicorn workers) share their metrics through files in this directory;
+# deploy/entrypoint.py sets it to a fresh one, and gunicorn's child_exit hook
+# (deploy/gunicorn.conf.py) tells prometheus_client when a worker is gone.
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+if PROMETHEUS_MULTIPROC_DIR and not os.path.isdir(PROMETHEUS_MULTIPROC_DIR):
+    raise ImproperlyConfigured(
+        f"PROMETHEUS_MULTIPROC_DIR={PROMETHEUS_MULTIPROC_DIR} is not a directory (create it, "
+        "empty, before the server starts; deploy/entrypoint.py does)."
+    )
 
 # Optional error reporting.
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
-if SENTRY_DSN:  # pragma: no cover - needs the optional sentry-sdk package and a DSN
-    import sentry_sdk
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: install the `sentry` extra "
+            "(make install does; pip install '.[sentry]'; the image: docker build "
+            "--build-arg EXTRAS=sentry)."
+        ) from None
 
     sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False,
                     traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")))

@@ -11,7 +11,8 @@ from config.settings import *  # noqa: E402,F403
 # (Live-server tests run real workers: they set TASKS_BACKEND for their processes.)
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend")
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend"),
+        "QUEUES": TASK_QUEUES,  # noqa: F405
     }
 }
 # Tests fire requests far faster than 20 a second; the rate-limit tests turn limiting on.

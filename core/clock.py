@@ -8,6 +8,7 @@ times, lock timeouts, webhook signature timestamps) reads the wall clock.
 
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import DateTimeField, Func
 from django.utils import timezone
 
 
@@ -26,3 +27,22 @@ def wall_time_of(account, moment: datetime) -> datetime:
 def iso(value: datetime | None, timespec: str = "microseconds") -> str | None:
     """A UTC time as seed 003 prints it: `2025-01-15T10:30:00.000000+00:00`."""
     return value.astimezone(UTC).isoformat(timespec=timespec) if value else None
+
+
+class WallTime(Func):
+    """`WallTime(time_field, offset_field)`: a time on an account's clock as the wall clock
+    reads it (the time less the account's `clock_offset_seconds`), in SQL: how the jobs that
+    find overdue work across accounts compare every account's times with one wall-clock
+    cut-off."""
+
+    arity = 2
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, arg_joiner=" - INTERVAL '1 second' * ",
+                              template="(%(expressions)s)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Whole seconds: Django keeps SQLite datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff' text.
+        return super().as_sql(compiler, connection, arg_joiner=", '-' || ",
+                              template="datetime(%(expressions)s || ' seconds')", **extra)

@@ -1,28 +1,234 @@
-"""Background work: enqueued if, and only if, the change commits; finished rows purged."""
+"""Background work: enqueued if, and only if, the change commits, on the queue it belongs to;
+at most so many tasks of one key running at once; rows of workers that died taken back;
+finished rows purged.
 
+The worker that runs these rows is `core.worker` (`manage.py worker`).
+"""
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.tasks import DEFAULT_TASK_QUEUE_NAME, Task, TaskResultStatus
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+logger = logging.getLogger(__name__)
 
-def enqueue_on_commit(task, **kwargs) -> None:
+
+def enqueue_on_commit(task: Task, **kwargs) -> None:
     """Enqueue `task` to run only once the current transaction has committed.
 
     A backend that keeps its queue in this database takes the task inside the transaction:
     the task row commits with the change or vanishes with it, so a crash right after commit
     cannot lose it (a transactional outbox). Other backends (Redis, RQ, Celery) get it after
-    commit, so a worker never sees a change that is not there yet.
+    commit, so a worker never sees a change that is not there yet. A task still on the
+    default queue goes to the queue declared for it (`default_queue`).
     """
+    if task.queue_name == DEFAULT_TASK_QUEUE_NAME:
+        task = on_queue(task)
     in_transaction = transaction.get_connection().in_atomic_block
     if in_transaction and isinstance(task.get_backend(), DatabaseBackend):
         task.enqueue(**kwargs)
     else:
         transaction.on_commit(partial(task.enqueue, **kwargs))
+
+
+# --- Queues -----------------------------------------------------------------------------------
+
+_DEFAULT_QUEUES: dict[str, str] = {}
+
+
+def default_queue(queue_name: str) -> Callable[[Task], Task]:
+    """Decorator, above `@task`: the queue the task is enqueued on unless told otherwise."""
+
+    def declare(task: Task) -> Task:
+        _DEFAULT_QUEUES[task.module_path] = queue_name
+        return task
+
+    return declare
+
+
+def on_queue(task: Task, queue_name: str | None = None) -> Task:
+    """`task` on `queue_name` (by default the queue declared for it), if its backend has that
+    queue (`QUEUES` of its `TASKS` entry); otherwise unchanged, on the queue it was on, so a
+    backend configured without our queues (a test's) still runs everything."""
+    queue_name = queue_name or _DEFAULT_QUEUES.get(task.module_path)
+    if not queue_name or queue_name == task.queue_name:
+        return task
+    queues = task.get_backend().queues
+    if queues and queue_name not in queues:
+        return task
+    return task.using(queue_name=queue_name)
+
+
+# --- At most so many running at once --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConcurrencyLimit:
+    """At most `limit()` rows of one task with the same value of the keyword argument `per`
+    run at once (0: no limit); a running one holds its place for at most `hold()` seconds
+    (the place of a worker that died is freed then)."""
+
+    per: str
+    limit: Callable[[], int]
+    hold: Callable[[], float]
+
+
+CONCURRENCY_LIMITS: dict[str, ConcurrencyLimit] = {}
+
+
+def limit_concurrency(*, per: str, limit: Callable[[], int],
+                      hold: Callable[[], float]) -> Callable[[Task], Task]:
+    """Decorator, above `@task`: the worker (`core.worker`) claims a row of this task only
+    while fewer than `limit()` rows with the same `per` keyword argument are running, and
+    meanwhile runs the rows behind it. Counted in the shared cache (Redis with several
+    processes)."""
+
+    def declare(task: Task) -> Task:
+        CONCURRENCY_LIMITS[task.module_path] = ConcurrencyLimit(per, limit, hold)
+        return task
+
+    return declare
+
+
+# --- Which work is queued or running ------------------------------------------------------------
+
+
+def live_task_values(task: Task, kwarg: str) -> set | None:
+    """The values of the keyword argument `kwarg` of the rows of `task` that are waiting or
+    running (so that a periodic job resuming work does not enqueue it a second time); None
+    when the task's backend is not the database queue (then nobody can tell)."""
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    rows = DBTaskResult.objects.filter(
+        backend_name=backend.alias, task_path=task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).values_list("args_kwargs", flat=True)
+    return {(args_kwargs.get("kwargs") or {}).get(kwarg) for args_kwargs in rows}
+
+
+# --- Workers: who is alive ------------------------------------------------------------------------
+# A worker process of `core.worker` is named "<host>:<pid>:<nonce>" and each of its threads
+# "<process>/<queue>.<n>"; that name goes into the `worker_ids` of every row it claims. The
+# process writes a heartbeat to the cache every HEARTBEAT_SECONDS.
+
+HEARTBEAT_SECONDS = 10
+HEARTBEAT_TTL = 30
+# The row of a worker that cannot be checked (another host with a cache that is not shared,
+# or a worker that is not ours, like plain `db_worker`) is taken back only after this long.
+UNVERIFIABLE_AFTER = timedelta(hours=1)
+# A row whose workers died this many times is failed rather than run again.
+MAX_WORKER_DEATHS = 3
+
+_HOST = socket.gethostname()[:24]
+_NONCE = os.urandom(3).hex()
+
+
+def worker_process_id() -> str:
+    """This process's name as a worker (stable for its life, new after a fork)."""
+    return f"{_HOST}:{os.getpid()}:{_NONCE}"
+
+
+def heartbeat_key(process_id: str) -> str:
+    return f"tasks:worker:{process_id}"
+
+
+def heartbeat() -> None:
+    cache.set(heartbeat_key(worker_process_id()), timezone.now().isoformat(),
+              timeout=HEARTBEAT_TTL)
+
+
+def _shared_cache() -> bool:
+    """Whether other processes see this cache (Redis) or only this one (local memory)."""
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
+def _pid_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed child its parent has not waited for yet is a zombie: dead
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def worker_alive(worker_id: str, *, started_at, now) -> bool:
+    """Whether the worker that claimed a row (started at `started_at`) may still be running
+    it. On this host the operating system says; elsewhere the shared cache's heartbeat does;
+    what cannot be checked counts as alive for UNVERIFIABLE_AFTER."""
+    process = worker_id.partition("/")[0]
+    host, _, rest = process.partition(":")
+    pid, _, nonce = rest.partition(":")
+    if not (host and pid.isdigit() and nonce):  # not one of ours
+        return started_at > now - UNVERIFIABLE_AFTER
+    if process == worker_process_id():
+        return True
+    shared = _shared_cache()
+    if host == _HOST:
+        if int(pid) == os.getpid() or not _pid_running(int(pid)):
+            return False  # gone (or an earlier process whose pid we now have)
+        if not shared:
+            return True  # another worker on this host, whose heartbeat we cannot see
+    try:
+        if cache.get(heartbeat_key(process)) is not None:
+            return True
+    except Exception:  # noqa: BLE001 - the cache being down: leave every row alone
+        return True
+    if shared:  # no heartbeat: gone, unless it claimed the row too recently to tell
+        return started_at > now - timedelta(seconds=HEARTBEAT_TTL)
+    return started_at > now - UNVERIFIABLE_AFTER
+
+
+class WorkerDied(Exception):
+    """Recorded on a row whose workers died running it MAX_WORKER_DEATHS times."""
+
+
+def task_rows_take_back(*, grace: timedelta) -> int:
+    """Rows left RUNNING by a worker that died (SIGKILL, a crash, a lost host) are made READY
+    again, so that another worker runs them (every task is safe to run twice); a row whose
+    workers died MAX_WORKER_DEATHS times is failed instead. A periodic job; `grace` is for
+    jobs that resume overdue work."""
+    now = timezone.now()
+    taken = 0
+    for row in DBTaskResult.objects.running().only("id", "worker_ids", "started_at")[:1000]:
+        last = row.worker_ids[-1] if row.worker_ids else ""
+        if row.started_at is None or worker_alive(last, started_at=row.started_at, now=now):
+            continue
+        same = DBTaskResult.objects.filter(id=row.id, status=TaskResultStatus.RUNNING,
+                                           started_at=row.started_at)
+        if len(row.worker_ids) >= MAX_WORKER_DEATHS:
+            changed = same.update(
+                status=TaskResultStatus.FAILED, finished_at=now,
+                exception_class_path=f"{WorkerDied.__module__}.{WorkerDied.__qualname__}",
+                traceback=f"The workers running it died {len(row.worker_ids)} times "
+                          f"(last: {last}).")
+        else:
+            changed = same.update(status=TaskResultStatus.READY)
+        if changed:
+            logger.warning("Task row %s: its worker %s is gone; %s", row.id, last or "?",
+                           "failed" if len(row.worker_ids) >= MAX_WORKER_DEATHS
+                           else "queued again")
+            taken += changed
+    return taken
 
 
 def task_results_purge(*, grace: timedelta) -> int:

@@ -55,6 +55,10 @@ class Payment(models.Model):
                 fields=["account", "status", "-created_at"], name="payment_account_status"
             ),
             models.Index(fields=["idempotency_key"], name="payment_idempotency_key"),
+            # The scheduler's scan for settlements lost with their task (every tick): only
+            # the few pending rows, not the whole table.
+            models.Index(fields=["created_at"], condition=models.Q(status="pending"),
+                         name="payment_pending"),
         ]
         # The admin's actions, each granted on its own (viewing payments is not acting).
         permissions = [("cancel_payment", "Can cancel payments"),

@@ -16,7 +16,8 @@ from accounts.models import Account
 from core import clock, metrics
 from core.errors import NotFound
 from core.metrics import count_after_commit
-from core.tasks import enqueue_on_commit
+from core.periodic import frequent
+from core.tasks import enqueue_on_commit, live_task_values, on_queue
 from payments import selectors, simulator, tasks
 from payments.models import Payment, PaymentMethod, PaymentStatus
 from payments.money import to_major
@@ -105,15 +106,24 @@ def payment_facts(payment: Payment) -> dict:
             "currency": payment.currency, "payment_method": payment.payment_method}
 
 
+@frequent
 def payments_settle_overdue(*, grace: timedelta) -> int:
-    """Enqueue settlement again for pending payments well past their delay (a periodic
-    job); settling is idempotent, so a duplicate task is harmless."""
+    """Enqueue settlement again for pending payments `grace` past their delay with no
+    settlement task waiting or running (it was lost); a job of every scheduler tick.
+    Settling is idempotent, so a duplicate task is harmless."""
     due = timezone.now() - timedelta(seconds=settings.SETTLEMENT_DELAY_SECONDS) - grace
-    overdue = list(Payment.objects.filter(status=PaymentStatus.PENDING, created_at__lt=due)
+    created_wall = clock.WallTime("created_at", "account__clock_offset_seconds")
+    overdue = list(Payment.objects.alias(created_wall=created_wall)
+                   .filter(status=PaymentStatus.PENDING, created_wall__lt=due)
                    .values_list("public_id", flat=True)[:10_000])
-    for payment_id in overdue:
-        tasks.settle_payment.enqueue(payment_id=payment_id)
-    return len(overdue)
+    if not overdue:
+        return 0
+    live = live_task_values(tasks.settle_payment, "payment_id") or set()
+    resumed = [payment_id for payment_id in overdue if payment_id not in live]
+    task = on_queue(tasks.settle_payment)
+    for payment_id in resumed:
+        task.enqueue(payment_id=payment_id)
+    return len(resumed)
 
 
 def payments_due(*, account: Account, now: datetime) -> dict[str, int]:

@@ -66,6 +66,8 @@ class LiveServer(str):
 def database_url(settings_dict: dict) -> str:
     """A DATABASE_URL (dj-database-url syntax) for the connection described by settings_dict."""
     engine = settings_dict.get("ENGINE", "")
+    if "sqlite" in engine and settings_dict["NAME"].startswith("/"):  # a file: for a worker
+        return f"sqlite:///{settings_dict['NAME']}"
     if "postgresql" not in engine:
         raise LiveServerError(f"a live server needs PostgreSQL, the test database is {engine!r}")
     user = quote(str(settings_dict.get("USER") or ""), safe="")
@@ -261,16 +263,20 @@ def run_gunicorn(
 
 
 @contextlib.contextmanager
-def run_worker(*, settings_dict: dict | None = None, stop_timeout: float = 15.0):
-    """Start `manage.py db_worker` (the persistent task backend's worker) on the test database."""
-    env = _test_env(settings_dict, TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+def run_worker(*, settings_dict: dict | None = None, stop_timeout: float = 15.0,
+               args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None):
+    """Start `manage.py worker` (the persistent task backend's worker, with its scheduler) on
+    the test database; `args` are added to its command line, `extra_env` to its environment.
+    Yields the `Popen`, with `log_path` set."""
+    env = _test_env(settings_dict, TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+                    **(extra_env or {}))
     log_path, log_file = _log_file("worker-")
     proc = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
-         "--interval", "0.2"],
+        [sys.executable, "manage.py", "worker", "--interval", "0.2", *args],
         cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
         stderr=subprocess.STDOUT, start_new_session=True,
     )
+    proc.log_path = log_path
     try:
         yield proc
     except BaseException as exc:

@@ -104,6 +104,9 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-scheduled_for", "-id"]
         verbose_name_plural = "deliveries"
+        # The scheduler's scan for attempts lost with their task (every tick).
+        indexes = [models.Index(fields=["scheduled_for"], condition=models.Q(status="pending"),
+                                name="delivery_pending")]
         # The admin's "resend" actions (on deliveries and on events): a new attempt, now.
         permissions = [("resend_delivery", "Can resend webhook deliveries")]
 

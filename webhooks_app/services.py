@@ -16,7 +16,8 @@ from accounts.models import Account
 from core import clock, json, metrics
 from core.errors import InvalidState, NotFound, UnprocessableRequest
 from core.metrics import count_after_commit
-from core.tasks import enqueue_on_commit
+from core.periodic import frequent
+from core.tasks import enqueue_on_commit, live_task_values, on_queue
 from webhooks_app import sender, tasks
 from webhooks_app.models import (
     Delivery,
@@ -280,15 +281,25 @@ def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
     endpoint.disabled_reason = reason
 
 
+@frequent
 def deliveries_resume(*, grace: timedelta) -> int:
-    """Enqueue again the attempts still pending well after they were due (their task died
-    with its worker; a periodic job). An attempt that already ran does nothing."""
+    """Enqueue again the attempts still pending `grace` after they were due with no task
+    waiting or running for them (their task was lost: failed on an outage, or never
+    enqueued); a job of every scheduler tick. An attempt that already ran does nothing."""
     due = timezone.now() - grace
-    overdue = list(Delivery.objects.filter(status=DeliveryStatus.PENDING, scheduled_for__lt=due)
-                   .values_list("pk", flat=True)[:10_000])
-    for delivery_id in overdue:
-        tasks.attempt_delivery.enqueue(delivery_id=delivery_id)
-    return len(overdue)
+    overdue = list(Delivery.objects
+                   .alias(due_wall=clock.WallTime("scheduled_for",
+                                                  "endpoint__account__clock_offset_seconds"))
+                   .filter(status=DeliveryStatus.PENDING, due_wall__lt=due)
+                   .values_list("pk", "attempt", "endpoint__account_id")[:10_000])
+    if not overdue:
+        return 0
+    live = live_task_values(tasks.attempt_delivery, "delivery_id") or set()
+    resumed = [(pk, attempt, account_id) for pk, attempt, account_id in overdue
+               if pk not in live]
+    for delivery_id, attempt, account_id in resumed:
+        _attempt_task(attempt).enqueue(delivery_id=delivery_id, account_id=account_id)
+    return len(resumed)
 
 
 def deliveries_purge(*, grace: timedelta) -> int:
@@ -338,12 +349,17 @@ def delivery_resend(*, event: Event, endpoint: WebhookEndpoint) -> Delivery:
     return delivery
 
 
+def _attempt_task(attempt: int):
+    """The delivery task on its queue: first attempts apart from retries."""
+    return on_queue(tasks.attempt_delivery, tasks.queue_for(attempt))
+
+
 def _schedule(delivery: Delivery, account: Account) -> None:
     """Run the attempt when the account's clock shows its time (by then, on the wall)."""
-    task = tasks.attempt_delivery
+    task = _attempt_task(delivery.attempt)
     if delivery.scheduled_for > clock.now(account):
         task = task.using(run_after=clock.wall_time_of(account, delivery.scheduled_for))
-    enqueue_on_commit(task, delivery_id=delivery.pk)
+    enqueue_on_commit(task, delivery_id=delivery.pk, account_id=account.pk)
 
 
 def webhooks_due(*, account: Account, now) -> dict[str, int]:
@@ -351,9 +367,10 @@ def webhooks_due(*, account: Account, now) -> dict[str, int]:
     endpoints failing for `WEBHOOK_DISABLE_AFTER` are disabled."""
     due = list(Delivery.objects.filter(
         endpoint__account=account, status=DeliveryStatus.PENDING, scheduled_for__lte=now,
-    ).values_list("pk", flat=True))
-    for delivery_id in due:
-        enqueue_on_commit(tasks.attempt_delivery, delivery_id=delivery_id)
+    ).values_list("pk", "attempt"))
+    for delivery_id, attempt in due:
+        enqueue_on_commit(_attempt_task(attempt), delivery_id=delivery_id,
+                          account_id=account.pk)
     failing = WebhookEndpoint.objects.select_for_update().filter(
         account=account, is_enabled=True,
         failing_since__lte=now - settings.WEBHOOK_DISABLE_AFTER)

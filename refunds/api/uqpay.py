@@ -47,7 +47,7 @@ class DecimalStringField(serializers.Field):
 class UqpayRefundRequestSerializer(serializers.Serializer):
     payment_intent_id = StrictCharField(max_length=36, help_text="Our payment id (pay_…).")
     amount = DecimalStringField()
-    reason = StrictCharField(max_length=100)
+    reason = StrictCharField(max_length=100, help_text="Required (seed 004): free text.")
     payment_attempt_id = StrictCharField(required=False, max_length=64)
     metadata = MetadataField(required=False)
 

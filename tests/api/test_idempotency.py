@@ -244,3 +244,18 @@ def test_a_signing_secret_is_shown_once_and_never_stored_for_replays(admin_api):
     assert again["Idempotent-Replayed"] == "true"
     stored = bytes(IdempotencyKey.objects.get(key="endpoint-key-1").response_body)
     assert secret.encode() not in stored and b"whsec_" not in stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_input_is_judged_before_the_write_transaction_opens(demo, django_assert_max_num_queries):
+    """A keyed request that fails validation never began a transaction: on SQLite (whose
+    transactions take the write lock when they begin) no lock was held while it was judged."""
+    api = client_for(ADMIN_KEY)
+    with django_assert_max_num_queries(10) as captured:
+        response = post(api, {**PAYMENT_BODY, "amount": "not a number"}, key="judged-first")
+    assert response.status_code == 422
+    statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
+    judged = statements[:statements.index("DELETE") - 1]  # before releasing the key
+    assert judged[-1] == "INSERT"  # the claim, then nothing until the 422
+    assert "BEGIN" not in judged and "SAVEPOINT" not in judged, statements
+    assert not IdempotencyKey.objects.filter(key="judged-first").exists()  # and it is free

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
-from api.pagination import PageOrOffsetPagination, whole_list
+from api.pagination import PageOrOffsetPagination, list_shape, whole_list
 from api.surfaces import LIST_ERRORS, V1, WRITE_ERRORS
 from api.viewsets import V1ViewSet
 from webhooks_app import events, selectors, services
@@ -171,10 +171,10 @@ class EventViewSet(V1ViewSet):
         description="To every enabled endpoint subscribed to the event, or to `endpoint_id` "
         "only. Answers the new deliveries (same `webhook-id`, a new attempt number).",
         request=RedeliverSerializer,
-        responses={202: DeliverySerializer(many=True)},
+        responses={202: list_shape(DeliverySerializer, "DeliveryList")},
         **MANAGE,
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def redeliver(self, request, event_id):
         deliveries = services.event_redeliver(account=request.user.account, event_id=event_id,
                                               **self.validated(RedeliverSerializer))

@@ -6,9 +6,9 @@ from core.periodic import DEFAULT_GRACE, run_periodic_jobs
 
 
 class Command(BaseCommand):
-    help = ("Run every periodic job: purge expired idempotency keys and re-enqueue overdue "
-            "settlements and webhook attempts (work left behind by a worker that died). Safe "
-            "to run any time.")
+    help = ("Run every periodic job: take back the task rows of workers that died, purge "
+            "what has expired, re-enqueue overdue settlements and webhook attempts whose task "
+            "was lost. The workers' scheduler does this by itself; safe to run any time.")
 
     def add_arguments(self, parser):
         parser.add_argument("--grace-seconds", type=int,
