@@ -9,18 +9,21 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k refunds -x"`.
 PYTEST_ARGS ?=
+# The task engine of `make cluster`, `make soak` and `make soak-short`: database (the
+# default) or celery (README "Scaling out"), e.g. `make soak-short TASKS=celery`.
+TASKS ?= database
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install lock run test test-sqlite test-postgres system-deps bench bench-short bench-profile cluster soak soak-short lint clean
+.PHONY: help install lock run test test-sqlite test-postgres system-deps bench bench-short bench-profile bench-levers cluster soak soak-short lint clean
 
 help: ## Show this help (the README's "Make targets" says more)
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
 
 # Locked dependencies, pinned with hashes (`make lock` writes them from pyproject.toml):
-# requirements/dev.txt has every extra (test, dev, sentry) and is what .venv gets;
-# main.txt (no extra) and sentry.txt are what the image installs (deploy/Dockerfile).
+# requirements/dev.txt has every extra (test, dev, sentry, celery) and is what .venv gets;
+# main.txt (no extra), sentry.txt and celery.txt are what the image installs (deploy/Dockerfile).
 LOCK := requirements/dev.txt
 UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal \
 	--python-version 3.12 --generate-hashes --custom-compile-command "make lock" \
@@ -43,6 +46,7 @@ lock: install ## Re-resolve requirements/*.txt from pyproject.toml (keeps pins; 
 	$(UV_COMPILE) --all-extras -o requirements/dev.txt
 	$(UV_COMPILE) --constraint requirements/dev.txt -o requirements/main.txt
 	$(UV_COMPILE) --constraint requirements/dev.txt --extra sentry -o requirements/sentry.txt
+	$(UV_COMPILE) --constraint requirements/dev.txt --extra celery -o requirements/celery.txt
 
 run: install ## Migrate, load demo data, start a task worker and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(VPY) manage.py migrate --noinput
@@ -53,12 +57,13 @@ run: install ## Migrate, load demo data, start a task worker and serve on http:/
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
 
-test: install system-deps ## Lint, tests on SQLite, then PostgreSQL 15 + Redis; short bench and soak
+test: install system-deps ## Lint, tests on SQLite, then PostgreSQL 15 + Redis; short bench and soaks
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory bench-short
 	$(MAKE) --no-print-directory soak-short
+	$(MAKE) --no-print-directory soak-short TASKS=celery
 	@ls -1 test-artifacts/browser/*.png 2>/dev/null | sed 's/^/browser screenshot: /' || true
 
 system-deps: ## Debian packages the tests use: Chromium (browser tests), Redis, wrk, nginx
@@ -81,18 +86,23 @@ bench-short: install ## The benchmark's short form (a few seconds per endpoint; 
 bench-profile: install ## Where a create spends its time: in-process timings + pyinstrument tree
 	scripts/with-postgres scripts/with-redis $(VPY) bench/profile.py
 
-cluster: install ## Two web instances + two task workers on throwaway PostgreSQL + Redis
-	scripts/with-postgres scripts/with-redis scripts/cluster-run
+bench-levers: install ## Each lever of the create path alone: the ORM/library way vs ours
+	scripts/with-postgres scripts/with-redis $(VPY) bench/levers.py
+
+cluster: install ## Two web instances + two task workers on throwaway PostgreSQL + Redis (TASKS=celery)
+	TASKS_BACKEND=$(TASKS) scripts/with-postgres scripts/with-redis scripts/cluster-run
 
 # The soak measures faults, not rate limits: its clients share one key, so the limits are
-# raised for it (they stay on, counted in Redis).
-SOAK_ENV := RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_PER_SECOND=100000
+# raised for it (they stay on, counted in Redis). On Celery the visibility timeout is cut to
+# 20 s, so that the tasks of the worker it kills come back within its run.
+SOAK_ENV := RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_PER_SECOND=100000 TASKS_BACKEND=$(TASKS) \
+	$(if $(filter celery,$(TASKS)),CELERY_VISIBILITY_TIMEOUT_SECONDS=20 CELERY_RESTORE_INTERVAL_SECONDS=2)
 
-soak: install ## Fault-injection soak (2 min) on the local cluster: nothing lost or doubled
+soak: install ## Fault-injection soak (2 min) on the local cluster: nothing lost or doubled (TASKS=celery)
 	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
 		$(VPY) scripts/soak.py --seconds 120
 
-soak-short: install ## The soak's short form (about a minute; CI runs it)
+soak-short: install ## The soak's short form (about a minute; CI runs it on both engines)
 	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
 		$(VPY) scripts/soak.py --seconds 40
 
@@ -102,7 +112,7 @@ lint: install ## Ruff, import-linter contracts, hadolint (Dockerfile), compose.y
 	$(VENV)/bin/hadolint deploy/Dockerfile
 	@# The Compose specification's JSON schema, vendored from compose-spec/compose-spec.
 	$(VENV)/bin/check-jsonschema --schemafile deploy/schemas/compose-spec.json \
-		deploy/compose.yaml
+		deploy/compose.yaml deploy/compose.celery.yaml
 
 clean: ## Remove the virtualenv, local databases and caches
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .pytest_cache .ruff_cache .hypothesis \

@@ -5,6 +5,7 @@ from rest_framework import exceptions
 from accounts.models import Account, ApiKey, hash_secret
 from accounts.services import api_key_touch
 from api.authentication import Principal
+from core import sql
 
 
 def api_key_rate_limit_key(pk: int) -> str:
@@ -19,9 +20,8 @@ def api_key_rate_limit_keys(account: Account) -> list[str]:
 
 def resolve_api_key(secret: str, *, client_id: str | None = None) -> Principal | None:
     """The key with this secret (and, for the dialects, this public client id), or None."""
-    try:
-        key = ApiKey.objects.select_related("account").get(secret_hash=hash_secret(secret))
-    except ApiKey.DoesNotExist:
+    key = sql.get_with(ApiKey, ("account",), secret_hash=hash_secret(secret))  # hot path
+    if key is None:
         return None
     if client_id is not None and key.client_id != client_id:
         raise exceptions.AuthenticationFailed("Invalid API credentials.")

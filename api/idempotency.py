@@ -8,7 +8,9 @@ storing of its response: a crash rolls back both, which is why a claim older tha
 ours, so even a takeover can never let two executions commit.
 
 Processed results (2xx, 402 declines, 409 state conflicts) are stored and replayed byte for
-byte; anything else (validation errors, crashes) releases the key so it can be retried.
+byte; anything else (validation errors, crashes) releases the key so it can be retried. An
+error rolls the request's transaction back whole (`core.transactions.all_or_nothing`: the
+services inside need no savepoints), and a 409 is stored after it.
 """
 
 import hashlib
@@ -21,13 +23,13 @@ from functools import wraps
 
 import simplejson
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
 from api import numbers
 from api.models import IdempotencyKey, IdempotencyStatus
-from core import clock, json, sandbox
+from core import clock, json, sandbox, sql, transactions
 from core.errors import ServiceError, SimulatedFailure
 
 
@@ -119,15 +121,11 @@ class Claim:
 
 
 def claim(*, account, key: str, fingerprint: str, method: str, path: str):
-    """Claim `key` for this request: a Claim to run it, or the completed record to replay."""
-    # Replays are the common retry: a completed record never changes, so no lock is needed.
-    # Keys expire by the account's clock; claims are locked by the wall clock.
-    done = IdempotencyKey.objects.filter(
-        account=account, key=key, status=IdempotencyStatus.COMPLETED,
-        expires_at__gt=clock.now(account),
-    ).order_by().first()
-    if done is not None:
-        return _replayable(done, fingerprint)
+    """Claim `key` for this request: a Claim to run it, or the completed record to replay.
+
+    The claim and the look for an existing record are one statement (`core.sql`): a new key
+    costs one round trip, a replay of a completed one too. Anything else (a record in
+    progress, expired, or gone meanwhile) is settled under the record's row lock."""
     for _attempt in range(3):
         now, account_now = timezone.now(), clock.now(account)
         token = uuid.uuid4().hex
@@ -137,10 +135,16 @@ def claim(*, account, key: str, fingerprint: str, method: str, path: str):
             response_status=None, response_body=None, response_content_type="",
             replay_after=None, expires_at=account_now + settings.IDEMPOTENCY_KEY_TTL,
         )
-        try:
-            return Claim(_insert(account=account, key=key, **fields), token)
-        except IntegrityError:
-            pass
+        new = IdempotencyKey(account_id=account.pk, key=key, created_at=now, **fields)
+        found = sql.insert_unless_exists(new, unique=("account_id", "key"))
+        if found is new:
+            return Claim(new, token)
+        # Keys expire by the account's clock; claims are locked by the wall clock.
+        if (found is not None and found.status == IdempotencyStatus.COMPLETED
+                and found.expires_at > account_now):
+            return _replayable(found, fingerprint)  # never changes again: no lock needed
+        if found is None:
+            continue  # claimed meanwhile: look again
         with transaction.atomic():
             record = (
                 IdempotencyKey.objects.select_for_update()
@@ -171,15 +175,6 @@ def _replayable(record: IdempotencyKey, fingerprint: str) -> IdempotencyKey:
     return record
 
 
-def _insert(**fields) -> IdempotencyKey:
-    """One INSERT, committed at once: in autocommit mode it is its own transaction, so a
-    savepoint (to survive a duplicate key) is needed only inside a caller's transaction."""
-    if transaction.get_connection().in_atomic_block:
-        with transaction.atomic():
-            return IdempotencyKey.objects.create(**fields)
-    return IdempotencyKey.objects.create(**fields)
-
-
 def _take_over(record: IdempotencyKey, fields: dict, token: str, **extra) -> Claim:
     for name, value in {**fields, **extra}.items():
         setattr(record, name, value)
@@ -194,16 +189,14 @@ def complete(held: Claim, response: HttpResponse, *, secret_fields: tuple[str, .
     `secret_fields` of the (JSON object) body are stored as null: a secret is shown once,
     never kept for replays. A response held back `delay_ms` is not replayed before it went
     out."""
-    return bool(
-        IdempotencyKey.objects.filter(pk=held.record.pk, lock_token=held.token).update(
-            status=IdempotencyStatus.COMPLETED,
-            lock_token="",
-            replay_after=timezone.now() + timedelta(milliseconds=delay_ms) if delay_ms else None,
-            response_status=response.status_code,
-            response_body=_without(response.content, secret_fields),
-            response_content_type=response.get("Content-Type", "application/json"),
-        )
-    )
+    return bool(sql.update(IdempotencyKey, {
+        "status": IdempotencyStatus.COMPLETED,
+        "lock_token": "",
+        "replay_after": timezone.now() + timedelta(milliseconds=delay_ms) if delay_ms else None,
+        "response_status": response.status_code,
+        "response_body": _without(response.content, secret_fields),
+        "response_content_type": response.get("Content-Type", "application/json"),
+    }, where={"id": held.record.pk, "lock_token": held.token}))
 
 
 def _without(body: bytes, secret_fields: tuple[str, ...]) -> bytes:
@@ -280,17 +273,27 @@ def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
             try:
                 if body is not None:
                     view.validated(body)  # kept for the handler's own call
-                with transaction.atomic():
-                    try:
-                        response = _run(view, handler, request, *args, **kwargs)
-                    except SimulatedFailure as failure:
-                        # Asked for by a test scenario before anything was written: its
-                        # count-down commits, and the key is left free for the same retry.
-                        release(held)
-                        outage = failure
-                    else:
-                        return _store(held, response, secret_fields)
-                raise outage
+                try:
+                    with transactions.all_or_nothing():
+                        try:
+                            response = _rendered(view, request, handler(
+                                view, request, *args, **kwargs), *args, **kwargs)
+                        except SimulatedFailure as failure:
+                            # Asked for by a test scenario before anything was written: its
+                            # count-down commits, and the key is left free for the same retry.
+                            release(held)
+                            outage = failure
+                        else:
+                            return _store(held, response, secret_fields)
+                    raise outage
+                except (_Discard, IdempotencyKeyInUse, SimulatedFailure):
+                    raise
+                except Exception as exc:  # noqa: BLE001 - an API error is an answer too
+                    # Its request's writes were rolled back whole; a processed one (a 409)
+                    # is then stored on its own.
+                    response = _rendered(view, request, view.handle_exception(exc),
+                                         *args, **kwargs)
+                    return _store(held, response, secret_fields)
             except _Discard as discarded:
                 release(held)
                 return discarded.response
@@ -306,8 +309,8 @@ def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
 
 
 def _store(held: Claim, response, secret_fields: tuple[str, ...]):
-    """Keep a processed result for replays (inside the request's transaction); anything else
-    unwinds that transaction (`_Discard`)."""
+    """Keep a processed result for replays (inside the request's transaction, or after an
+    error has rolled it back); anything else unwinds that transaction (`_Discard`)."""
     if not is_stored(response.status_code):
         raise _Discard(response)
     shape = sandbox.current()
@@ -317,13 +320,7 @@ def _store(held: Claim, response, secret_fields: tuple[str, ...]):
     return response
 
 
-def _run(view, handler, request, *args, **kwargs):
-    """Run the handler and render its response (errors included) so it can be stored."""
-    try:
-        response = handler(view, request, *args, **kwargs)
-    except SimulatedFailure:
-        raise  # answered once the transaction is over (see `idempotent`)
-    except Exception as exc:  # an API error is a response; anything else propagates
-        response = view.handle_exception(exc)
+def _rendered(view, request, response, *args, **kwargs):
+    """The handler's response (or its error's), finalized and rendered to be stored."""
     response = view.finalize_response(request, response, *args, **kwargs)
     return response.render() if hasattr(response, "render") else response

@@ -3,9 +3,13 @@
 Prints JSON: {endpoint: {status, queries (data statements), statements (all)}}.
 """
 
+import base64
+import hashlib
 import json
+import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,6 +38,24 @@ def count(call) -> dict:
 
 
 client = Client(HTTP_HOST="localhost")
+# The OAuth token requests, as bench/lua/token_*.lua send them: form bodies, HTTP Basic, the
+# demo client; the code exchange with PKCE.
+OAUTH_BASIC = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(b"my_app:my_secret").decode()}
+FORM = "application/x-www-form-urlencoded"
+VERIFIER = secrets.token_urlsafe(48)
+CHALLENGE = base64.urlsafe_b64encode(
+    hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
+
+
+def exchange_code():
+    code = client.get("/v1/oauth/authorize", {
+        "client_id": "my_app", "response_type": "code", "code_challenge": CHALLENGE,
+        "code_challenge_method": "S256"}).json()["authorization_code"]
+    body = urlencode({"grant_type": "authorization_code", "code": code,
+                      "code_verifier": VERIFIER})
+    return count(lambda: client.post("/v1/oauth/token", body, FORM, **OAUTH_BASIC))
+
+
 payment_id = (Payment.objects.filter(status="completed")
               .values_list("public_id", flat=True).first())
 # Steady state: the key's last-used time is written at most once a minute, and the first
@@ -54,4 +76,7 @@ print(json.dumps({
         "/api/v0/test-payment", DEVDRAFT_PAYMENT, "application/json",
         HTTP_IDEMPOTENCY_KEY="count-devdraft-1", HTTP_X_CLIENT_KEY="demo_client_standard",
         HTTP_X_CLIENT_SECRET=STANDARD_KEY)),
+    "token_client_credentials": count(lambda: client.post(
+        "/v1/oauth/token", "grant_type=client_credentials", FORM, **OAUTH_BASIC)),
+    "token_authorization_code": exchange_code(),
 }))

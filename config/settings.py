@@ -9,7 +9,9 @@ import ipaddress
 import os
 import secrets
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -218,14 +220,35 @@ if not REDIS_URL and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlit
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Background tasks -------------------------------------------------------------------------
-# Persistent by default: tasks are rows in the database, run by `manage.py worker` (core.worker).
-# Queues: first webhook attempts, their retries, settlements, and the rest (maintenance), each
-# with worker threads of its own, so that none waits behind another.
+# The task engine (README "Scaling out"), TASKS_BACKEND:
+#   database  (the default) tasks are rows in this database, run by `manage.py worker`
+#             (core.worker): the embedded default, nothing else to run;
+#   celery    Celery with Redis as its broker (CELERY_BROKER_URL, by default the next
+#             database of REDIS_URL's Redis), run by `manage.py worker` too (or by
+#             `celery -A config worker` + `manage.py scheduler`); needs the `celery` extra
+#             (core.celery_backend, config/celery.py).
+# A dotted path names any other django.tasks backend (unsupported: tested are these two).
+# Queues: first webhook attempts, their retries, settlements, and the rest (maintenance); the
+# database queue's worker gives each threads of its own, so that none waits behind another.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "celery": "core.celery_backend.CeleryBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip() or "database"
+TASKS_BACKEND = TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)
+if "." not in TASKS_BACKEND:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r}: expected one of {', '.join(TASK_BACKENDS)} "
+        "(or the dotted path of a django.tasks backend).")
 TASK_QUEUES = ["default", "webhooks", "webhook-retries", "settlements"]
+# Where the Celery backend finds its app (config/celery.py).
+TASKS_OPTIONS = ({"CELERY_APP": "config.celery.app"} if TASKS_BACKEND == TASK_BACKENDS["celery"]
+                 else {})
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": TASKS_BACKEND,
         "QUEUES": TASK_QUEUES,
+        "OPTIONS": TASKS_OPTIONS,
     }
 }
 # Finished task rows of the database queue are deleted after this many days (a periodic job).
@@ -242,6 +265,77 @@ TASK_RESUME_GRACE_SECONDS = env_int("TASK_RESUME_GRACE_SECONDS", 60)
 # At most this many deliveries of one account run at once (0: no limit), so that one account's
 # slow endpoints cannot take every worker thread from the others.
 WEBHOOK_CONCURRENCY_PER_ACCOUNT = env_int("WEBHOOK_CONCURRENCY_PER_ACCOUNT", 2)
+
+# --- Celery (TASKS_BACKEND=celery; config/celery.py reads the CELERY_* settings) ------------
+# Redis is the broker. A message is acknowledged only once its task has finished (late
+# acknowledgement), so a task whose worker is killed stays unacknowledged in Redis and is
+# handed to a worker again once CELERY_VISIBILITY_TIMEOUT_SECONDS have passed since it was
+# taken (plus at most CELERY_RESTORE_INTERVAL_SECONDS, how often workers look for such
+# messages). That bound is also the longest a task may run: one still running past it is run
+# a second time beside it (every task is safe to run twice, and a webhook attempt takes at
+# most 2 x WEBHOOK_TIMEOUT_SECONDS). Tasks due later than half of it wait in hops (see
+# core.celery_backend), so a webhook retry due in a day is never handed out twice.
+# The broker: CELERY_BROKER_URL, else the database after the cache's in REDIS_URL's Redis
+# (redis://host:6379/0 -> redis://host:6379/1), so that clearing the cache cannot empty the
+# queues.
+
+
+def next_redis_database(url: str) -> str:
+    parts = urlsplit(url)
+    number = parts.path.strip("/")
+    number = int(number) + 1 if number.isdigit() else 1
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+CELERY_BROKER_URL = (os.environ.get("CELERY_BROKER_URL", "")
+                     or (next_redis_database(REDIS_URL) if REDIS_URL else ""))
+CELERY_VISIBILITY_TIMEOUT_SECONDS = env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 300)
+CELERY_RESTORE_INTERVAL_SECONDS = env_int("CELERY_RESTORE_INTERVAL_SECONDS", 5)
+if TASKS_BACKEND == TASK_BACKENDS["celery"]:
+    if find_spec("celery") is None or find_spec("django_tasks_celery") is None:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=celery but Celery is not installed: install the `celery` extra "
+            "(make install does; pip install '.[celery]'; the image: docker build "
+            "--build-arg EXTRAS=celery).")
+    if not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "memory://")):
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=celery needs Redis as its broker: set CELERY_BROKER_URL or "
+            "REDIS_URL (redis://...).")
+    if CELERY_VISIBILITY_TIMEOUT_SECONDS < 2 * CELERY_RESTORE_INTERVAL_SECONDS:
+        raise ImproperlyConfigured(
+            "CELERY_VISIBILITY_TIMEOUT_SECONDS must be at least twice "
+            "CELERY_RESTORE_INTERVAL_SECONDS.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+    # Every worker looks for the messages of dead workers this often (kombu's default is
+    # 10 s x 10, which would add up to 100 s to the bound above).
+    "unacked_restore_interval": CELERY_RESTORE_INTERVAL_SECONDS,
+    "unacked_restore_throttle": 1,
+    # The lock of that look, left by a worker killed while holding it, expires this soon.
+    "unacked_mutex_expire": max(10, CELERY_RESTORE_INTERVAL_SECONDS * 3),
+}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a pool process killed: its task goes back at once
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker holds no more tasks than it can run
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Results (what `Task.get_result` and /v1/health's queue check read) in Redis for a day.
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or CELERY_BROKER_URL
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A Redis that stops answering fails a publish or a result read within seconds (the change is
+# committed by then: the scheduler enqueues lost settlements and deliveries again).
+CELERY_BROKER_TRANSPORT_OPTIONS.update(socket_connect_timeout=2, socket_timeout=5)
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # our LOGGING stays
+CELERY_TIMEZONE = "UTC"
+# The worker's pool: threads (deliveries mostly wait on the network) or prefork; its size
+# defaults to the sum of TASK_WORKER_QUEUES' threads (see core.celery_backend).
+CELERY_WORKER_POOL = os.environ.get("CELERY_WORKER_POOL", "threads")
 
 # --- Passwords, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -11,8 +11,10 @@ from config.settings import *  # noqa: E402,F403
 # (Live-server tests run real workers: they set TASKS_BACKEND for their processes.)
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend"),
+        "BACKEND": TASKS_BACKEND if os.environ.get("TASKS_BACKEND")  # noqa: F405
+        else "django.tasks.backends.dummy.DummyBackend",
         "QUEUES": TASK_QUEUES,  # noqa: F405
+        "OPTIONS": TASKS_OPTIONS if os.environ.get("TASKS_BACKEND") else {},  # noqa: F405
     }
 }
 # Tests fire requests far faster than 20 a second; the rate-limit tests turn limiting on.

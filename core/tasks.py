@@ -6,11 +6,13 @@ The worker that runs these rows is `core.worker` (`manage.py worker`).
 """
 
 import logging
+import math
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Container
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -33,16 +35,18 @@ def enqueue_on_commit(task: Task, **kwargs) -> None:
     A backend that keeps its queue in this database takes the task inside the transaction:
     the task row commits with the change or vanishes with it, so a crash right after commit
     cannot lose it (a transactional outbox). Other backends (Redis, RQ, Celery) get it after
-    commit, so a worker never sees a change that is not there yet. A task still on the
-    default queue goes to the queue declared for it (`default_queue`).
+    commit, so a worker never sees a change that is not there yet; if the broker cannot take
+    it then, the change stands and the error is logged (the scheduler's jobs enqueue lost
+    settlements and deliveries again). A task still on the default queue goes to the queue
+    declared for it (`default_queue`).
     """
     if task.queue_name == DEFAULT_TASK_QUEUE_NAME:
         task = on_queue(task)
-    in_transaction = transaction.get_connection().in_atomic_block
-    if in_transaction and isinstance(task.get_backend(), DatabaseBackend):
+    in_database = isinstance(task.get_backend(), DatabaseBackend)
+    if in_database and transaction.get_connection().in_atomic_block:
         task.enqueue(**kwargs)
     else:
-        transaction.on_commit(partial(task.enqueue, **kwargs))
+        transaction.on_commit(partial(task.enqueue, **kwargs), robust=not in_database)
 
 
 # --- Queues -----------------------------------------------------------------------------------
@@ -92,10 +96,11 @@ CONCURRENCY_LIMITS: dict[str, ConcurrencyLimit] = {}
 
 def limit_concurrency(*, per: str, limit: Callable[[], int],
                       hold: Callable[[], float]) -> Callable[[Task], Task]:
-    """Decorator, above `@task`: the worker (`core.worker`) claims a row of this task only
-    while fewer than `limit()` rows with the same `per` keyword argument are running, and
-    meanwhile runs the rows behind it. Counted in the shared cache (Redis with several
-    processes)."""
+    """Decorator, above `@task`: a task of this kind runs only while fewer than `limit()`
+    with the same `per` keyword argument are running; meanwhile the work behind it runs.
+    Counted in the shared cache (Redis with several processes), whatever the task engine:
+    the database queue's worker (`core.worker`) leaves such a row unclaimed, Celery
+    (`core.celery_backend`) puts such a message back on its queue for a moment."""
 
     def declare(task: Task) -> Task:
         CONCURRENCY_LIMITS[task.module_path] = ConcurrencyLimit(per, limit, hold)
@@ -104,14 +109,58 @@ def limit_concurrency(*, per: str, limit: Callable[[], int],
     return declare
 
 
+class Busy(Exception):
+    """Every place under a concurrency limit is taken; args: ((task path, per), value)."""
+
+
+@dataclass
+class Place:
+    """A place held under a concurrency limit (a cache key), given back when the task ends
+    (or, if its worker died, when the key expires: the limit's `hold`)."""
+
+    key: str
+    token: str
+
+    def release(self) -> None:
+        with suppress(Exception):
+            if cache.get(self.key) == self.token:
+                cache.delete(self.key)
+
+
+def take_place(task_path: str, kwargs: dict | None, owner: str) -> Place | None:
+    """A place under the concurrency limit of the task `task_path` called with `kwargs`, held
+    for `owner` (None: it has no limit); raises Busy when every place is taken, and the
+    cache's own error when the cache is down (the caller decides: our engines run the task
+    without the limit, and say so)."""
+    limit = CONCURRENCY_LIMITS.get(task_path)
+    if limit is None:
+        return None
+    value = (kwargs or {}).get(limit.per)
+    if value is None:
+        return None
+    places = limit.limit()
+    if places <= 0:
+        return None
+    prefix = f"tasks:slot:{task_path}:{value}"
+    for n in range(places):
+        place = Place(f"{prefix}:{n}", owner)
+        if cache.add(place.key, place.token, timeout=max(1, int(limit.hold()))):
+            return place
+    raise Busy((task_path, limit.per), value)
+
+
 # --- Which work is queued or running ------------------------------------------------------------
 
 
-def live_task_values(task: Task, kwarg: str) -> set | None:
-    """The values of the keyword argument `kwarg` of the rows of `task` that are waiting or
-    running (so that a periodic job resuming work does not enqueue it a second time); None
-    when the task's backend is not the database queue (then nobody can tell)."""
+def live_task_values(task: Task, kwarg: str) -> Container | None:
+    """The values of the keyword argument `kwarg` of the tasks `task` that are waiting or
+    running (so that a periodic job resuming work does not enqueue it a second time): the
+    database queue's rows say; an engine that notes its tasks in the shared cache
+    (`note_queued`, Celery) answers for each value asked; None for another backend (then
+    nobody can tell)."""
     backend = task.get_backend()
+    if getattr(backend, "notes_queued_tasks", False):
+        return QueuedInCache(task.module_path, kwarg)
     if not isinstance(backend, DatabaseBackend):
         return None
     rows = DBTaskResult.objects.filter(
@@ -119,6 +168,40 @@ def live_task_values(task: Task, kwarg: str) -> set | None:
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
     ).values_list("args_kwargs", flat=True)
     return {(args_kwargs.get("kwargs") or {}).get(kwarg) for args_kwargs in rows}
+
+
+def _queued_keys(task_path: str, kwargs: dict | None) -> list[str]:
+    return [f"tasks:queued:{task_path}:{name}={value}"
+            for name, value in (kwargs or {}).items()
+            if isinstance(value, str | int) and not isinstance(value, bool)]
+
+
+def note_queued(task_path: str, kwargs: dict | None, *, until: datetime) -> None:
+    """For an engine whose queue cannot be read (Celery's is in Redis): the task `task_path`
+    called with `kwargs` is waiting or running, until `until` at the latest (past it, it
+    counts as lost: its worker died and the broker did not hand it out again)."""
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    with suppress(Exception):  # without the cache, work is resumed twice: no harm
+        cache.set_many(dict.fromkeys(_queued_keys(task_path, kwargs), 1), timeout=seconds)
+
+
+def note_done(task_path: str, kwargs: dict | None) -> None:
+    with suppress(Exception):
+        cache.delete_many(_queued_keys(task_path, kwargs))
+
+
+class QueuedInCache(Container):
+    """The values of one keyword argument of the tasks noted by `note_queued`, asked one at a
+    time (`value in live`)."""
+
+    def __init__(self, task_path: str, kwarg: str):
+        self.task_path, self.kwarg = task_path, kwarg
+
+    def __contains__(self, value) -> bool:
+        try:
+            return cache.get(_queued_keys(self.task_path, {self.kwarg: value})[0]) is not None
+        except Exception:  # noqa: BLE001 - the cache being down: resume it (safe twice)
+            return False
 
 
 # --- Workers: who is alive ------------------------------------------------------------------------

@@ -32,7 +32,6 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import Error as DatabaseError
 from django.db import (
     InterfaceError,
@@ -53,7 +52,10 @@ from core import periodic
 from core.tasks import (
     CONCURRENCY_LIMITS,
     HEARTBEAT_SECONDS,
+    Busy,
+    Place,
     heartbeat,
+    take_place,
     worker_process_id,
 )
 
@@ -92,23 +94,6 @@ class Backoff:
         self.failures += 1
         delay = min(self.cap, self.first * 2 ** (self.failures - 1))
         return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
-
-
-@dataclass
-class Slot:
-    """A place held under a concurrency limit (a cache key), given back when the task ends."""
-
-    key: str
-    token: str
-
-    def release(self) -> None:
-        with suppress(Exception):
-            if cache.get(self.key) == self.token:
-                cache.delete(self.key)
-
-
-class _Busy(Exception):
-    pass
 
 
 def _close_connections() -> None:
@@ -202,7 +187,7 @@ class Lane(Worker):
             rows = rows.filter(queue_name__in=self.queue_names)
         return rows
 
-    def claim(self) -> tuple[DBTaskResult, Slot | None] | None:
+    def claim(self) -> tuple[DBTaskResult, Place | None] | None:
         """The next ready row of this lane's queues that may run now, claimed; rows of a key
         at its limit are passed over (and those of the same key behind them, by a filter)."""
         ready = self.ready()
@@ -223,7 +208,7 @@ class Lane(Worker):
                             continue
                         try:
                             slot = self.place_for(row)
-                        except _Busy as busy:
+                        except Busy as busy:
                             held_back.setdefault(busy.args[0], set()).add(busy.args[1])
                             continue
                         row.claim(self.worker_id)
@@ -246,30 +231,19 @@ class Lane(Worker):
         return limit is not None and (row.args_kwargs.get("kwargs") or {}).get(
             limit.per) in held_back.get((row.task_path, limit.per), ())
 
-    def place_for(self, row: DBTaskResult) -> Slot | None:
-        """A place under the row's concurrency limit (None: it has none); _Busy when full."""
-        limit = CONCURRENCY_LIMITS.get(row.task_path)
-        if limit is None:
-            return None
-        value = (row.args_kwargs.get("kwargs") or {}).get(limit.per)
-        if value is None:
-            return None
-        places = limit.limit()
-        if places <= 0:
-            return None
-        prefix = f"tasks:slot:{row.task_path}:{value}"
+    def place_for(self, row: DBTaskResult) -> Place | None:
+        """A place under the row's concurrency limit (None: it has none); Busy when full."""
         try:
-            for n in range(places):
-                slot = Slot(f"{prefix}:{n}", f"{self.worker_id}:{row.id}")
-                if cache.add(slot.key, slot.token, timeout=max(1, int(limit.hold()))):
-                    return slot
+            return take_place(row.task_path, row.args_kwargs.get("kwargs"),
+                              f"{self.worker_id}:{row.id}")
+        except Busy:
+            raise
         except Exception as exc:  # noqa: BLE001 - no cache, no limit: run it
             if time.monotonic() > self._limit_warned + 60:
                 self._limit_warned = time.monotonic()
                 logger.warning("Lane %s: concurrency limits not applied, the cache is "
                                "unavailable (%s)", self.worker_id, _brief(exc))
             return None
-        raise _Busy((row.task_path, limit.per), value)
 
     # --- running ----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from rest_framework import exceptions
 from accounts.models import Account, hash_secret
 from api import ratelimit
 from api.authentication import Principal
+from core import sql
 from oauth_app.models import OAuthToken
 
 ACCESS_TOKEN_PREFIX = "tok_"
@@ -24,11 +25,8 @@ def resolve_access_token(secret: str, *, client_id: str | None = None) -> Princi
     a deactivated client, a rotated secret or narrowed scopes apply at once."""
     if not secret.startswith(ACCESS_TOKEN_PREFIX):
         return None
-    token = (
-        OAuthToken.objects.select_related("account", "client")
-        .filter(access_hash=hash_secret(secret))
-        .first()
-    )
+    token = sql.get_with(OAuthToken, ("account", "client"),  # the hot path's one statement
+                         access_hash=hash_secret(secret))
     if token is None or (client_id is not None and token.client.client_id != client_id):
         raise exceptions.AuthenticationFailed("Invalid access token.")
     if token.revoked_at is not None:

@@ -27,6 +27,7 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challeng
 
 from accounts import scopes
 from accounts.models import hash_secret
+from core import sql
 from oauth_app import services
 from oauth_app.models import OAuthClient, OAuthGrant, OAuthToken
 
@@ -50,8 +51,10 @@ def new_authorization_code() -> str:
 class Validator(RequestValidator):
     # --- clients ----------------------------------------------------------------------------
     def _client(self, client_id):
-        return OAuthClient.objects.select_related("account").filter(
-            client_id=client_id, is_active=True).first() if client_id else None
+        """The active client `client_id` with its account: on every token request (`core.sql`)."""
+        if not client_id:
+            return None
+        return sql.get_with(OAuthClient, ("account",), client_id=client_id, is_active=True)
 
     def client_authentication_required(self, request, *args, **kwargs):
         return True  # every client here is confidential
@@ -120,13 +123,11 @@ class Validator(RequestValidator):
         """Single use: the row is locked for the whole token request; a reused code revokes
         every token it produced. A `code_verifier` for a code issued without a challenge is
         refused: accepting it would let a client skip PKCE (a downgrade, RFC 9700 §2.1.1)."""
-        grant = (
-            OAuthGrant.objects.select_for_update()
-            .filter(code_hash=hash_secret(code), client=client)
-            .first()
-        )
+        grant = sql.get_with(OAuthGrant, lock=True, code_hash=hash_secret(code),
+                             client_id=client.pk)
         if grant is None:
             return False
+        grant.client = client
         if grant.used_at is not None:
             services.oauth_grant_replayed(grant=grant)
             return False

