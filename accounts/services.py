@@ -133,7 +133,8 @@ def clock_advance(*, account: Account, seconds: int) -> dict[str, int]:
     locked.save(update_fields=["clock_offset_seconds"])
     account.clock_offset_seconds = locked.clock_offset_seconds
     now = clock.now(account)
-    processed = {"payments_settled": 0, "webhook_attempts": 0, "endpoints_disabled": 0}
+    processed = {"payments_settled": 0, "authorizations_released": 0, "webhook_attempts": 0,
+                 "endpoints_disabled": 0}
     for _name, run in DUE_WORK:
         processed.update(run(account=account, now=now))
     processed["idempotency_keys_expired"] = keys_expire(account=account, now=now)

@@ -6,6 +6,7 @@ returns a `Principal`, None when the secret is not of its kind, or raises
 `AuthenticationFailed` when it is of its kind but not valid.
 """
 
+import base64
 from dataclasses import dataclass
 from functools import cache
 
@@ -72,6 +73,28 @@ class BearerAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'
+
+
+class StripeAuthentication(BearerAuthentication):
+    """`/stripe/v1` credentials, as Stripe takes them: `Authorization: Bearer <key or token>`
+    or HTTP Basic with the key as user name and no password (`curl -u KEY:`)."""
+
+    def _secret(self, request) -> str | None:
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "basic":
+            return super()._secret(request)
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode()
+            user = decoded.partition(":")[0]
+        except (ValueError, UnicodeDecodeError):
+            raise exceptions.AuthenticationFailed("Invalid HTTP Basic credentials.") from None
+        if not user:
+            raise exceptions.AuthenticationFailed("Invalid HTTP Basic credentials.")
+        return user
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="Stripe"'
 
 
 class HeaderPairAuthentication(BaseAuthentication):

@@ -10,7 +10,7 @@ An unreachable database is an outage, not a bug: 503 `service_unavailable` with
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -126,17 +126,23 @@ def v1_body(error: ErrorDescription) -> dict:
     return {"error": body}
 
 
-def make_exception_handler(render_body):
-    """An exception handler for DRF that renders every known error with `render_body`."""
+def make_exception_handler(render_body, adapt=None):
+    """An exception handler for DRF that renders every known error with `render_body` (after
+    `adapt`, a surface's own statuses)."""
 
     def handler(exc, context):
         error = describe(exc)
         if error is None:
             return drf_exception_handler(exc, context)  # None: unexpected, becomes a 500
+        described = error.status
+        if adapt is not None:
+            error = adapt(error)
         headers = dict(error.headers)
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
-        return Response(render_body(error), status=error.status, headers=headers)
+        response = Response(render_body(error), status=error.status, headers=headers)
+        response.described_status = described  # what idempotency judges (a 409 kept as 400)
+        return response
 
     return handler
 
@@ -172,6 +178,48 @@ def oauth_body(error: ErrorDescription) -> dict:
     else:
         code = "invalid_request"
     return {"error": code, "error_description": _detailed_message(error)}
+
+
+class MissingResource(ServiceError):
+    """An object named in a `/stripe/v1` body (not its path) that does not exist: Stripe
+    answers 400 `resource_missing` with the parameter."""
+
+    status = 400
+    type = "invalid_request_error"
+    code = "resource_missing"
+
+
+_STRIPE_TYPES = {401: "authentication_error", 402: "card_error", 429: "rate_limit_error"}
+_STRIPE_CODES = {"required": "parameter_missing", "null": "parameter_missing",
+                 "blank": "parameter_missing", "invalid_value": "parameter_invalid"}
+
+
+def stripe_status(error: ErrorDescription) -> ErrorDescription:
+    """Stripe's statuses: what the others answer 409 (a state conflict, a reused idempotency
+    key) or 422 (invalid parameters) Stripe answers 400; a key still in use stays 409."""
+    if error.status == 422 or (error.status == 409 and error.code != "idempotency_key_in_use"):
+        return replace(error, status=400)
+    return error
+
+
+def stripe_body(error: ErrorDescription) -> dict:
+    """Stripe's error object: `type` from the status (or `idempotency_error`), the first
+    field at fault as `param`, Stripe's codes for missing and invalid parameters."""
+    if error.type == "idempotency_error":
+        type_ = "idempotency_error"
+    elif error.status >= 500:
+        type_ = "api_error"
+    else:
+        type_ = _STRIPE_TYPES.get(error.status, "invalid_request_error")
+    body = {"type": type_, "message": _detailed_message(error)}
+    first = error.errors[0] if error.errors else None
+    code = first["code"] if first and error.status in (400, 422) else error.code
+    if type_ != "authentication_error":
+        body["code"] = _STRIPE_CODES.get(code, code)
+    param = error.param or (first and first["field"])
+    if param:
+        body["param"] = param
+    return {"error": body}
 
 
 # For views outside the surfaces (health, api-info): `REST_FRAMEWORK["EXCEPTION_HANDLER"]`.

@@ -5,6 +5,9 @@ from datetime import UTC
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
+
+from api.json import parse_body
 
 
 class StrictCharField(serializers.CharField):
@@ -112,3 +115,41 @@ class BlankAsNullField(serializers.Field):
 
     def to_representation(self, value):
         return value or None
+
+
+class StripeMetadataField(MetadataField):
+    """Stripe's metadata: up to 50 keys; a key set to "" removes it on update. Besides
+    bracket notation (`metadata[k]=v`), a JSON object in one form field is taken: what
+    Swagger UI sends for an object in a form."""
+
+    MAX_KEYS = 50
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.startswith("{") and len(data) <= 64 * 1024:
+            try:
+                data = parse_body(data)
+            except ParseError:
+                pass  # refused below as not an object
+        return super().to_internal_value(data)
+
+
+class StripeSerializer(serializers.Serializer):
+    """A `/stripe/v1` body: form values are strings (the fields convert them) and, as on
+    Stripe, a parameter the operation does not know is refused, not ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields) - {"expand"})
+            if unknown:
+                raise serializers.ValidationError(
+                    {unknown[0]: [f"Received unknown parameter: {unknown[0]}"]},
+                    code="parameter_unknown")
+        return super().to_internal_value(data)
+
+
+def expand_of(data) -> set[str]:
+    """What `expand[]` asks for (Stripe's expansion of related objects)."""
+    expand = data.get("expand") if hasattr(data, "get") else None
+    if isinstance(expand, str):
+        expand = [expand]
+    return {item for item in expand or [] if isinstance(item, str)}

@@ -49,3 +49,17 @@ class UTCDateTimeField(forms.Field):
 
 class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """An enum or date-time filter parameter that is given must say something: an empty one
+    (`?status=`) is refused (422), as the schema's enums and formats say, not taken as no
+    filter (an empty free-text parameter still means none)."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, field in self.filters.items():
+            if self.data.get(name) == "" and not isinstance(field, django_filters.CharFilter):
+                self.form.add_error(name, "Must not be empty: leave the parameter out.")
+                valid = False
+        return valid

@@ -311,8 +311,8 @@ def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
 def _store(held: Claim, response, secret_fields: tuple[str, ...]):
     """Keep a processed result for replays (inside the request's transaction, or after an
     error has rolled it back); anything else unwinds that transaction (`_Discard`)."""
-    if not is_stored(response.status_code):
-        raise _Discard(response)
+    if not is_stored(getattr(response, "described_status", response.status_code)):
+        raise _Discard(response)  # (a surface may answer a state conflict with 400: stored)
     shape = sandbox.current()
     if not complete(held, response, secret_fields=secret_fields,
                     delay_ms=shape.delay_ms if shape else 0):

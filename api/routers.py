@@ -1,6 +1,6 @@
 """The router every app registers its viewsets on."""
 
-from rest_framework.routers import SimpleRouter
+from rest_framework.routers import Route, SimpleRouter
 
 
 class Router(SimpleRouter):
@@ -9,3 +9,14 @@ class Router(SimpleRouter):
 
     def __init__(self):
         super().__init__(trailing_slash=False, use_regex_path=False)
+
+
+class StripeRouter(Router):
+    """Stripe's verbs: an object is changed by a POST to its own path (`POST
+    /customers/{id}`), never PUT or PATCH."""
+
+    routes = [
+        route._replace(mapping={"get": "retrieve", "post": "update", "delete": "destroy"})
+        if isinstance(route, Route) and route.detail else route
+        for route in Router.routes
+    ]

@@ -65,6 +65,23 @@ UqpayErrorSerializer = inline_serializer(
     "UqpayError", {"code": serializers.CharField(), "message": serializers.CharField()}
 )
 
+StripeErrorSerializer = inline_serializer(
+    "StripeError",
+    {
+        "error": inline_serializer(
+            "StripeErrorDetail",
+            {
+                "type": serializers.CharField(),
+                "code": serializers.CharField(required=False),
+                "decline_code": serializers.CharField(required=False),
+                "message": serializers.CharField(),
+                "param": serializers.CharField(required=False),
+                "payment_intent": serializers.DictField(required=False),
+            },
+        )
+    },
+)
+
 
 def error_responses(body, statuses) -> dict:
     return {
@@ -87,6 +104,26 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
         handler = operation_handler(auto_schema.view, auto_schema.method)
         scope = getattr(handler, "required_scope", None)
         return [{"BearerAuth": []}, {"ApiKeyAuth": []}, {"OAuth2": [scope] if scope else []}]
+
+
+class StripeAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.StripeAuthentication"
+    name = ["StripeBearerAuth", "StripeBasicAuth"]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "http", "scheme": "bearer",
+             "description": "An API key secret or an OAuth2 access token."},
+            {"type": "http", "scheme": "basic",
+             "description": "The API key as user name, no password (`curl -u KEY:`)."},
+        ]
+
+    def get_security_requirement(self, auto_schema):
+        """An API key (Bearer or Basic) or an OAuth2 access token (Bearer)."""
+        handler = operation_handler(auto_schema.view, auto_schema.method)
+        scope = getattr(handler, "required_scope", None)
+        return [{"StripeBearerAuth": []}, {"StripeBasicAuth": []},
+                {"OAuth2": [scope] if scope else []}]
 
 
 class DevdraftAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -166,6 +203,7 @@ def add_headers_and_rate_limits(result, generator, request, public):
     }
     error_schemas = {
         "/api/v0/": "DevdraftError", "/api/v2/": "UqpayError", "/v1/oauth/": "OAuthError",
+        "/stripe/v1/": "StripeError",
     }
     for path, operations in result.get("paths", {}).items():
         error = next((name for prefix, name in error_schemas.items()

@@ -19,6 +19,7 @@ from api.schema import (
     SHAPED,
     DevdraftErrorSerializer,
     OAuthErrorSerializer,
+    StripeErrorSerializer,
     UqpayErrorSerializer,
     V1ErrorSerializer,
     add_links,
@@ -26,8 +27,17 @@ from api.schema import (
 )
 
 READ_ERRORS = (401, 403, 404)
+# `/stripe/v1` answers invalid parameters and refused changes with 400 (never 422), an
+# unknown list cursor with 400, and 409 only for an idempotency key still in use.
+STRIPE_LIST_ERRORS = (400, 401, 403)
+STRIPE_WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415)
 LIST_ERRORS = (401, 403, 422)
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
+
+
+def form_body(serializer) -> dict:
+    """A request body documented as form-encoded (Stripe's), checked by `serializer`."""
+    return {"application/x-www-form-urlencoded": serializer}
 
 
 @dataclass(frozen=True)
@@ -41,10 +51,11 @@ class Surface:
     key_header: str = "Idempotency-Key"
     key_form: str = "6-64 characters of [A-Za-z0-9_-]"
     tag: str | None = None
+    adapt_error: object = None  # ErrorDescription -> ErrorDescription: the surface's statuses
 
     @cached_property
     def exception_handler(self):
-        return errors.make_exception_handler(self.render_error)
+        return errors.make_exception_handler(self.render_error, self.adapt_error)
 
     def operation(
         self,
@@ -89,6 +100,8 @@ class Surface:
         def declare(method):
             if write:
                 body = request if isinstance(request, type) else None  # a serializer
+                if isinstance(request, dict):  # per media type (`form_body`)
+                    body = next((v for v in request.values() if isinstance(v, type)), None)
                 method = idempotent(required=self.key_required, rule=self.key_rule,
                                     secret_fields=secret_fields, body=body)(method)
             method.required_scope = scope
@@ -165,7 +178,16 @@ UQPAY = Surface(
     tag="uqpay",
 )
 
-SURFACES = (OAUTH, V1, DEVDRAFT, UQPAY)  # most specific prefix first
+STRIPE = Surface(
+    name="stripe",
+    prefix="/stripe/v1/",
+    render_error=errors.stripe_body,
+    adapt_error=errors.stripe_status,
+    error_schema=StripeErrorSerializer,
+    tag="stripe",
+)
+
+SURFACES = (OAUTH, V1, DEVDRAFT, UQPAY, STRIPE)  # most specific prefix first
 
 
 def error_renderer_for(path: str):

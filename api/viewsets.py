@@ -12,9 +12,14 @@ from api import ratelimit
 from api.authentication import (
     BearerAuthentication,
     DevdraftAuthentication,
+    StripeAuthentication,
     UqpayAuthentication,
 )
-from api.surfaces import DEVDRAFT, OAUTH, UQPAY, V1, Surface
+from api.fields import expand_of
+from api.forms import BracketFormParser, parse_brackets
+from api.json import DecimalJSONParser
+from api.pagination import StripeCursorPagination
+from api.surfaces import DEVDRAFT, OAUTH, STRIPE, UQPAY, V1, Surface
 from core import sandbox
 
 
@@ -112,6 +117,22 @@ class UqpayViewSet(SurfaceViewSet):
 
     surface = UQPAY
     authentication_classes = [UqpayAuthentication]
+
+
+class StripeViewSet(SurfaceViewSet):
+    """`/stripe/v1`: Stripe's credentials (Bearer, or Basic with the key as user name), form
+    bodies in bracket notation, cursor lists and Stripe's error object."""
+
+    surface = STRIPE
+    authentication_classes = [StripeAuthentication]
+    parser_classes = [BracketFormParser, DecimalJSONParser]
+    pagination_class = StripeCursorPagination
+
+    def expanded(self) -> set[str]:
+        """What `expand` asks for, in the body or (as the SDKs send it on a GET,
+        `expand[0]=customer`) in the query string."""
+        query = parse_brackets(self.request.META.get("QUERY_STRING", ""))
+        return expand_of(self.request.data) | expand_of(query)
 
 
 class OAuthViewSet(SurfaceViewSet):

@@ -26,6 +26,7 @@ v1 = [
 ]
 devdraft_v0 = [*payments_urls.devdraft, *refunds_urls.devdraft]
 uqpay_v2 = refunds_urls.uqpay
+stripe_v1 = [*payments_urls.stripe, *refunds_urls.stripe, *webhooks_urls.stripe]
 
 # The docs pages load only from this server: the bundles would otherwise fetch a logo from a
 # CDN (ReDoc's attribution), and nothing else may leave the host either.
@@ -50,6 +51,7 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("api/v0/", include(devdraft_v0)),
     path("api/v2/", include(uqpay_v2)),
+    path("stripe/v1/", include(stripe_v1)),
     # Anything else under an API prefix is a JSON 404 in that surface's shape, in every mode.
-    re_path(r"^(v1|api/v0|api/v2)(/.*)?$", api_not_found),
+    re_path(r"^(v1|api/v0|api/v2|stripe/v1)(/.*)?$", api_not_found),
 ]

@@ -19,8 +19,10 @@ from payments.models import Payment, PaymentStatus
 from payments.money import format_display, to_major
 
 STATUS_COLOURS = {
+    PaymentStatus.REQUIRES_CONFIRMATION: "#4a5568",
     PaymentStatus.PENDING: "#b7791f",
     PaymentStatus.PROCESSING: "#b7791f",
+    PaymentStatus.AUTHORIZED: "#2c7a7b",
     PaymentStatus.COMPLETED: "#2f855a",
     PaymentStatus.FAILED: "#c53030",
     PaymentStatus.CANCELLED: "#718096",
@@ -55,8 +57,9 @@ class PaymentAdmin(ActionPermissionsMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) of the whole table on every page
     readonly_fields = (
-        "public_id", "account", "amount_display", "refunded_display", "status_display",
-        "payment_method", "payment_method_id", "customer_email", "customer_id", "description",
+        "public_id", "account", "amount_display", "received_display", "refunded_display",
+        "status_display", "capture_method", "capture_before", "payment_method",
+        "payment_method_id", "customer_email", "customer_id", "description",
         "metadata", "failure_reason", "idempotency_record", "cancelled_at",
         "cancellation_reason", "created_at", "updated_at", "events",
     )
@@ -87,6 +90,10 @@ class PaymentAdmin(ActionPermissionsMixin, admin.ModelAdmin):
     @admin.display(description="amount", ordering="amount_minor")
     def amount_display(self, payment):
         return format_display(payment.amount_minor, payment.currency)
+
+    @admin.display(description="captured")
+    def received_display(self, payment):
+        return format_display(payment.amount_received_minor, payment.currency)
 
     @admin.display(description="refunded")
     def refunded_display(self, payment):

@@ -14,8 +14,10 @@ class PaymentsConfig(AppConfig):
         from payments.models import PaymentMethod
 
         PERIODIC_JOBS.register("settlements_resumed", services.payments_settle_overdue)
+        PERIODIC_JOBS.register("authorizations_released", services.payments_release_expired)
         TEST_DATA_RESETS.register("payments", services.payments_reset)
         DUE_WORK.register("settlements", services.payments_due)
+        DUE_WORK.register("authorizations", services.payments_release_due)
         MATCH_FIELDS.register("amount", lambda: AmountField(
             required=False, help_text="Major units, compared with the operation's amount."))
         MATCH_FIELDS.register("currency", lambda: CurrencyField(required=False))

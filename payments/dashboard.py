@@ -13,14 +13,17 @@ from payments.models import Payment, PaymentStatus
 from payments.money import format_display
 
 DAYS = 30
+LEGEND_PER_ROW = 6
 CAPTURED = (PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
 # Stacking order and colours of the chart (bottom first).
 SERIES = [
     (PaymentStatus.COMPLETED, "#2f855a"),
     (PaymentStatus.PARTIALLY_REFUNDED, "#2b6cb0"),
     (PaymentStatus.REFUNDED, "#553c9a"),
+    (PaymentStatus.AUTHORIZED, "#319795"),
     (PaymentStatus.PENDING, "#d69e2e"),
     (PaymentStatus.PROCESSING, "#ecc94b"),
+    (PaymentStatus.REQUIRES_CONFIRMATION, "#718096"),
     (PaymentStatus.CANCELLED, "#a0aec0"),
     (PaymentStatus.FAILED, "#c53030"),
 ]
@@ -58,7 +61,7 @@ def currency_volumes(days: int = DAYS) -> list[CurrencyVolume]:
         .values("currency")
         .annotate(
             payments=Count("id"),
-            captured=Sum("amount_minor", filter=Q(status__in=CAPTURED), default=0),
+            captured=Sum("amount_received_minor", filter=Q(status__in=CAPTURED), default=0),
             refunded=Sum("refunded_minor", default=0),
         )
         .order_by("currency")
@@ -77,6 +80,7 @@ def currency_volumes(days: int = DAYS) -> list[CurrencyVolume]:
 def svg_chart(days: list[date], counts: dict[date, dict[str, int]]) -> SafeString:
     """A stacked bar chart drawn here, as SVG: no script, no external host."""
     width, height, left, bottom, top = 760, 240, 40, 30, 10
+    legend_rows = -(-len(SERIES) // LEGEND_PER_ROW)
     plot_height = height - bottom - top
     totals = [sum(counts.get(day, {}).values()) for day in days]
     peak = max(totals + [1])
@@ -84,7 +88,8 @@ def svg_chart(days: list[date], counts: dict[date, dict[str, int]]) -> SafeStrin
     bar = slot * 0.7
     parts = [
         f'<svg id="payments-chart" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {width} {height + 24}" width="100%" style="max-width:{width}px" '
+        f'viewBox="0 0 {width} {height + 10 + 14 * legend_rows}" width="100%" '
+        f'style="max-width:{width}px" '
         'role="img" aria-label="Payments per day by status">',
         f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="10">{peak}</text>',
         f'<text x="{left - 6}" y="{top + plot_height}" text-anchor="end" font-size="10">0</text>',
@@ -111,10 +116,11 @@ def svg_chart(days: list[date], counts: dict[date, dict[str, int]]) -> SafeStrin
                 f'text-anchor="{"end" if last else "middle"}" font-size="10">{day:%b %d}</text>'
             )
     for index, (status, colour) in enumerate(SERIES):
-        x = left + index * 105
+        x = left + index % LEGEND_PER_ROW * 120
+        y = height + 8 + index // LEGEND_PER_ROW * 14
         parts.append(
-            f'<rect x="{x}" y="{height + 8}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{x + 14}" y="{height + 17}" font-size="10">'
+            f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{x + 14}" y="{y + 9}" font-size="10">'
             f'{escape(status.replace("_", " "))}</text>'
         )
     parts.append("</svg>")

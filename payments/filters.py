@@ -2,12 +2,12 @@
 
 import django_filters
 
-from api.filters import UTCDateTimeFilter
+from api.filters import StrictFilterSet, UTCDateTimeFilter
 from payments.models import Payment, PaymentStatus
 from payments.money import CURRENCY_CHOICES
 
 
-class PaymentFilter(django_filters.FilterSet):
+class PaymentFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=PaymentStatus.choices)
     currency = django_filters.ChoiceFilter(choices=CURRENCY_CHOICES)
     created_after = UTCDateTimeFilter(field_name="created_at", lookup_expr="gt")

@@ -3,7 +3,7 @@
 from accounts.models import Account
 from core import sql
 from core.errors import NotFound
-from payments.models import Payment
+from payments.models import Customer, Payment
 from webhooks_app.models import Event
 
 
@@ -25,3 +25,15 @@ def payment_events(*, payment: Payment):
     return Event.objects.filter(account_id=payment.account_id, object_id__in=object_ids).order_by(
         "created_at", "id"
     )
+
+
+def customer_list(*, account: Account, email: str | None = None):
+    customers = Customer.objects.filter(account=account)
+    return customers if email is None else customers.filter(email=email)
+
+
+def customer_get(*, account: Account, customer_id: str) -> Customer:
+    customer = Customer.objects.filter(account=account, public_id=customer_id).first()
+    if customer is None:
+        raise NotFound(f"No such customer: '{customer_id}'", param="customer")
+    return customer

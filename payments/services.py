@@ -14,19 +14,26 @@ from django.utils import timezone
 from accounts import scenarios
 from accounts.models import Account
 from core import clock, metrics, sql, transactions
-from core.errors import NotFound
+from core.errors import InvalidState, NotFound, UnprocessableRequest
+from core.ids import new_id
 from core.metrics import count_after_commit
 from core.periodic import frequent
 from core.tasks import enqueue_on_commit, live_task_values, on_queue
 from payments import selectors, simulator, tasks
-from payments.models import Payment, PaymentMethod, PaymentStatus
-from payments.money import to_major
-from payments.rendering import payment_to_v1
-from payments.state import transition
+from payments.models import CaptureMethod, Customer, Payment, PaymentMethod, PaymentStatus
+from payments.money import format_major, to_major
+from payments.rendering import customer_to_stripe, payment_to_stripe, payment_to_v1
+from payments.state import FINAL, raise_invalid, require, transition
 from webhooks_app import events
 from webhooks_app.services import events_emit
 
 SETTLES_LATER = {PaymentMethod.BANK_TRANSFER, PaymentMethod.CRYPTO}
+# Payments made through the Stripe dialect (PaymentIntents) have ids of Stripe's shape; their
+# operations also emit Stripe-dialect events.
+STRIPE_ID_PREFIX = "pi"
+# How long an authorization holds (by the account's clock) before it is released.
+AUTHORIZATION_VALIDITY = timedelta(days=7)
+RELEASED = "automatic"  # the cancellation reason of a released authorization (Stripe's word)
 
 
 def payment_create(
@@ -78,6 +85,7 @@ def _create(*, account: Account, amount_minor: int, currency: str, declined: str
     elif payment.payment_method not in SETTLES_LATER:
         transition(payment, PaymentStatus.PROCESSING)
         transition(payment, PaymentStatus.COMPLETED)
+        payment.amount_received_minor = amount_minor
     sql.insert([payment])  # the hot path's INSERT, without the ORM's query building
     count_after_commit(metrics.PAYMENTS, currency, payment.status)
     outcome = {
@@ -93,6 +101,19 @@ def _create(*, account: Account, amount_minor: int, currency: str, declined: str
 def _emit(payment: Payment, *event_types: str) -> None:
     data = payment_to_v1(payment)
     events_emit(account=payment.account, events=[(t, data) for t in event_types])
+
+
+def speaks_stripe(payment: Payment) -> bool:
+    """Whether the payment was made through the Stripe dialect (a PaymentIntent)."""
+    return payment.public_id.startswith(STRIPE_ID_PREFIX + "_")
+
+
+def _emit_stripe(payment: Payment, *event_types: str) -> None:
+    """The Stripe-dialect events of a PaymentIntent (none for other payments)."""
+    if event_types and speaks_stripe(payment):
+        data = payment_to_stripe(payment)
+        events_emit(account=payment.account, dialect="stripe",
+                    events=[(t, data) for t in event_types])
 
 
 def _touch(payment: Payment) -> datetime:
@@ -169,14 +190,18 @@ def payment_settle(*, payment_id: str) -> Payment:
         payment.failure_reason = scenario.decline_code
     else:
         transition(payment, PaymentStatus.COMPLETED)
+        payment.amount_received_minor = payment.amount_minor
     _touch(payment)
-    payment.save(update_fields=["status", "failure_reason", "updated_at"])
+    payment.save(update_fields=["status", "failure_reason", "amount_received_minor",
+                                "updated_at"])
     _emit(payment, events.PAYMENT_FAILED if scenario else events.PAYMENT_COMPLETED)
     return payment
 
 
 def payment_cancel(*, account: Account, payment_id: str, reason: str = "") -> Payment:
-    """Cancel a payment that has not settled yet; 409 from any other status."""
+    """Cancel a payment that has not settled yet (pending, processing), not been confirmed
+    (requires_confirmation) or not been captured (authorized: the authorization is released);
+    InvalidState from any other status."""
     scenarios.take(account=account, operation=scenarios.PAYMENT_CANCEL, facts=lambda: (
         payment_facts(selectors.payment_get(account=account, payment_id=payment_id))))
     return _cancel(account=account, payment_id=payment_id, reason=reason)
@@ -185,18 +210,269 @@ def payment_cancel(*, account: Account, payment_id: str, reason: str = "") -> Pa
 @transaction.atomic
 def _cancel(*, account: Account, payment_id: str, reason: str) -> Payment:
     payment = payment_lock(payment_id=payment_id, account=account)
+    return _cancel_locked(payment, reason)
+
+
+def _cancel_locked(payment: Payment, reason: str) -> Payment:
     transition(payment, PaymentStatus.CANCELLED)
     payment.cancelled_at = _touch(payment)
     payment.cancellation_reason = reason
     payment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
     _emit(payment, events.PAYMENT_CANCELLED)
+    _emit_stripe(payment, events.STRIPE_PAYMENT_INTENT_CANCELED)
     return payment
+
+
+# --- PaymentIntents (the Stripe dialect): create, confirm, capture, update; release ---------
+
+
+def payment_intent_create(
+    *,
+    account: Account,
+    amount_minor: int,
+    currency: str,
+    payment_method_id: str = "",
+    confirm: bool = False,
+    capture_method: str = CaptureMethod.AUTOMATIC,
+    customer_id: str = "",
+    description: str = "",
+    customer_email: str = "",
+    metadata: dict | None = None,
+    idempotency_key: str = "",
+) -> Payment:
+    """A payment to be confirmed (Stripe's PaymentIntent, id `pi_…`): `requires_confirmation`,
+    with the payment method attached if one is given. With `confirm`, it is confirmed in the
+    same transaction (see `payment_confirm`: a decline leaves it `requires_confirmation` with
+    its `failure_reason`). Amount and currency are validated by the caller, as for
+    `payment_create`; an unknown payment method or customer is NotFound, and nothing is
+    stored."""
+    if capture_method == "automatic_async":  # Stripe's default since 2024: the same here
+        capture_method = CaptureMethod.AUTOMATIC
+    if capture_method not in CaptureMethod.values:
+        raise UnprocessableRequest(f"Unknown capture method '{capture_method}'.",
+                                   param="capture_method")
+    simulator.check_payment_method_id(payment_method_id)
+    if customer_id:
+        selectors.customer_get(account=account, customer_id=customer_id)
+    payment = Payment(
+        public_id=new_id(STRIPE_ID_PREFIX), account=account, amount_minor=amount_minor,
+        currency=currency, status=PaymentStatus.REQUIRES_CONFIRMATION,
+        payment_method=PaymentMethod.CARD, payment_method_id=payment_method_id,
+        capture_method=capture_method, customer_id=customer_id, description=description,
+        customer_email=customer_email, metadata=metadata or {},
+        idempotency_key=idempotency_key[:64])
+    declined = ""
+    if confirm:
+        _check_confirmable(payment, payment_method_id)
+        declined = _scenario_decline(account, payment)
+    return _intent_create(payment, confirm=confirm, declined=declined)
+
+
+@transaction.atomic
+def _intent_create(payment: Payment, *, confirm: bool, declined: str) -> Payment:
+    payment.created_at = payment.updated_at = now = clock.now(payment.account)
+    standard, stripe = [events.PAYMENT_CREATED], []
+    created = payment_to_stripe(payment) if speaks_stripe(payment) else None
+    if confirm:
+        outcome = _attempt(payment, payment.payment_method_id, declined, now)
+        standard.append(outcome[0])
+        stripe.append(outcome[1])
+    payment.save(force_insert=True)
+    count_after_commit(metrics.PAYMENTS, payment.currency, payment.status)
+    _emit(payment, *standard)
+    if created is not None:  # payment_intent.created: the intent before its confirmation
+        events_emit(account=payment.account, dialect="stripe",
+                    events=[(events.STRIPE_PAYMENT_INTENT_CREATED, created)])
+    _emit_stripe(payment, *stripe)
+    return payment
+
+
+def payment_confirm(*, account: Account, payment_id: str, payment_method_id: str = "") -> Payment:
+    """Charge a `requires_confirmation` payment with `payment_method_id`, or the method it
+    has (not one that was declined). The simulator decides, after a test scenario of
+    `payment.create` (a decline, or an outage: nothing changes). Success: automatic capture
+    → `completed` (the whole amount received); manual → `authorized` until `capture_before`
+    (7 days by the account's clock). A decline leaves it `requires_confirmation` with
+    `failure_reason` set (Stripe: requires_payment_method with last_payment_error), to be
+    confirmed again with another method. InvalidState from any other status, or without a
+    payment method (code `payment_method_missing`)."""
+    simulator.check_payment_method_id(payment_method_id)
+    payment = selectors.payment_get(account=account, payment_id=payment_id)
+    _check_confirmable(payment, payment_method_id)  # before a scenario is used up
+    declined = _scenario_decline(account, payment)
+    return _confirm(account=account, payment_id=payment_id,
+                    payment_method_id=payment_method_id, declined=declined)
+
+
+@transaction.atomic
+def _confirm(*, account: Account, payment_id: str, payment_method_id: str,
+             declined: str) -> Payment:
+    payment = payment_lock(payment_id=payment_id, account=account)
+    method = _check_confirmable(payment, payment_method_id)
+    standard, stripe = _attempt(payment, method, declined, _touch(payment))
+    payment.save(update_fields=["status", "payment_method_id", "failure_reason",
+                                "amount_received_minor", "capture_before", "updated_at"])
+    _emit(payment, standard)
+    _emit_stripe(payment, stripe)
+    return payment
+
+
+def _check_confirmable(payment: Payment, payment_method_id: str) -> str:
+    """The payment method a confirmation would use; InvalidState when it cannot be made."""
+    require(payment, PaymentStatus.REQUIRES_CONFIRMATION, "confirmed")
+    # A declined method stays on the payment as a record, but is not used again by itself.
+    method = payment_method_id or ("" if payment.failure_reason else payment.payment_method_id)
+    if not method:
+        raise InvalidState(
+            f"Payment '{payment.public_id}' cannot be confirmed without a payment method: "
+            "give one.", code="payment_method_missing")
+    return method
+
+
+def _scenario_decline(account: Account, payment: Payment) -> str:
+    """The decline code of a test scenario of `payment.create` shaping this confirmation
+    ('' if none); its outages raise here, before anything is written."""
+    scenario = scenarios.take(account=account, operation=scenarios.PAYMENT_CREATE,
+                              facts=lambda: payment_facts(payment))
+    return scenario.decline_code if scenario and scenario.outcome == scenarios.DECLINE else ""
+
+
+def _attempt(payment: Payment, method: str, declined: str, now: datetime) -> tuple[str, str]:
+    """Charge `payment` with `method` (in memory; the caller saves it): the outcome's
+    (standard, Stripe) event types."""
+    payment.payment_method_id = method
+    reason = declined or simulator.decline_reason(
+        to_major(payment.amount_minor, payment.currency), method)
+    payment.failure_reason = reason
+    if reason:
+        return events.PAYMENT_FAILED, events.STRIPE_PAYMENT_INTENT_PAYMENT_FAILED
+    transition(payment, PaymentStatus.PROCESSING)
+    if payment.capture_method == CaptureMethod.MANUAL:
+        transition(payment, PaymentStatus.AUTHORIZED)
+        payment.capture_before = now + AUTHORIZATION_VALIDITY
+        return events.PAYMENT_AUTHORIZED, events.STRIPE_PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED
+    transition(payment, PaymentStatus.COMPLETED)
+    payment.amount_received_minor = payment.amount_minor
+    return events.PAYMENT_COMPLETED, events.STRIPE_PAYMENT_INTENT_SUCCEEDED
+
+
+@transaction.atomic
+def payment_capture(*, account: Account, payment_id: str,
+                    amount_minor: int | None = None) -> Payment:
+    """Capture an `authorized` payment: all of it (default) or `amount_minor` of it (0 <
+    amount ≤ the amount; the rest is released). It becomes `completed`, with
+    `amount_received_minor` = what was captured: what refunds can draw on. InvalidState from
+    any other status, or once the authorization has expired (code `authorization_expired`);
+    UnprocessableRequest for an amount out of range (`amount_too_large` above the amount)."""
+    payment = payment_lock(payment_id=payment_id, account=account)
+    require(payment, PaymentStatus.AUTHORIZED, "captured")
+    now = _touch(payment)
+    if payment.capture_before is not None and payment.capture_before <= now:
+        raise InvalidState(
+            f"Payment '{payment.public_id}' cannot be captured: its authorization expired.",
+            code="authorization_expired")
+    amount = payment.amount_minor if amount_minor is None else amount_minor
+    if amount <= 0:
+        raise UnprocessableRequest("The amount to capture must be greater than zero.",
+                                   param="amount")
+    if amount > payment.amount_minor:
+        authorized = format_major(payment.amount_minor, payment.currency)
+        raise UnprocessableRequest(
+            f"The amount to capture exceeds the authorized amount of {authorized} "
+            f"{payment.currency}.", code="amount_too_large", param="amount")
+    transition(payment, PaymentStatus.COMPLETED)
+    payment.amount_received_minor = amount
+    payment.capture_before = None
+    payment.save(update_fields=["status", "amount_received_minor", "capture_before",
+                                "updated_at"])
+    _emit(payment, events.PAYMENT_COMPLETED)
+    _emit_stripe(payment, events.STRIPE_PAYMENT_INTENT_SUCCEEDED)
+    return payment
+
+
+@transaction.atomic
+def payment_update(
+    *,
+    account: Account,
+    payment_id: str,
+    description: str | None = None,
+    metadata: dict | None = None,
+    customer_email: str | None = None,
+    customer_id: str | None = None,
+    payment_method_id: str | None = None,
+) -> Payment:
+    """Change what is given (None: unchanged; "" clears) of a payment not in a final status.
+    `metadata` is merged, a key set to "" is removed. The payment method and the customer
+    change only before confirmation (`requires_confirmation`). As on Stripe, an update
+    forgets a decline: `failure_reason` is cleared, and the declined method stays detached
+    unless a new one is given."""
+    if payment_method_id:
+        simulator.check_payment_method_id(payment_method_id)
+    payment = payment_lock(payment_id=payment_id, account=account)
+    if payment.status in FINAL:
+        raise_invalid(payment, "updated")
+    unconfirmed = payment.status == PaymentStatus.REQUIRES_CONFIRMATION
+    for name, value in (("payment_method_id", payment_method_id),
+                        ("customer_id", customer_id)):
+        if value is not None and not unconfirmed:
+            raise InvalidState(
+                f"Payment '{payment.public_id}': its {name} can only change before it is "
+                f"confirmed. Current status: '{payment.status}'.")
+    if customer_id:
+        selectors.customer_get(account=account, customer_id=customer_id)
+    if unconfirmed and payment.failure_reason:
+        payment.failure_reason = ""
+        payment.payment_method_id = ""
+    for name, value in (("description", description), ("customer_email", customer_email),
+                        ("customer_id", customer_id), ("payment_method_id", payment_method_id)):
+        if value is not None:
+            setattr(payment, name, value)
+    if metadata is not None:
+        merged = {**payment.metadata, **metadata}
+        payment.metadata = {key: value for key, value in merged.items() if value != ""}
+    _touch(payment)
+    payment.save(update_fields=["description", "customer_email", "customer_id",
+                                "payment_method_id", "failure_reason", "metadata",
+                                "updated_at"])
+    return payment
+
+
+@frequent
+def payments_release_expired(*, grace: timedelta) -> int:
+    """Release the authorizations whose `capture_before` has passed by their account's clock
+    (cancelled, reason "automatic"); a job of every scheduler tick. An expiry is a deadline,
+    not lost work: no `grace`."""
+    expires_wall = clock.WallTime("capture_before", "account__clock_offset_seconds")
+    expired = list(Payment.objects.alias(expires_wall=expires_wall)
+                   .filter(status=PaymentStatus.AUTHORIZED, expires_wall__lte=timezone.now())
+                   .values_list("public_id", flat=True)[:10_000])
+    return sum(payment_release(payment_id=payment_id) for payment_id in expired)
+
+
+def payments_release_due(*, account: Account, now: datetime) -> dict[str, int]:
+    """Release the account's authorizations expired by its clock (the clock was advanced)."""
+    expired = Payment.objects.filter(account=account, status=PaymentStatus.AUTHORIZED,
+                                     capture_before__lte=now).values_list("public_id", flat=True)
+    return {"authorizations_released": sum(
+        payment_release(payment_id=payment_id, account=account) for payment_id in expired)}
+
+
+@transaction.atomic
+def payment_release(*, payment_id: str, account: Account | None = None) -> bool:
+    """Cancel an authorized payment whose authorization has expired (reason "automatic");
+    False (nothing done) when it is no longer authorized or not expired yet."""
+    payment = payment_lock(payment_id=payment_id, account=account)
+    if (payment.status != PaymentStatus.AUTHORIZED or payment.capture_before is None
+            or payment.capture_before > clock.now(payment.account)):
+        return False
+    _cancel_locked(payment, RELEASED)
+    return True
 
 
 def payment_record_refund(*, payment: Payment, amount_minor: int) -> Payment:
     """Add a refund to a payment locked by the caller; `refunds.services` emits the events."""
     payment.refunded_minor += amount_minor
-    full = payment.refunded_minor == payment.amount_minor
+    full = payment.refunded_minor == payment.amount_received_minor
     transition(payment, PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED)
     _touch(payment)
     sql.update(Payment, {"refunded_minor": payment.refunded_minor, "status": payment.status,
@@ -207,3 +483,55 @@ def payment_record_refund(*, payment: Payment, amount_minor: int) -> Payment:
 def payments_reset(*, account: Account) -> None:
     """Delete the account's payments and their refunds (a test-data reset)."""
     Payment.objects.filter(account=account).delete()
+
+
+# --- Customers (Stripe's Customer objects, of the account) --------------------------------
+
+
+def _emit_customer(customer, event_type: str, data: dict | None = None) -> None:
+    events_emit(account=customer.account, dialect="stripe",
+                events=[(event_type, data or customer_to_stripe(customer))])
+
+
+@transaction.atomic
+def customer_create(*, account: Account, email: str = "", name: str = "", description: str = "",
+                    phone: str = "", metadata: dict | None = None) -> Customer:
+    customer = Customer.objects.create(
+        account=account, email=email, name=name, description=description, phone=phone,
+        metadata=metadata or {}, created_at=clock.now(account))
+    _emit_customer(customer, "customer.created")
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, account: Account, customer_id: str, **changes) -> Customer:
+    """Change the given fields (email, name, description, phone); `metadata` is merged as
+    Stripe merges it: a key set to "" is removed."""
+    customer = _customer_locked(account, customer_id)
+    metadata = changes.pop("metadata", None)
+    for name, value in changes.items():
+        setattr(customer, name, value)
+    if metadata is not None:
+        merged = {**customer.metadata, **metadata}
+        customer.metadata = {key: value for key, value in merged.items() if value != ""}
+    customer.save()
+    _emit_customer(customer, "customer.updated")
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, account: Account, customer_id: str) -> None:
+    """Delete the customer; its payments keep its id."""
+    customer = _customer_locked(account, customer_id)
+    data = customer_to_stripe(customer)
+    customer.delete()
+    _emit_customer(customer, "customer.deleted", data)
+
+
+def _customer_locked(account: Account, customer_id: str) -> Customer:
+    customer = (Customer.objects.select_for_update()
+                .filter(account=account, public_id=customer_id).first())
+    if customer is None:
+        raise NotFound(f"No such customer: '{customer_id}'", param="customer")
+    customer.account = account
+    return customer

@@ -1,7 +1,9 @@
 """Test-mode outcomes: which payments the simulated processor declines, and why.
 
-Seed 002's test payment methods decide first; otherwise seed 003's amount triggers apply,
-judged by value in major units (so 113.00 USD and 113 JPY both end in "13.00").
+The test payment methods decide first: seed 002's (`pm_test_*`), and Stripe's (`pm_card_*`),
+which decide alone (the amount triggers do not apply to them, as on Stripe). Otherwise seed
+003's amount triggers apply, judged by value in major units (so 113.00 USD and 113 JPY both
+end in "13.00"). Every method is known on every surface.
 """
 
 from decimal import Decimal
@@ -14,7 +16,26 @@ DECLINING_METHODS = {
     "pm_test_insufficient_funds": "insufficient_funds",
     "pm_test_expired": "expired_card",
 }
-KNOWN_METHODS = {SUCCESS_METHOD, *DECLINING_METHODS}
+# Stripe's test payment methods (DESIGN.md §4): the card each stands for (brand, last four
+# digits of Stripe's test card number) and, for the declining ones, the failure reason.
+STRIPE_CARDS = {
+    "pm_card_visa": ("visa", "4242"),
+    "pm_card_mastercard": ("mastercard", "4444"),
+    "pm_card_amex": ("amex", "8431"),
+    "pm_card_chargeDeclined": ("visa", "0002"),
+    "pm_card_chargeDeclinedInsufficientFunds": ("visa", "9995"),
+    "pm_card_chargeDeclinedExpiredCard": ("visa", "0069"),
+    "pm_card_chargeDeclinedIncorrectCvc": ("visa", "0127"),
+    "pm_card_chargeDeclinedProcessingError": ("visa", "0119"),
+}
+STRIPE_DECLINING_METHODS = {
+    "pm_card_chargeDeclined": "card_declined",
+    "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds",
+    "pm_card_chargeDeclinedExpiredCard": "expired_card",
+    "pm_card_chargeDeclinedIncorrectCvc": "incorrect_cvc",
+    "pm_card_chargeDeclinedProcessingError": "processing_error",
+}
+KNOWN_METHODS = {SUCCESS_METHOD, *DECLINING_METHODS, *STRIPE_CARDS}
 
 HUNDRED = Decimal(100)
 
@@ -27,8 +48,15 @@ def check_payment_method_id(payment_method_id: str) -> None:
         )
 
 
+def card_of(payment_method_id: str) -> tuple[str, str]:
+    """(brand, last four digits) of the card a test payment method stands for."""
+    return STRIPE_CARDS.get(payment_method_id, ("visa", "4242"))
+
+
 def decline_reason(amount: Decimal, payment_method_id: str = "") -> str:
     """The failure reason for this charge, or '' when it succeeds."""
+    if payment_method_id in STRIPE_CARDS:
+        return STRIPE_DECLINING_METHODS.get(payment_method_id, "")
     if payment_method_id in DECLINING_METHODS:
         return DECLINING_METHODS[payment_method_id]
     remainder = amount % HUNDRED

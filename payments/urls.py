@@ -1,7 +1,8 @@
 from django.urls import path
 
-from api.routers import Router
+from api.routers import Router, StripeRouter
 from payments.api.devdraft import DevdraftPaymentViewSet
+from payments.api.stripe import CustomerViewSet, PaymentIntentViewSet
 from payments.api.v1 import ApiInfoView, PaymentViewSet
 
 v1_router = Router()
@@ -10,5 +11,10 @@ v1_router.register("payments", PaymentViewSet, basename="payment")
 devdraft_router = Router()
 devdraft_router.register("test-payment", DevdraftPaymentViewSet, basename="devdraft-payment")
 
+stripe_router = StripeRouter()
+stripe_router.register("payment_intents", PaymentIntentViewSet, basename="stripe-payment-intent")
+stripe_router.register("customers", CustomerViewSet, basename="stripe-customer")
+
 v1 = [path("api-info", ApiInfoView.as_view(), name="api-info"), *v1_router.urls]
 devdraft = devdraft_router.urls
+stripe = stripe_router.urls

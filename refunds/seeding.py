@@ -58,6 +58,8 @@ def _payment(rng: random.Random, account: Account, now, days: int, n: int):
         payment.status, payment.cancelled_at = PaymentStatus.CANCELLED, created
         payment.cancellation_reason = "Customer changed their mind"
     refunds = []
+    if payment.status == PaymentStatus.COMPLETED:
+        payment.amount_received_minor = payment.amount_minor
     if payment.status == PaymentStatus.COMPLETED and roll > 0.87:
         full = roll > 0.95
         amount_minor = (payment.amount_minor if full

@@ -6,18 +6,20 @@ from accounts import scenarios
 from accounts.models import Account
 from core import clock, metrics, sql, transactions
 from core.errors import InvalidState, ServiceError, UnprocessableRequest
+from core.ids import new_id
 from core.metrics import count_after_commit
 from payments import money
 from payments.models import Payment, PaymentStatus
 from payments.rendering import payment_to_v1
 from payments.selectors import payment_get
-from payments.services import payment_facts, payment_lock, payment_record_refund
+from payments.services import payment_facts, payment_lock, payment_record_refund, speaks_stripe
 from refunds.models import Refund, RefundStatus
-from refunds.rendering import refund_to_v1
+from refunds.rendering import charge_to_stripe, refund_to_stripe, refund_to_v1
 from webhooks_app import events
 from webhooks_app.services import events_emit
 
 REFUNDABLE = {PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED}
+STRIPE_ID_PREFIX = "re"  # the refunds of PaymentIntents (`pi_…`) have Stripe's ids
 
 
 def refund_create(
@@ -29,7 +31,8 @@ def refund_create(
     metadata: dict | None = None,
     payment_attempt_id: str = "",
 ) -> Refund:
-    """Refund `amount` (major units; default: all that is left) of a settled payment.
+    """Refund `amount` (major units; default: all that is left) of a settled payment: of
+    what it captured (`amount_received_minor`, less than the amount after a partial capture).
 
     The payment row stays locked until commit, so concurrent refunds queue and each sees
     the balance the previous one left: the sum of refunds can never exceed the payment. A
@@ -65,6 +68,8 @@ def _create(*, account: Account, payment_id: str, amount: Decimal | None, failed
         status=RefundStatus.FAILED if failed else RefundStatus.COMPLETED,
         failure_reason=failed, created_at=now, updated_at=now, **fields,
     )
+    if speaks_stripe(payment):
+        refund.public_id = new_id(STRIPE_ID_PREFIX)
     sql.insert([refund])  # the hot path's INSERT, without the ORM's query building
     if failed:
         _emit(refund, events.REFUND_CREATED, events.REFUND_FAILED)
@@ -77,12 +82,20 @@ def _create(*, account: Account, payment_id: str, amount: Decimal | None, failed
 
 def _emit(refund: Refund, *event_types: str) -> None:
     """The refund's events (a completed one also emits its payment's payment.refunded), in
-    one write."""
+    one write; for a PaymentIntent's refund also Stripe's refund.created and (completed)
+    charge.refunded, with the payment's synthetic Charge."""
+    payment = refund.payment
     data = refund_to_v1(refund)
     emitted = [(event_type, data) for event_type in event_types]
-    if refund.status == RefundStatus.COMPLETED:
-        emitted.append((events.PAYMENT_REFUNDED, payment_to_v1(refund.payment)))
-    events_emit(account=refund.payment.account, events=emitted)
+    completed = refund.status == RefundStatus.COMPLETED
+    if completed:
+        emitted.append((events.PAYMENT_REFUNDED, payment_to_v1(payment)))
+    events_emit(account=payment.account, events=emitted)
+    if speaks_stripe(payment):
+        stripe = [(events.STRIPE_REFUND_CREATED, refund_to_stripe(refund))]
+        if completed:
+            stripe.append((events.STRIPE_CHARGE_REFUNDED, charge_to_stripe(payment)))
+        events_emit(account=payment.account, events=stripe, dialect="stripe")
 
 
 def _check_refundable(payment: Payment) -> None:

@@ -1,5 +1,6 @@
-from api.routers import Router
+from api.routers import Router, StripeRouter
 from refunds.api.devdraft import DevdraftRefundViewSet
+from refunds.api.stripe import StripeRefundViewSet
 from refunds.api.uqpay import UqpayRefundViewSet
 from refunds.api.v1 import PaymentRefundViewSet, RefundViewSet
 
@@ -16,6 +17,10 @@ devdraft_router.register(f"test-payment/{PAYMENT}", DevdraftRefundViewSet,
 uqpay_router = Router()
 uqpay_router.register("payment/refunds", UqpayRefundViewSet, basename="uqpay-refund")
 
+stripe_router = StripeRouter()
+stripe_router.register("refunds", StripeRefundViewSet, basename="stripe-refund")
+
 v1 = v1_router.urls
 devdraft = devdraft_router.urls
 uqpay = uqpay_router.urls
+stripe = stripe_router.urls

@@ -58,12 +58,13 @@ def _resend(modeladmin, request, pairs):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
-    list_display = ("url", "account", "is_enabled", "failure_count", "created_at")
-    list_filter = ("is_enabled",)
+    list_display = ("url", "account", "dialect", "is_enabled", "failure_count", "created_at")
+    list_filter = ("is_enabled", "dialect")
     search_fields = ("public_id", "url", "account__name", "account__public_id")
-    readonly_fields = ("public_id", "account", "url", "events", "description", "is_enabled",
-                       "disabled_reason", "failure_count", "failing_since",
-                       "previous_secret_expires_at", "created_at")
+    readonly_fields = ("public_id", "account", "dialect", "url", "events", "description",
+                       "metadata", "api_version", "is_enabled", "disabled_reason",
+                       "failure_count", "failing_since", "previous_secret_expires_at",
+                       "created_at")
     exclude = ("secret", "previous_secret")
     inlines = [DeliveryInline]
     actions = ["rotate_secret", "enable"]
@@ -79,7 +80,8 @@ class WebhookEndpointAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
     def rotate_secret(self, request, queryset):
         with transaction.atomic():
             rotated = [services.endpoint_rotate_secret(account=e.account,
-                                                       endpoint_id=e.public_id)
+                                                       endpoint_id=e.public_id,
+                                                       dialect=e.dialect)
                        for e in queryset.select_related("account")]
         for endpoint in rotated:
             self.log_change(request, endpoint, "Rotated the signing secret.")
@@ -90,17 +92,17 @@ class WebhookEndpointAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
     def enable(self, request, queryset):
         for endpoint in queryset.select_related("account"):
             services.endpoint_update(account=endpoint.account, endpoint_id=endpoint.public_id,
-                                     enabled=True)
+                                     enabled=True, dialect=endpoint.dialect)
             self.log_change(request, endpoint, "Enabled again.")
         self.message_user(request, f"{queryset.count()} endpoint(s) enabled.", messages.SUCCESS)
 
 
 @admin.register(Event)
 class EventAdmin(ResendAdmin):
-    list_display = ("public_id", "type", "account", "created_at")
-    list_filter = ("type",)
+    list_display = ("public_id", "type", "dialect", "account", "created_at")
+    list_filter = ("dialect", "type")
     search_fields = ("public_id", "payload")
-    readonly_fields = ("public_id", "account", "type", "created_at", "payload")
+    readonly_fields = ("public_id", "account", "dialect", "type", "created_at", "payload")
     date_hierarchy = "created_at"
     inlines = [DeliveryInline]
     actions = ["resend_to_subscribers"]
@@ -113,7 +115,7 @@ class EventAdmin(ResendAdmin):
             for event in queryset
             for endpoint in WebhookEndpoint.objects.filter(account_id=event.account_id,
                                                            is_enabled=True)
-            if endpoint.subscribes_to(event.type)
+            if endpoint.receives(event)
         ]
         _resend(self, request, pairs)
 

@@ -11,6 +11,15 @@ from core.ids import id_factory
 from webhooks_app import events
 
 
+class Dialect(models.TextChoices):
+    """How an endpoint's events look and are signed: Standard Webhooks (`/v1`'s events,
+    `webhook-*` headers) or Stripe's (`/stripe/v1`'s events, `Stripe-Signature`). An endpoint
+    receives only the events of its own dialect."""
+
+    STANDARD = "standard"
+    STRIPE = "stripe"
+
+
 def new_signing_secret() -> str:
     """Standard Webhooks secrets: `whsec_` and base64 of 24 random bytes."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
@@ -20,8 +29,17 @@ class WebhookEndpoint(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=id_factory("we"))
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     url = models.URLField(max_length=2048)
-    events = models.JSONField(default=list, help_text="Subscribed event types.")
+    dialect = models.CharField(max_length=10, choices=Dialect.choices, default=Dialect.STANDARD,
+                               help_text="Which events it receives, in which format, signed "
+                               "how: set at registration (by the API it is registered on).")
+    events = models.JSONField(default=list, help_text="Subscribed event types (a Stripe "
+                              "endpoint's `enabled_events`, where `*` is every type).")
     description = models.CharField(max_length=500, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True,
+                                help_text="A Stripe endpoint's metadata (strings).")
+    api_version = models.CharField(max_length=40, blank=True, default="",
+                                   help_text="The API version a Stripe endpoint was created "
+                                   "with, if it named one.")
     secret = models.CharField(max_length=100, default=new_signing_secret, editable=False,
                               help_text="Kept in clear: it signs every delivery.")
     previous_secret = models.CharField(
@@ -46,7 +64,12 @@ class WebhookEndpoint(models.Model):
         return self.url
 
     def subscribes_to(self, event_type: str) -> bool:
-        return event_type in self.events
+        """Whether it receives events of `event_type` (of its own dialect: see `receives`)."""
+        return event_type in self.events or (
+            self.dialect == Dialect.STRIPE and events.STRIPE_ALL_EVENTS in self.events)
+
+    def receives(self, event: "Event") -> bool:
+        return event.dialect == self.dialect and self.subscribes_to(event.type)
 
 
 class Event(models.Model):
@@ -54,7 +77,10 @@ class Event(models.Model):
 
     public_id = models.CharField(max_length=32, unique=True, default=id_factory("evt"))
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
-    type = models.CharField(max_length=40, choices=events.CHOICES)
+    type = models.CharField(max_length=80, choices=events.MODEL_CHOICES)
+    dialect = models.CharField(max_length=10, choices=Dialect.choices, default=Dialect.STANDARD,
+                               help_text="Standard events show on /v1, Stripe ones on "
+                               "/stripe/v1; each goes to endpoints of its dialect only.")
     object_id = models.CharField(max_length=64, blank=True, default="", db_index=True,
                                  help_text="The id of `data.object` (a payment or refund).")
     payload = models.TextField()
@@ -63,7 +89,8 @@ class Event(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["account", "-created_at", "-id"], name="event_account_recent"),
+            models.Index(fields=["account", "dialect", "-created_at", "-id"],
+                         name="event_account_dialect_recent"),
             models.Index(fields=["account", "type", "-created_at"], name="event_account_type"),
         ]
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts import scenarios
 from accounts.models import Account
 from core import clock, json, metrics, sql
-from core.errors import InvalidState, NotFound, UnprocessableRequest
+from core.errors import InvalidState, UnprocessableRequest
 from core.metrics import count_after_commit
 from core.periodic import frequent
 from core.tasks import enqueue_on_commit, live_task_values, on_queue
@@ -22,17 +22,27 @@ from webhooks_app import sender, tasks
 from webhooks_app.models import (
     Delivery,
     DeliveryStatus,
+    Dialect,
     Event,
     WebhookEndpoint,
     new_signing_secret,
 )
+from webhooks_app.selectors import endpoint_missing, event_missing
 from webhooks_app.urlsafety import UnsafeURL, vet
+
+# The Stripe API version of Stripe-dialect events: the one stripe-python 16.1 pins
+# (`stripe.api_version`); the SDK reads it, never checks it.
+STRIPE_API_VERSION = "2026-10-28.endive"
 
 
 @transaction.atomic
 def endpoint_create(
-    *, account: Account, url: str, events: list[str], description: str = ""
+    *, account: Account, url: str, events: list[str], description: str = "",
+    dialect: str = Dialect.STANDARD, metadata: dict[str, str] | None = None,
+    api_version: str = "",
 ) -> WebhookEndpoint:
+    """Register an endpoint; `dialect` decides which events it receives and how they are
+    signed (a Stripe endpoint's `events` may be `["*"]`: every Stripe type)."""
     _vet(url)
     Account.objects.select_for_update().get(pk=account.pk)  # parallel creations count in turn
     limit = settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT
@@ -44,26 +54,46 @@ def endpoint_create(
     _note_endpoints(account, present=True)
     return WebhookEndpoint.objects.create(
         account=account, url=url, events=list(dict.fromkeys(events)), description=description,
-        created_at=clock.now(account),
+        dialect=dialect, metadata=_metadata_updated({}, metadata or {}),
+        api_version=api_version, created_at=clock.now(account),
     )
 
 
-def _endpoint_lock(account: Account, endpoint_id: str) -> WebhookEndpoint:
+def _endpoint_lock(account: Account, endpoint_id: str,
+                   dialect: str = Dialect.STANDARD) -> WebhookEndpoint:
+    """The endpoint, locked; only one of `dialect` exists for the caller (each surface sees
+    its own)."""
     endpoint = (WebhookEndpoint.objects.select_for_update()
-                .filter(account=account, public_id=endpoint_id).first())
+                .filter(account=account, public_id=endpoint_id, dialect=dialect).first())
     if endpoint is None:
-        raise NotFound(f"Webhook endpoint '{endpoint_id}' not found.", param="endpoint_id")
+        raise endpoint_missing(endpoint_id, dialect)
     endpoint.account = account
     return endpoint
+
+
+def _metadata_updated(metadata: dict[str, str], changes: dict[str, str] | str) -> dict:
+    """Stripe's metadata update: keys given are set, a key set to "" is removed, and "" for
+    the whole (`metadata=`) removes every key."""
+    if changes == "":
+        return {}
+    updated = dict(metadata)
+    for key, value in changes.items():
+        if value == "":
+            updated.pop(key, None)
+        else:
+            updated[key] = value
+    return updated
 
 
 @transaction.atomic
 def endpoint_update(*, account: Account, endpoint_id: str, url: str | None = None,
                     events: list[str] | None = None, description: str | None = None,
-                    enabled: bool | None = None) -> WebhookEndpoint:
-    """Change what is given. A new URL follows the rules of registration; `enabled=True`
-    brings back a disabled endpoint with a clean failure record."""
-    endpoint = _endpoint_lock(account, endpoint_id)
+                    enabled: bool | None = None, dialect: str = Dialect.STANDARD,
+                    metadata: dict[str, str] | str | None = None) -> WebhookEndpoint:
+    """Change what is given, on an endpoint of `dialect`. A new URL follows the rules of
+    registration; `enabled=True` brings back a disabled endpoint with a clean failure record;
+    `metadata` is merged as Stripe merges it (see `_metadata_updated`)."""
+    endpoint = _endpoint_lock(account, endpoint_id, dialect)
     if url is not None:
         _vet(url)
         endpoint.url = url
@@ -71,6 +101,8 @@ def endpoint_update(*, account: Account, endpoint_id: str, url: str | None = Non
         endpoint.events = list(dict.fromkeys(events))
     if description is not None:
         endpoint.description = description
+    if metadata is not None:
+        endpoint.metadata = _metadata_updated(endpoint.metadata, metadata)
     if enabled is True:
         endpoint_enable(endpoint=endpoint)
     elif enabled is False:
@@ -91,10 +123,11 @@ def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
 
 @transaction.atomic
 def endpoint_rotate_secret(*, account: Account, endpoint_id: str,
-                           expire_previous_in_seconds: int = 86400) -> WebhookEndpoint:
+                           expire_previous_in_seconds: int = 86400,
+                           dialect: str = Dialect.STANDARD) -> WebhookEndpoint:
     """A new signing secret (returned once, on the endpoint). Until the previous one expires,
     every delivery is signed with both; 0 retires it at once."""
-    endpoint = _endpoint_lock(account, endpoint_id)
+    endpoint = _endpoint_lock(account, endpoint_id, dialect)
     if expire_previous_in_seconds > 0:
         endpoint.previous_secret = endpoint.secret
         endpoint.previous_secret_expires_at = clock.now(account) + timedelta(
@@ -124,11 +157,13 @@ def _vet(url: str) -> None:
 
 
 @transaction.atomic
-def endpoint_delete(*, account: Account, endpoint_id: str) -> None:
+def endpoint_delete(*, account: Account, endpoint_id: str,
+                    dialect: str = Dialect.STANDARD) -> None:
     Account.objects.select_for_update().get(pk=account.pk)  # see _note_endpoints
-    deleted, _ = WebhookEndpoint.objects.filter(account=account, public_id=endpoint_id).delete()
+    deleted, _ = WebhookEndpoint.objects.filter(account=account, public_id=endpoint_id,
+                                                dialect=dialect).delete()
     if not deleted:
-        raise NotFound(f"Webhook endpoint '{endpoint_id}' not found.", param="endpoint_id")
+        raise endpoint_missing(endpoint_id, dialect)
     _note_endpoints(account, present=WebhookEndpoint.objects.filter(account=account).exists())
 
 
@@ -139,31 +174,42 @@ def _note_endpoints(account: Account, *, present: bool) -> None:
     account.has_webhook_endpoints = present
 
 
-def events_emit(*, account: Account, events: list[tuple[str, dict]]) -> list[Event]:
+def events_emit(*, account: Account, events: list[tuple[str, dict]],
+                dialect: str = Dialect.STANDARD) -> list[Event]:
     """Record events inside the caller's transaction, with the first delivery attempt to each
-    subscribed endpoint; the attempts run once the transaction commits.
+    subscribed endpoint of the same `dialect`; the attempts run once the transaction commits.
 
-    `events` are (type, object as `/v1` renders it). A rolled-back change emits nothing. An
+    `events` are (type, object as the dialect's API renders it: `/v1`'s for "standard",
+    Stripe's for "stripe", with its `object` field). A rolled-back change emits nothing. An
     account without endpoints (as `account` was read, usually when the request was
     authenticated) costs one INSERT and no task: an endpoint registered while the request
     runs receives the events created after it.
     """
     now = clock.now(account)
+    stripe = dialect == Dialect.STRIPE
+    endpoints = []
+    if stripe and account.has_webhook_endpoints:  # its events tell how many they go to
+        endpoints = _receiving(account, dialect)
     created = []
     for event_type, data in events:
         object_id = data.get("id") if isinstance(data.get("id"), str) else ""
         event = Event(account_id=account.pk, type=event_type, created_at=now,
-                      object_id=object_id[:64])
-        event.payload = json.dumps(
-            {"id": event.public_id, "type": event_type,
-             "created_at": now.isoformat(timespec="microseconds"), "data": {"object": data}}
-        ).decode()
+                      object_id=object_id[:64], dialect=dialect)
+        if stripe:
+            event.payload = json.dumps(stripe_event(
+                event, data, pending_webhooks=sum(e.subscribes_to(event_type)
+                                                  for e in endpoints))).decode()
+        else:
+            event.payload = json.dumps(
+                {"id": event.public_id, "type": event_type,
+                 "created_at": now.isoformat(timespec="microseconds"), "data": {"object": data}}
+            ).decode()
         created.append(event)
     sql.insert(created)  # on every payment and refund: without the ORM's query building
     if not account.has_webhook_endpoints:
         return created
-    endpoints = list(WebhookEndpoint.objects.filter(account=account, is_enabled=True)
-                     .order_by())
+    if not stripe:
+        endpoints = _receiving(account, dialect)
     deliveries = [
         delivery
         for event in created
@@ -176,6 +222,28 @@ def events_emit(*, account: Account, events: list[tuple[str, dict]]) -> list[Eve
         for delivery in deliveries:
             _schedule(delivery, account)
     return created
+
+
+def _receiving(account: Account, dialect: str) -> list[WebhookEndpoint]:
+    """The account's enabled endpoints of `dialect`."""
+    return list(WebhookEndpoint.objects.filter(account=account, is_enabled=True,
+                                               dialect=dialect).order_by())
+
+
+def stripe_event(event: Event, data: dict, *, pending_webhooks: int) -> dict:
+    """Stripe's event object (its `request` is null: the sandbox does not tie events to the
+    API calls that caused them)."""
+    return {
+        "id": event.public_id,
+        "object": "event",
+        "api_version": STRIPE_API_VERSION,
+        "created": int(event.created_at.timestamp()),
+        "data": {"object": data},
+        "livemode": False,
+        "pending_webhooks": pending_webhooks,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event.type,
+    }
 
 
 def _first_attempts(account: Account, event: Event, endpoint: WebhookEndpoint,
@@ -212,7 +280,8 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
         delivery.save(update_fields=["status", "error", "attempted_at"])
         return delivery
     outcome = sender.send(url=endpoint.url, secrets=signing_secrets(endpoint),
-                          message_id=delivery.event.public_id, payload=delivery.event.payload)
+                          message_id=delivery.event.public_id, payload=delivery.event.payload,
+                          dialect=endpoint.dialect)
     return _record(delivery, outcome)
 
 
@@ -319,22 +388,24 @@ def deliveries_purge(*, grace: timedelta) -> int:
 
 
 @transaction.atomic
-def event_redeliver(*, account: Account, event_id: str,
-                    endpoint_id: str | None = None) -> list[Delivery]:
+def event_redeliver(*, account: Account, event_id: str, endpoint_id: str | None = None,
+                    dialect: str = Dialect.STANDARD) -> list[Delivery]:
     """A fresh attempt now, outside any retry schedule: to every enabled endpoint that
-    subscribes to the event, or to the one named (which must be enabled)."""
-    event = Event.objects.filter(account=account, public_id=event_id).first()
+    subscribes to the event, or to the one named (which must be enabled); events and
+    endpoints of `dialect` only."""
+    event = Event.objects.filter(account=account, public_id=event_id, dialect=dialect).first()
     if event is None:
-        raise NotFound(f"Event '{event_id}' not found.", param="event_id")
+        raise event_missing(event_id, dialect)
     if endpoint_id is not None:
-        endpoint = _endpoint_lock(account, endpoint_id)
+        endpoint = _endpoint_lock(account, endpoint_id, dialect)
         if not endpoint.is_enabled:
             raise InvalidState(f"Webhook endpoint '{endpoint_id}' is disabled; enable it "
                                "first (PATCH with enabled: true).", code="endpoint_disabled")
         endpoints = [endpoint]
     else:
         endpoints = [e for e in WebhookEndpoint.objects.filter(account=account,
-                                                                is_enabled=True)
+                                                                is_enabled=True,
+                                                                dialect=dialect)
                      if e.subscribes_to(event.type)]
     for endpoint in endpoints:
         endpoint.account = account  # no second read of the account per endpoint

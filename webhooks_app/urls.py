@@ -1,4 +1,5 @@
-from api.routers import Router
+from api.routers import Router, StripeRouter
+from webhooks_app.api.stripe import StripeEventViewSet, StripeWebhookEndpointViewSet
 from webhooks_app.api.v1 import (
     DeliveryViewSet,
     EventViewSet,
@@ -13,3 +14,11 @@ v1_router.register("webhooks/simulate", SimulateViewSet, basename="webhook-simul
 v1_router.register("webhooks/deliveries", DeliveryViewSet, basename="webhook-delivery")
 
 v1 = v1_router.urls
+
+
+stripe_router = StripeRouter()
+stripe_router.register("webhook_endpoints", StripeWebhookEndpointViewSet,
+                       basename="stripe-webhook-endpoint")
+stripe_router.register("events", StripeEventViewSet, basename="stripe-event")
+
+stripe = stripe_router.urls

@@ -95,6 +95,8 @@ class ClockSerializer(serializers.Serializer):
 
 class ProcessedSerializer(serializers.Serializer):
     payments_settled = serializers.IntegerField()
+    authorizations_released = serializers.IntegerField(
+        help_text="Authorized payments not captured within 7 days, cancelled.")
     webhook_attempts = serializers.IntegerField()
     endpoints_disabled = serializers.IntegerField()
     idempotency_keys_expired = serializers.IntegerField()

@@ -26,7 +26,8 @@ class PaymentCreateSerializer(serializers.Serializer):
         max_length=64,
         validators=[RegexValidator(r"^pm_[^\x00]*$", "Payment method ids start with 'pm_'.")],
         help_text="A test payment method: pm_test_success, pm_test_decline, "
-        "pm_test_insufficient_funds or pm_test_expired.",
+        "pm_test_insufficient_funds or pm_test_expired; or one of Stripe's (pm_card_visa, "
+        "pm_card_chargeDeclined, ...).",
     )
     metadata = MetadataField(required=False)
 

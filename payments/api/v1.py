@@ -125,7 +125,7 @@ class PaymentViewSet(V1ViewSet):
 
     @V1.write(
         "cancel_payment",
-        "Cancel a pending or processing payment",
+        "Cancel a payment not yet settled, confirmed or captured",
         scenarios=True,
         scope=scopes.PAYMENTS_WRITE,
         tag="payments",

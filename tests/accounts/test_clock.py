@@ -36,8 +36,9 @@ def test_advancing_moves_the_accounts_time_and_reports_the_work_done(admin_api):
     body = advance(admin_api, 3600)
     assert body["offset_seconds"] == 3600
     assert abs((parsed(body["now"]) - timezone.now()).total_seconds() - 3600) < 5
-    assert body["processed"] == {"payments_settled": 0, "webhook_attempts": 0,
-                                 "endpoints_disabled": 0, "idempotency_keys_expired": 0}
+    assert body["processed"] == {"payments_settled": 0, "authorizations_released": 0,
+                                 "webhook_attempts": 0, "endpoints_disabled": 0,
+                                 "idempotency_keys_expired": 0}
     assert advance(admin_api, 60)["offset_seconds"] == 3660  # it adds up; it never goes back
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from payments.models import Payment
+from payments.models import Customer, Payment
 from tests.browser.conftest import expect, shot
 from tests.conftest import STANDARD_KEY
 
@@ -26,7 +26,8 @@ def test_swagger_ui_authorize_and_try_it_out_creates_a_payment(page, demo, live_
     foreign = record_hosts(page, live_server.url)
     page.goto("/api/docs/")
     page.locator("button.authorize").first.click()
-    bearer = page.locator(".auth-container").filter(has_text="BearerAuth")
+    bearer = page.locator(".auth-container").filter(has_text="BearerAuth").filter(
+        has_not_text="StripeBearerAuth")
     bearer.locator("input").fill(STANDARD_KEY)
     bearer.locator("button.authorize").click()
     page.locator(".modal-ux-header button.close-modal").click()
@@ -41,6 +42,25 @@ def test_swagger_ui_authorize_and_try_it_out_creates_a_payment(page, demo, live_
     shot(page, "06-swagger-201", operation.locator(".live-responses-table"))
     assert Payment.objects.filter(description="Order #12345 - Premium Widget").count() == 1
     assert foreign == []
+
+
+def test_swagger_ui_tries_a_stripe_operation_with_a_form_body(page, demo, live_server):
+    page.goto("/api/docs/")
+    page.locator("button.authorize").first.click()
+    bearer = page.locator(".auth-container").filter(has_text="StripeBearerAuth")
+    bearer.locator("input").fill(STANDARD_KEY)
+    bearer.locator("button.authorize").click()
+    page.locator(".modal-ux-header button.close-modal").click()
+
+    operation = page.locator("#operations-stripe-stripe_create_customer")
+    operation.locator(".opblock-summary").click()
+    operation.locator("button.try-out__btn").click()
+    operation.locator("input[placeholder='email']").fill("jenny@example.com")
+    operation.locator("button.execute").click()
+    live_status = operation.locator(".live-responses-table .response .response-col_status")
+    expect(live_status.first).to_have_text("200", timeout=15000)
+    shot(page, "06b-swagger-stripe-form", operation.locator(".live-responses-table"))
+    assert Customer.objects.get().email == "jenny@example.com"
 
 
 def test_redoc_renders_offline(page, demo, live_server):

@@ -377,3 +377,10 @@ def test_fast_rendering_matches_the_declared_fields(api, completed_payment, seri
     slow = serializers.Serializer.to_representation(serializer_class(), instance)
     assert list(fast) == list(slow)
     assert {k: str(v) for k, v in fast.items()} == {k: str(v) for k, v in slow.items()}
+
+
+@pytest.mark.parametrize("param", ["status", "currency", "created_after"])
+def test_an_empty_filter_is_refused_not_ignored(api, param):
+    response = api.get(f"/v1/payments?{param}=")
+    assert response.status_code == 422
+    assert response.json()["error"]["errors"][0]["field"] == param

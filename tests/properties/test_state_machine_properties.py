@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -22,9 +23,12 @@ from payments.state import TRANSITIONS
 from refunds.models import Refund
 from refunds.services import refund_create
 
+CAPTURED = (PaymentStatus.COMPLETED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
+
 
 class PaymentLifecycle(RuleBasedStateMachine):
-    """Random creates, settlements, cancels and refunds, through the services only."""
+    """Random creates (/v1's and PaymentIntents), confirmations, captures, settlements,
+    cancels, releases and refunds, through the services only."""
 
     @initialize()
     def open_account(self):
@@ -41,6 +45,49 @@ class PaymentLifecycle(RuleBasedStateMachine):
         )
         self.ids.append(payment.public_id)
         self.seen[payment.public_id] = payment.status
+
+    @rule(method=st.sampled_from(["", "pm_card_visa", "pm_card_chargeDeclined"]),
+          minor=st.integers(50, 20_000), confirm=st.booleans(),
+          capture=st.sampled_from(["automatic", "manual"]))
+    def create_intent(self, method, minor, confirm, capture):
+        try:
+            payment = services.payment_intent_create(
+                account=self.account, amount_minor=minor, currency="USD",
+                payment_method_id=method, confirm=confirm, capture_method=capture)
+        except ServiceError as error:  # confirming without a payment method
+            assert (error.status, method, confirm) == (409, "", True)
+            return
+        self.ids.append(payment.public_id)
+        self.seen[payment.public_id] = payment.status
+
+    @precondition(lambda self: self.ids)
+    @rule(index=st.integers(0, 10**6),
+          method=st.sampled_from(["", "pm_card_amex", "pm_card_chargeDeclinedExpiredCard"]))
+    def confirm(self, index, method):
+        try:
+            services.payment_confirm(account=self.account,
+                                     payment_id=self.ids[index % len(self.ids)],
+                                     payment_method_id=method)
+        except ServiceError as error:
+            assert error.status == 409
+
+    @precondition(lambda self: self.ids)
+    @rule(index=st.integers(0, 10**6), minor=st.none() | st.integers(-5, 25_000))
+    def capture(self, index, minor):
+        try:
+            services.payment_capture(account=self.account,
+                                     payment_id=self.ids[index % len(self.ids)],
+                                     amount_minor=minor)
+        except ServiceError as error:
+            assert error.status in (409, 422)
+
+    @precondition(lambda self: self.ids)
+    @rule(index=st.integers(0, 10**6))
+    def release(self, index):
+        payment_id = self.ids[index % len(self.ids)]
+        Payment.objects.filter(public_id=payment_id, status=PaymentStatus.AUTHORIZED).update(
+            capture_before=timezone.now())
+        services.payment_release(payment_id=payment_id)
 
     @precondition(lambda self: self.ids)
     @rule(index=st.integers(0, 10**6))
@@ -74,13 +121,21 @@ class PaymentLifecycle(RuleBasedStateMachine):
         for payment in Payment.objects.filter(account=self.account):
             refunded = sum(Refund.objects.filter(payment=payment).values_list("amount_minor",
                                                                                 flat=True))
-            assert payment.refunded_minor == refunded <= payment.amount_minor
+            received = payment.amount_received_minor
+            assert payment.refunded_minor == refunded <= received <= payment.amount_minor
+            if payment.status in CAPTURED:
+                assert received > 0
+                assert received == payment.amount_minor or payment.capture_method == "manual"
+            else:
+                assert received == 0
             if payment.status == PaymentStatus.REFUNDED:
-                assert refunded == payment.amount_minor
+                assert refunded == received
             elif payment.status == PaymentStatus.PARTIALLY_REFUNDED:
-                assert 0 < refunded < payment.amount_minor
+                assert 0 < refunded < received
             else:
                 assert refunded == 0
+            if payment.status == PaymentStatus.AUTHORIZED:
+                assert payment.capture_before is not None
             before = self.seen[payment.public_id]
             assert before == payment.status or _reachable(before, payment.status)
             self.seen[payment.public_id] = payment.status

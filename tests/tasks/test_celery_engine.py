@@ -152,7 +152,6 @@ def test_a_payment_settles_and_its_events_are_delivered(demo, settings, worker, 
 def test_at_most_so_many_attempts_of_one_account_run_at_once(demo, settings, worker, receiver,
                                                               published):
     settings.WEBHOOK_CONCURRENCY_PER_ACCOUNT = 2
-    receiver.delay = 0.4
     fast = Receiver(url="")
     fast_server = serve(fast)
     other = account_create(name="Other")
@@ -160,12 +159,13 @@ def test_at_most_so_many_attempts_of_one_account_run_at_once(demo, settings, wor
         in_flight, most, lock = [0], [0], threading.Lock()
         answer = receiver.answer
 
-        def counting_answer():  # called as each POST arrives, before the delay
+        def counting_answer():  # as each POST arrives; it answers 0.4 s later
             with lock:
                 in_flight[0] += 1
                 most[0] = max(most[0], in_flight[0])
-            threading.Timer(receiver.delay, lambda: in_flight.__setitem__(
-                0, in_flight[0] - 1)).start()
+            time.sleep(0.4)
+            with lock:  # just before the answer goes out (the place is given back after)
+                in_flight[0] -= 1
             return answer()
 
         receiver.answer = counting_answer

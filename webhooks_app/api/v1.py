@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.filters import StrictFilterSet
 from api.pagination import PageOrOffsetPagination, list_shape, whole_list
 from api.surfaces import LIST_ERRORS, V1, WRITE_ERRORS
 from api.viewsets import V1ViewSet
@@ -128,7 +129,7 @@ class WebhookEndpointViewSet(V1ViewSet):
         return Response(EndpointWithSecretSerializer(endpoint).data)
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(StrictFilterSet):
     type = django_filters.ChoiceFilter(choices=events.CHOICES)
 
     class Meta:
@@ -182,7 +183,7 @@ class EventViewSet(V1ViewSet):
                         status=status.HTTP_202_ACCEPTED)
 
 
-class DeliveryFilter(django_filters.FilterSet):
+class DeliveryFilter(StrictFilterSet):
     endpoint_id = django_filters.CharFilter(field_name="endpoint__public_id")
     event_id = django_filters.CharFilter(field_name="event__public_id")
     status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
