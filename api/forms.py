@@ -13,7 +13,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
-from api.json import contains_nul
+from api.json import body_text, contains_nul
 
 MAX_DEPTH = 5  # metadata[a]=1 is 2; Stripe's own objects nest no deeper than 4
 MAX_INDEX = 999  # an indexed array holds at most 1,000 items
@@ -90,8 +90,4 @@ class BracketFormParser(BaseParser):
     media_type = "application/x-www-form-urlencoded"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            text = stream.read().decode(settings.DEFAULT_CHARSET)
-        except UnicodeDecodeError as exc:
-            raise ParseError(f"Request body is not valid form data: {exc}") from exc
-        return parse_brackets(text)
+        return parse_brackets(body_text(stream, "form data"))

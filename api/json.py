@@ -66,15 +66,19 @@ def unstorable(data) -> list[str]:
     )
 
 
+def body_text(stream, kind: str) -> str:
+    """A request body as text (400 if it is not in the site's charset)."""
+    try:
+        return stream.read().decode(settings.DEFAULT_CHARSET)
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"Request body is not valid {kind}: {exc}") from exc
+
+
 class DecimalJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            text = stream.read().decode(settings.DEFAULT_CHARSET)
-        except UnicodeDecodeError as exc:
-            raise ParseError(f"Request body is not valid JSON: {exc}") from exc
-        return parse_body(text)
+        return parse_body(body_text(stream, "JSON"))
 
 
 class FormParser(parsers.FormParser):

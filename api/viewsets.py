@@ -128,6 +128,11 @@ class StripeViewSet(SurfaceViewSet):
     parser_classes = [BracketFormParser, DecimalJSONParser]
     pagination_class = StripeCursorPagination
 
+    def rendered_list(self, queryset, render):
+        """One cursor page of `queryset`, each object in Stripe's shape by `render`."""
+        return self.get_paginated_response([render(obj)
+                                            for obj in self.paginate_queryset(queryset)])
+
     def expanded(self) -> set[str]:
         """What `expand` asks for, in the body or (as the SDKs send it on a GET,
         `expand[0]=customer`) in the query string."""

@@ -7,8 +7,9 @@ from payments.models import Customer, Payment
 from webhooks_app.models import Event
 
 
-def payment_list(*, account: Account):
-    return Payment.objects.filter(account=account)
+def payment_list(*, account: Account, customer_id: str | None = None):
+    payments = Payment.objects.filter(account=account)
+    return payments if not customer_id else payments.filter(customer_id=customer_id)
 
 
 def payment_get(*, account: Account, payment_id: str) -> Payment:

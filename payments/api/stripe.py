@@ -158,11 +158,9 @@ class PaymentIntentViewSet(StripeViewSet):
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=STRIPE_LIST_ERRORS,
                  parameters=[OpenApiParameter("customer", str)])
     def list(self, request):
-        payments = selectors.payment_list(account=request.user.account)
-        if request.query_params.get("customer"):
-            payments = payments.filter(customer_id=request.query_params["customer"])
-        page = self.paginate_queryset(payments)
-        return self.get_paginated_response([payment_to_stripe(p) for p in page])
+        return self.rendered_list(selectors.payment_list(
+            account=request.user.account, customer_id=request.query_params.get("customer")),
+            payment_to_stripe)
 
     @STRIPE.write("stripe_create_payment_intent", "Create a PaymentIntent (and confirm it)",
                   scope=scopes.PAYMENTS_WRITE, scenarios=True,
@@ -239,8 +237,7 @@ class CustomerViewSet(StripeViewSet):
     def list(self, request):
         customers = selectors.customer_list(account=request.user.account,
                                             email=request.query_params.get("email"))
-        page = self.paginate_queryset(customers)
-        return self.get_paginated_response([customer_to_stripe(c) for c in page])
+        return self.rendered_list(customers, customer_to_stripe)
 
     @STRIPE.write("stripe_create_customer", "Create a customer", scope=scopes.PAYMENTS_WRITE,
                   request=form_body(StripeCustomerSerializer),

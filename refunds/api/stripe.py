@@ -50,12 +50,9 @@ class StripeRefundViewSet(StripeViewSet):
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=STRIPE_LIST_ERRORS,
                  parameters=[OpenApiParameter("payment_intent", str)])
     def list(self, request):
-        refunds = Refund.objects.filter(payment__account=request.user.account) \
-            .select_related("payment")
-        if request.query_params.get("payment_intent"):
-            refunds = refunds.filter(payment__public_id=request.query_params["payment_intent"])
-        page = self.paginate_queryset(refunds)
-        return self.get_paginated_response([refund_to_stripe(r) for r in page])
+        return self.rendered_list(selectors.refund_list(
+            account=request.user.account, payment_id=request.query_params.get("payment_intent")),
+            refund_to_stripe)
 
     @STRIPE.write("stripe_create_refund", "Refund a PaymentIntent, fully or partly",
                   scope=scopes.REFUNDS_WRITE, scenarios=True,
