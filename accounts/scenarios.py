@@ -14,8 +14,9 @@ from decimal import Decimal
 from django.db.models import F
 
 from accounts.models import Account, Scenario
-from core import sandbox
+from core import context
 from core.errors import SimulatedFailure
+from core.formats import Format
 from core.registry import Registry
 
 PAYMENT_CREATE = "payment.create"
@@ -41,7 +42,7 @@ OUTCOMES = {
 BACKGROUND = (PAYMENT_SETTLE, WEBHOOK_DELIVERY)
 DECLINE_CODES = ("card_declined", "insufficient_funds", "expired_card", "incorrect_cvc",
                  "processing_error", "do_not_honor", "lost_card", "stolen_card", "fraudulent")
-SURFACES = ("any", "v1", "devdraft", "uqpay", "stripe")
+SURFACES = ("any", *Format.values)
 # Which facts an operation can be matched on (`match`); every given one must be equal.
 MATCHABLE = {
     PAYMENT_CREATE: ("amount", "currency", "payment_method"),
@@ -66,7 +67,7 @@ def take(*, account: Account, operation: str,
     """
     if not account.has_scenarios:
         return None
-    surface = sandbox.surface()
+    surface = context.surface()
     if operation not in BACKGROUND and surface is None:
         return None
     if callable(facts):
@@ -82,8 +83,8 @@ def take(*, account: Account, operation: str,
     if scenario is None:
         return None
     if operation not in BACKGROUND:  # the request's answer says what shaped it
-        sandbox.shaped(scenario.public_id,
-                       delay_ms=scenario.delay_ms if scenario.outcome == DELAY else 0)
+        context.current().shaped(scenario.public_id,
+                                 delay_ms=scenario.delay_ms if scenario.outcome == DELAY else 0)
     if scenario.outcome == SERVER_ERROR:
         raise SimulatedFailure("Simulated server error (test scenario).", status=500,
                                code="simulated_server_error", scenario_id=scenario.public_id)

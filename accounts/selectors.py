@@ -12,5 +12,5 @@ def scenario_list(*, account: Account):
 def scenario_get(*, account: Account, scenario_id: str) -> Scenario:
     scenario = Scenario.objects.filter(account=account, public_id=scenario_id).first()
     if scenario is None:
-        raise NotFound(f"Scenario '{scenario_id}' not found.", param="scenario_id")
+        raise NotFound("scenario", scenario_id, param="scenario_id")
     return scenario

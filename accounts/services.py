@@ -5,25 +5,16 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, ApiKey, Scenario, hash_secret
-from api.idempotency import keys_expire, keys_reset
 from core import clock
 from core.errors import NotFound
-from core.registry import Registry
-
-# What `test_data_reset` deletes, registered by the apps that own it: each is called as
-# `reset(account=...)` inside the reset's transaction.
-TEST_DATA_RESETS = Registry("test data reset")
-# The account's work that becomes due when its clock moves, registered by the apps that own
-# it: each is called as `run(account=..., now=...)` inside the advance's transaction and
-# returns its counts (`{"payments_settled": 2}`).
-DUE_WORK = Registry("due work")
+from core.sandbox import DUE_WORK, TEST_DATA_RESETS
+from core.transactions import service_transaction
 
 
-@transaction.atomic
+@service_transaction
 def account_create(*, name: str, public_id: str | None = None) -> Account:
     fields = {"name": name}
     if public_id:
@@ -31,7 +22,7 @@ def account_create(*, name: str, public_id: str | None = None) -> Account:
     return Account.objects.create(**fields)
 
 
-@transaction.atomic
+@service_transaction
 def api_key_create(
     *,
     account: Account,
@@ -57,7 +48,7 @@ def api_key_create(
     return key, secret
 
 
-@transaction.atomic
+@service_transaction
 def api_key_revoke(*, key: ApiKey) -> ApiKey:
     key.is_active = False
     key.save(update_fields=["is_active"])
@@ -73,14 +64,13 @@ def api_key_touch(*, key: ApiKey) -> None:
     key.last_used_at = now
 
 
-@transaction.atomic
+@service_transaction
 def test_data_reset(*, account: Account) -> None:
     """Delete the account's test data: what each app registered in `TEST_DATA_RESETS`
-    (payments with their refunds, webhook endpoints and events), and its finished
-    idempotency keys."""
+    (payments with their refunds, webhook endpoints and events, finished idempotency keys),
+    and its scenarios and clock."""
     for _name, reset in TEST_DATA_RESETS:
         reset(account=account)
-    keys_reset(account=account)
     Scenario.objects.filter(account=account).delete()
     Account.objects.filter(pk=account.pk).update(has_scenarios=False, clock_offset_seconds=0)
     account.has_scenarios, account.clock_offset_seconds = False, 0
@@ -95,7 +85,7 @@ def _locked(account: Account) -> Account:
     return locked
 
 
-@transaction.atomic
+@service_transaction
 def scenario_create(*, account: Account, operation: str, outcome: str, times: int = 1,
                     surface: str = "any", decline_code: str = "", delay_ms: int | None = None,
                     match: dict | None = None) -> Scenario:
@@ -113,29 +103,29 @@ def scenario_create(*, account: Account, operation: str, outcome: str, times: in
     return scenario
 
 
-@transaction.atomic
+@service_transaction
 def scenario_delete(*, account: Account, scenario_id: str) -> None:
     _locked(account)
     deleted, _ = Scenario.objects.filter(account=account, public_id=scenario_id).delete()
     if not deleted:
-        raise NotFound(f"Scenario '{scenario_id}' not found.", param="scenario_id")
+        raise NotFound("scenario", scenario_id, param="scenario_id")
     active = Scenario.objects.filter(account=account, remaining__gt=0).exists()
     Account.objects.filter(pk=account.pk).update(has_scenarios=active)
     account.has_scenarios = active
 
 
-@transaction.atomic
+@service_transaction
 def clock_advance(*, account: Account, seconds: int) -> dict[str, int]:
     """Move the account's clock forward, then run the account's work that became due (what
-    the apps registered in `DUE_WORK`, and the expiry of idempotency keys); its counts."""
+    the apps registered in `DUE_WORK`: settlements, releases, webhook attempts, the expiry
+    of idempotency keys); its counts."""
     locked = _locked(account)
     locked.clock_offset_seconds += seconds
     locked.save(update_fields=["clock_offset_seconds"])
     account.clock_offset_seconds = locked.clock_offset_seconds
     now = clock.now(account)
     processed = {"payments_settled": 0, "authorizations_released": 0, "webhook_attempts": 0,
-                 "endpoints_disabled": 0}
+                 "endpoints_disabled": 0, "idempotency_keys_expired": 0}
     for _name, run in DUE_WORK:
         processed.update(run(account=account, now=now))
-    processed["idempotency_keys_expired"] = keys_expire(account=account, now=now)
     return processed

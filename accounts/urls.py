@@ -1,4 +1,4 @@
-from accounts.api.v1 import SandboxViewSet, ScenarioViewSet
+from accounts.api.v1.views import SandboxViewSet, ScenarioViewSet
 from api.routers import Router
 
 v1_router = Router()

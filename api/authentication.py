@@ -1,12 +1,12 @@
-"""Who is calling: credentials read from each surface's headers, resolved by the apps.
+"""Who is calling: credentials read from each format's headers, resolved by the apps.
 
-This module only reads headers. What a secret means (an API key, an OAuth access token) is
-decided by the resolvers named in `settings.API_CREDENTIAL_RESOLVERS`, tried in order: each
-returns a `Principal`, None when the secret is not of its kind, or raises
-`AuthenticationFailed` when it is of its kind but not valid.
+The formats' toolkits choose the readers of their headers (here, the ones they share); what
+a secret means (an API key, an OAuth access token) is decided by the resolvers named in
+`settings.API_CREDENTIAL_RESOLVERS`, tried in order: each returns a `Principal`, None when
+the secret is not of its kind, or raises `AuthenticationFailed` when it is of its kind but
+not valid.
 """
 
-import base64
 from dataclasses import dataclass
 from functools import cache
 
@@ -48,8 +48,8 @@ def resolve_secret(secret: str, *, client_id: str | None = None) -> Principal:
 
 
 class BearerAuthentication(BaseAuthentication):
-    """`/v1` credentials: `Authorization: Bearer <API key or OAuth access token>`, or
-    `X-API-Key: <API key>`."""
+    """`/v1` credentials (and the base of Stripe's): `Authorization: Bearer <API key or
+    OAuth access token>`, or `X-API-Key: <API key>`."""
 
     keyword = "Bearer"
 
@@ -75,33 +75,11 @@ class BearerAuthentication(BaseAuthentication):
         return f'{self.keyword} realm="api"'
 
 
-class StripeAuthentication(BearerAuthentication):
-    """`/stripe/v1` credentials, as Stripe takes them: `Authorization: Bearer <key or token>`
-    or HTTP Basic with the key as user name and no password (`curl -u KEY:`)."""
-
-    def _secret(self, request) -> str | None:
-        header = request.headers.get("Authorization", "")
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "basic":
-            return super()._secret(request)
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode()
-            user = decoded.partition(":")[0]
-        except (ValueError, UnicodeDecodeError):
-            raise exceptions.AuthenticationFailed("Invalid HTTP Basic credentials.") from None
-        if not user:
-            raise exceptions.AuthenticationFailed("Invalid HTTP Basic credentials.")
-        return user
-
-    def authenticate_header(self, request):
-        return 'Bearer realm="Stripe"'
-
-
 class HeaderPairAuthentication(BaseAuthentication):
     """The dialects' credentials: a public client id and a secret, in two headers.
 
-    Subclasses name the headers; each pair is tried in order, so the devdraft client's
-    `x-client-key`/`x-client-secret` and the seed's curl `Client-Key`/`Client-Secret` both work.
+    Subclasses name the headers; each pair is tried in order (devdraft's client sends
+    `x-client-key`/`x-client-secret`, its documentation's curl `Client-Key`/`Client-Secret`).
     """
 
     header_pairs: tuple[tuple[str, str], ...] = ()
@@ -121,11 +99,3 @@ class HeaderPairAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'ClientCredentials realm="api"'
-
-
-class DevdraftAuthentication(HeaderPairAuthentication):
-    header_pairs = (("x-client-key", "x-client-secret"), ("Client-Key", "Client-Secret"))
-
-
-class UqpayAuthentication(HeaderPairAuthentication):
-    header_pairs = (("x-client-id", "x-auth-token"),)

@@ -1,4 +1,4 @@
-"""Errors on the wire: every surface renders the same description in its own shape.
+"""Errors on the wire: every surface words and renders the same description in its shape.
 
 Services raise `core.errors.ServiceError` subclasses; DRF's exceptions are translated to the
 same fields (`status`, `type`, `code`, `message`, `param`, `errors`) by `describe()`, and each
@@ -10,15 +10,15 @@ An unreachable database is an outage, not a bug: 503 `service_unavailable` with
 
 import logging
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.json import dumps
+from core.context import current
 from core.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -116,114 +116,37 @@ INTERNAL_ERROR = ErrorDescription(
 )
 
 
-def v1_body(error: ErrorDescription) -> dict:
-    body = {"type": error.type, "code": error.code, "message": error.message,
-            "status": error.status}
-    if error.param:
-        body["param"] = error.param
-    if error.errors:
-        body["errors"] = error.errors
-    return {"error": body}
-
-
-def make_exception_handler(render_body, adapt=None):
-    """An exception handler for DRF that renders every known error with `render_body` (after
-    `adapt`, a surface's own statuses)."""
+def make_exception_handler(surface):
+    """DRF's exception handler for `surface`: every known error described once, worded by
+    the surface's `translate` (its statuses, codes and parameter names), rendered in its
+    shape."""
 
     def handler(exc, context):
         error = describe(exc)
-        if error is None:
-            return drf_exception_handler(exc, context)  # None: unexpected, becomes a 500
-        described = error.status
-        if adapt is not None:
-            error = adapt(error)
+        if error is None:  # (imported here: DRF's views module reads the settings naming us)
+            from rest_framework.views import exception_handler
+
+            return exception_handler(exc, context)  # None: unexpected, becomes a 500
+        request = current()
+        if request is not None:  # what idempotency judges (a stored 409 Stripe shows as 400)
+            request.described_status = error.status
+        if surface.translate is not None:
+            error = surface.translate(error, exc, context.get("view"))
         headers = dict(error.headers)
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
-        response = Response(render_body(error), status=error.status, headers=headers)
-        response.described_status = described  # what idempotency judges (a 409 kept as 400)
-        return response
+        return Response(surface.error_body(error), status=error.status, headers=headers)
 
     return handler
 
 
-def _detailed_message(error: ErrorDescription) -> str:
+def detailed_message(error: ErrorDescription) -> str:
     """One line for shapes without an `errors` list: each field and what is wrong with it."""
     if not error.errors or error.errors[0]["message"] == error.message:
         return error.message
     return " ".join(
         f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in error.errors
     )
-
-
-def devdraft_body(error: ErrorDescription) -> dict:
-    """The devdraft (NestJS) shape of seeds 000/001."""
-    return {"statusCode": error.status, "message": _detailed_message(error)}
-
-
-def uqpay_body(error: ErrorDescription) -> dict:
-    """The UQPay shape: a machine code and a message."""
-    return {"code": error.code, "message": _detailed_message(error)}
-
-
-def oauth_body(error: ErrorDescription) -> dict:
-    """RFC 6749 §5.2's shape, for failures outside oauthlib (bad content type, 413, 5xx);
-    a 503 is RFC 6749's `temporarily_unavailable` (§4.1.2.1)."""
-    if error.status == 503:
-        code = "temporarily_unavailable"
-    elif error.status >= 500:
-        code = "server_error"
-    elif error.status == 429:
-        code = "rate_limit_exceeded"
-    else:
-        code = "invalid_request"
-    return {"error": code, "error_description": _detailed_message(error)}
-
-
-class MissingResource(ServiceError):
-    """An object named in a `/stripe/v1` body (not its path) that does not exist: Stripe
-    answers 400 `resource_missing` with the parameter."""
-
-    status = 400
-    type = "invalid_request_error"
-    code = "resource_missing"
-
-
-_STRIPE_TYPES = {401: "authentication_error", 402: "card_error", 429: "rate_limit_error"}
-_STRIPE_CODES = {"required": "parameter_missing", "null": "parameter_missing",
-                 "blank": "parameter_missing", "invalid_value": "parameter_invalid"}
-
-
-def stripe_status(error: ErrorDescription) -> ErrorDescription:
-    """Stripe's statuses: what the others answer 409 (a state conflict, a reused idempotency
-    key) or 422 (invalid parameters) Stripe answers 400; a key still in use stays 409."""
-    if error.status == 422 or (error.status == 409 and error.code != "idempotency_key_in_use"):
-        return replace(error, status=400)
-    return error
-
-
-def stripe_body(error: ErrorDescription) -> dict:
-    """Stripe's error object: `type` from the status (or `idempotency_error`), the first
-    field at fault as `param`, Stripe's codes for missing and invalid parameters."""
-    if error.type == "idempotency_error":
-        type_ = "idempotency_error"
-    elif error.status >= 500:
-        type_ = "api_error"
-    else:
-        type_ = _STRIPE_TYPES.get(error.status, "invalid_request_error")
-    body = {"type": type_, "message": _detailed_message(error)}
-    first = error.errors[0] if error.errors else None
-    code = first["code"] if first and error.status in (400, 422) else error.code
-    if type_ != "authentication_error":
-        body["code"] = _STRIPE_CODES.get(code, code)
-    param = error.param or (first and first["field"])
-    if param:
-        body["param"] = param
-    return {"error": body}
-
-
-# For views outside the surfaces (health, api-info): `REST_FRAMEWORK["EXCEPTION_HANDLER"]`.
-v1_exception_handler = make_exception_handler(v1_body)
 
 
 def json_error(error: ErrorDescription, render_body) -> HttpResponse:

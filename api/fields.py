@@ -1,13 +1,10 @@
-"""Serializer fields shared by every API surface: strict types and seed timestamps."""
+"""Serializer fields shared by the JSON formats: strict types, metadata and timestamps."""
 
 from datetime import UTC
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError
-
-from api.json import parse_body
 
 
 class StrictCharField(serializers.CharField):
@@ -91,7 +88,7 @@ class MetadataField(serializers.Field):
 
 @extend_schema_field(OpenApiTypes.DATETIME)
 class TimestampField(serializers.Field):
-    """A UTC time as each seed prints it: `/v1` `2025-01-15T10:30:00.000000+00:00` (default),
+    """A UTC time as each format prints it: `/v1` `2025-01-15T10:30:00.000000+00:00` (default),
     devdraft `2023-07-01T12:00:00.000Z`, UQPay `2024-03-01T00:00:00+00:00`."""
 
     def __init__(self, *, timespec: str = "microseconds", zulu: bool = False, **kwargs):
@@ -108,48 +105,10 @@ class TimestampField(serializers.Field):
 
 @extend_schema_field({"type": "string", "nullable": True})
 class BlankAsNullField(serializers.Field):
-    """Optional text stored as '' and rendered as null, as the seeds show absent values."""
+    """Optional text stored as '' and rendered as null, as the formats show absent values."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value):
         return value or None
-
-
-class StripeMetadataField(MetadataField):
-    """Stripe's metadata: up to 50 keys; a key set to "" removes it on update. Besides
-    bracket notation (`metadata[k]=v`), a JSON object in one form field is taken: what
-    Swagger UI sends for an object in a form."""
-
-    MAX_KEYS = 50
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and data.startswith("{") and len(data) <= 64 * 1024:
-            try:
-                data = parse_body(data)
-            except ParseError:
-                pass  # refused below as not an object
-        return super().to_internal_value(data)
-
-
-class StripeSerializer(serializers.Serializer):
-    """A `/stripe/v1` body: form values are strings (the fields convert them) and, as on
-    Stripe, a parameter the operation does not know is refused, not ignored."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields) - {"expand"})
-            if unknown:
-                raise serializers.ValidationError(
-                    {unknown[0]: [f"Received unknown parameter: {unknown[0]}"]},
-                    code="parameter_unknown")
-        return super().to_internal_value(data)
-
-
-def expand_of(data) -> set[str]:
-    """What `expand[]` asks for (Stripe's expansion of related objects)."""
-    expand = data.get("expand") if hasattr(data, "get") else None
-    if isinstance(expand, str):
-        expand = [expand]
-    return {item for item in expand or [] if isinstance(item, str)}

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from api import numbers
 from api.models import IdempotencyKey, IdempotencyStatus
-from core import clock, json, sandbox, sql, transactions
+from core import clock, context, json, sql, transactions
 from core.errors import ServiceError, SimulatedFailure
 
 
@@ -250,57 +250,41 @@ class _Discard(Exception):
 
 def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
                secret_fields: tuple[str, ...] = (), body=None):
-    """Decorate a view handler (`create`, `post`) so that retries with the same key are safe;
-    the response's `secret_fields` are replayed as null (see `complete`). `body`, the
-    operation's request serializer, validates the request before the write transaction
-    opens (no database lock is held while input is judged)."""
+    """Decorate a view handler (`create`, `post`) so that retries with the same key are safe:
+    claim the key (or replay its stored answer), run the handler, store its answer. The
+    response's `secret_fields` are replayed as null (see `complete`). `body`, the operation's
+    request serializer, validates the request before the write transaction opens (no
+    database lock is held while input is judged)."""
 
     def decorate(handler):
         @wraps(handler)
         def wrapper(view, request, *args, **kwargs):
-            key = request.idempotency_key = read_key(request, required=required, rule=rule)
+            key = read_key(request, required=required, rule=rule)
+            request_context = context.current()
+            if request_context is not None:
+                request_context.idempotency_key = key
             if key is None:
                 return handler(view, request, *args, **kwargs)
-            held = claim(
-                account=request.user.account,
-                key=key,
-                fingerprint=fingerprint(request.method, request.path, request.data),
-                method=request.method,
-                path=request.path,
-            )
+            held = claim(account=request.user.account, key=key,
+                         fingerprint=fingerprint(request.method, request.path, request.data),
+                         method=request.method, path=request.path)
             if isinstance(held, IdempotencyKey):
                 return replay(held)
             try:
                 if body is not None:
                     view.validated(body)  # kept for the handler's own call
-                try:
-                    with transactions.all_or_nothing():
-                        try:
-                            response = _rendered(view, request, handler(
-                                view, request, *args, **kwargs), *args, **kwargs)
-                        except SimulatedFailure as failure:
-                            # Asked for by a test scenario before anything was written: its
-                            # count-down commits, and the key is left free for the same retry.
-                            release(held)
-                            outage = failure
-                        else:
-                            return _store(held, response, secret_fields)
-                    raise outage
-                except (_Discard, IdempotencyKeyInUse, SimulatedFailure):
-                    raise
-                except Exception as exc:  # noqa: BLE001 - an API error is an answer too
-                    # Its request's writes were rolled back whole; a processed one (a 409)
-                    # is then stored on its own.
-                    response = _rendered(view, request, view.handle_exception(exc),
-                                         *args, **kwargs)
-                    return _store(held, response, secret_fields)
+                return _run_and_store(held, secret_fields,
+                                      lambda: handler(view, request, *args, **kwargs),
+                                      lambda response: _rendered(view, request, response,
+                                                                 *args, **kwargs),
+                                      view.handle_exception)
             except _Discard as discarded:
                 release(held)
                 return discarded.response
-            except (IdempotencyKeyInUse, SimulatedFailure):
-                raise
+            except IdempotencyKeyInUse:
+                raise  # the claim was taken over: the key is not ours to free
             except BaseException:
-                release(held)
+                release(held)  # invalid, crashed or a simulated outage: the same retry runs anew
                 raise
 
         return wrapper
@@ -308,14 +292,38 @@ def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
     return decorate
 
 
-def _store(held: Claim, response, secret_fields: tuple[str, ...]):
+def _run_and_store(held: Claim, secret_fields: tuple[str, ...], run, render, answer_error):
+    """Run the handler and store its answer in one transaction (`all_or_nothing`: the
+    services inside need no savepoints). An error rolls that transaction back whole; the
+    error's answer, when it is a processed result (a 409), is then stored on its own. An
+    outage a test scenario asked for (raised before anything was written) commits its
+    count-down and is raised for the caller to free the key."""
+    outage = None
+    try:
+        with transactions.all_or_nothing():
+            try:
+                response = render(run())
+            except SimulatedFailure as failure:
+                outage = failure
+            else:
+                return _store(held, response, response.status_code, secret_fields)
+    except (_Discard, IdempotencyKeyInUse):
+        raise
+    except Exception as exc:  # noqa: BLE001 - an API error is an answer too
+        response = render(answer_error(exc))
+        return _store(held, response, context.current().described_status, secret_fields)
+    raise outage
+
+
+def _store(held: Claim, response, status: int, secret_fields: tuple[str, ...]):
     """Keep a processed result for replays (inside the request's transaction, or after an
-    error has rolled it back); anything else unwinds that transaction (`_Discard`)."""
-    if not is_stored(getattr(response, "described_status", response.status_code)):
-        raise _Discard(response)  # (a surface may answer a state conflict with 400: stored)
-    shape = sandbox.current()
+    error has rolled it back); anything else unwinds that transaction (`_Discard`). `status`
+    is what was judged, before a surface reworded it (Stripe shows a stored 409 as 400)."""
+    if not is_stored(status):
+        raise _Discard(response)
+    request_context = context.current()
     if not complete(held, response, secret_fields=secret_fields,
-                    delay_ms=shape.delay_ms if shape else 0):
+                    delay_ms=request_context.delay_ms if request_context else 0):
         raise IdempotencyKeyInUse("This idempotency key was taken over by another request.")
     return response
 

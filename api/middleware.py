@@ -7,14 +7,14 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.signals import request_finished
+from django.dispatch import receiver
 
 from api import metrics
 from api.client_ip import client_ip
 from api.errors import INTERNAL_ERROR, ErrorDescription, describe, json_error
-from api.surfaces import error_renderer_for
-from core import sandbox
-from core.logging import client_ip as logging_client_ip
-from core.logging import request_id as logging_request_id
+from api.surfaces import surface_for
+from core import context
 from core.periodic import schedule_maintenance
 
 logger = logging.getLogger("api.requests")
@@ -40,13 +40,19 @@ def _request_id(request) -> str:
     return supplied if _CLIENT_REQUEST_ID.match(supplied) else f"req_{uuid.uuid4().hex}"
 
 
-def _shaped(response, shape: sandbox.RequestShape) -> None:
+def _shaped(response, request_context: context.RequestContext) -> None:
     """A response shaped by a test scenario says so; a `delay` holds it back, after the work
     committed (the client's timeout after a charge went through)."""
-    if shape.scenarios:
-        response[SCENARIO_HEADER] = ", ".join(dict.fromkeys(shape.scenarios))
-    if shape.delay_ms:
-        time.sleep(shape.delay_ms / 1000)
+    if request_context.scenarios:
+        response[SCENARIO_HEADER] = ", ".join(dict.fromkeys(request_context.scenarios))
+    if request_context.delay_ms:
+        time.sleep(request_context.delay_ms / 1000)
+
+
+def _error_body(request):
+    """How errors look at the request's path; None outside the API (HTML pages)."""
+    surface = surface_for(request.path)
+    return surface.error_body if surface is not None else None
 
 
 class RequestContextMiddleware:
@@ -64,45 +70,45 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        request.request_id = _request_id(request)
-        logging_request_id.set(request.request_id)
-        logging_client_ip.set(client_ip(request) or "-")
-        request.error_body = error_renderer_for(request.path)
-        shape = sandbox.begin()
+        request_context = context.begin(request_id=_request_id(request),
+                                        client_ip=client_ip(request) or "-")
         try:
+            error_body = _error_body(request)
             response = (
-                self._too_large(request) or self._nul_characters(request)
+                self._too_large(request, error_body)
+                or self._nul_characters(request, error_body)
                 or self.get_response(request)
             )
-            _shaped(response, shape)
-        finally:
-            sandbox.end()
-        elapsed = time.perf_counter() - started
-        metrics.observe_request(request, response, elapsed)
-        elapsed_ms = elapsed * 1000
-        response["X-Request-Id"] = request.request_id
-        response["X-Response-Time"] = f"{elapsed_ms:.2f}"
-        response["X-API-Version"] = settings.API_VERSION
-        try:
-            schedule_maintenance()
-        except Exception:  # the answer is ready: a database outage must not make it a 500
-            logger.exception("Could not schedule maintenance")
-        return response
+            _shaped(response, request_context)
+            elapsed = time.perf_counter() - started
+            metrics.observe_request(request, response, elapsed)
+            response["X-Request-Id"] = request_context.request_id
+            response["X-Response-Time"] = f"{elapsed * 1000:.2f}"
+            response["X-API-Version"] = settings.API_VERSION
+            try:
+                schedule_maintenance()
+            except Exception:  # the answer is ready: a database outage must not make it a 500
+                logger.exception("Could not schedule maintenance")
+            return response
+        except BaseException:
+            context.end()
+            raise
 
-    def _too_large(self, request):
-        if request.error_body is None:
+
+    def _too_large(self, request, error_body):
+        if error_body is None:
             return None
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            return json_error(REQUEST_TOO_LARGE, request.error_body)
+            return json_error(REQUEST_TOO_LARGE, error_body)
         return None
 
-    def _nul_characters(self, request):
+    def _nul_characters(self, request, error_body):
         """PostgreSQL cannot store NUL: refuse it here rather than fail with a 500 later."""
-        if request.error_body is None:
+        if error_body is None:
             return None
         header_values = (v for v in request.headers.values())
         query = request.META.get("QUERY_STRING", "")
@@ -112,19 +118,29 @@ class RequestContextMiddleware:
             or "\x00" in query
             or any("\x00" in value for value in header_values)
         ):
-            return json_error(NUL_IN_REQUEST, request.error_body)
+            return json_error(NUL_IN_REQUEST, error_body)
         return None
 
     def process_exception(self, request, exception):
-        if request.error_body is None:
+        error_body = _error_body(request)
+        if error_body is None:
             return None
+        request_context = context.current()
+        request_id = request_context.request_id if request_context is not None else "-"
         if isinstance(exception, RequestDataTooBig):
-            return json_error(REQUEST_TOO_LARGE, request.error_body)
+            return json_error(REQUEST_TOO_LARGE, error_body)
         if isinstance(exception, SuspiciousOperation):
-            logger.warning("Suspicious request %s: %s", request.request_id, exception)
-            return json_error(SUSPICIOUS_REQUEST, request.error_body)
+            logger.warning("Suspicious request %s: %s", request_id, exception)
+            return json_error(SUSPICIOUS_REQUEST, error_body)
         error = describe(exception)  # e.g. the database is unreachable: 503
         if error is not None:
-            return json_error(error, request.error_body)
-        logger.exception("Unhandled error in request %s", request.request_id)
-        return json_error(INTERNAL_ERROR, request.error_body)
+            return json_error(error, error_body)
+        logger.exception("Unhandled error in request %s", request_id)
+        return json_error(INTERNAL_ERROR, error_body)
+
+
+@receiver(request_finished)
+def _end_request_context(**kwargs):
+    """The request is over once its response is closed (Django logs a 4xx or 5xx before
+    that, with the request's id): what runs next in this thread is no part of it."""
+    context.end()

@@ -1,6 +1,6 @@
-"""List pagination that speaks both seeds: `page`/`per_page` (003) and `limit`/`offset` (002).
+"""`/v1`'s list pagination, in both of its styles: `page`/`per_page` and `limit`/`offset`.
 
-Every list answers with both seeds' fields, newest first:
+Every list answers with both styles' fields, newest first:
 `{"object": "list", "data", "pagination": {page, per_page, total, total_pages, has_more},
 "has_more", "total_count"}`.
 
@@ -13,14 +13,11 @@ than the page is read).
 import math
 
 from django.conf import settings
-from django.db.models import Q
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-
-from core.errors import ServiceError
 
 MAX_OFFSET = 10**9  # far beyond any real list, well inside the databases' integer range
 
@@ -142,90 +139,8 @@ class PageOrOffsetPagination(BasePagination):
                     "description": description, "schema": schema}
 
         return [
-            param("page", "Page number (seed 003 style).", 1, MAX_OFFSET // 100),
+            param("page", "Page number.", 1, MAX_OFFSET // 100),
             param("per_page", "Items per page, 1-100 (default 10).", 1, 100),
-            param("limit", "Items to return, 1-100 (seed 002 style; overrides page).", 1, 100),
-            param("offset", "Items to skip (seed 002 style).", 0, MAX_OFFSET),
-        ]
-
-
-class _CursorParams(serializers.Serializer):
-    limit = DigitsField(min_value=1, max_value=100, default=10)
-    starting_after = serializers.CharField(max_length=64, required=False)
-    ending_before = serializers.CharField(max_length=64, required=False)
-
-
-class MissingCursor(ServiceError):
-    """A cursor that names no object of the list: Stripe's 400 `resource_missing`."""
-
-    status = 400
-    code = "resource_missing"
-
-
-class StripeCursorPagination(BasePagination):
-    """Stripe's lists: newest first, `limit` (1-100, default 10), and a cursor, the id of an
-    object of the list (`starting_after`: older ones, `ending_before`: newer ones). Pages
-    walk `(created_at, id)`, so objects created meanwhile (newer) never shift a walk that goes
-    on with `starting_after`: the SDK's `auto_paging_iter()` sees each object exactly once.
-
-    The view names its id field (`cursor_field`, default `public_id`); `url` is the list's
-    path without the surface's `/stripe` mount, which the SDK fetches the next page from.
-    """
-
-    def paginate_queryset(self, queryset, request, view=None):
-        params = _CursorParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        values = params.validated_data
-        self.request, limit = request, values["limit"]
-        field = getattr(view, "cursor_field", "public_id")
-        after, before = values.get("starting_after"), values.get("ending_before")
-        if after is not None and before is not None:
-            raise serializers.ValidationError(
-                {"ending_before": "Pass at most one of starting_after and ending_before."})
-        if after is None and before is None:
-            rows = list(queryset.order_by("-created_at", "-id")[: limit + 1])
-        else:
-            anchor = queryset.filter(**{field: after or before}).values("created_at", "id").first()
-            if anchor is None:
-                raise MissingCursor(f"No such object: '{after or before}'",
-                                    param="starting_after" if after else "ending_before")
-            at, pk = anchor["created_at"], anchor["id"]
-            if after is not None:
-                rows = list(queryset.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
-                            .order_by("-created_at", "-id")[: limit + 1])
-            else:
-                rows = list(queryset.filter(Q(created_at__gt=at) | Q(created_at=at, id__gt=pk))
-                            .order_by("created_at", "id")[: limit + 1])
-        self.has_more = len(rows) > limit
-        rows = rows[:limit]
-        return rows if before is None else rows[::-1]
-
-    def get_paginated_response(self, data):
-        path = self.request.path
-        return Response({"object": "list", "data": data, "has_more": self.has_more,
-                         "url": path.removeprefix("/stripe")})
-
-    def get_paginated_response_schema(self, schema):
-        return {
-            "type": "object",
-            "required": ["object", "data", "has_more", "url"],
-            "properties": {
-                "object": {"type": "string", "enum": ["list"]},
-                "data": schema,
-                "has_more": {"type": "boolean"},
-                "url": {"type": "string"},
-            },
-        }
-
-    def get_schema_operation_parameters(self, view):
-        return [
-            {"name": "limit", "in": "query", "required": False,
-             "description": "Objects to return, 1-100 (default 10).",
-             "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-            {"name": "starting_after", "in": "query", "required": False,
-             "description": "An object id: the page of objects older than it.",
-             "schema": {"type": "string", "maxLength": 64}},
-            {"name": "ending_before", "in": "query", "required": False,
-             "description": "An object id: the page of objects newer than it.",
-             "schema": {"type": "string", "maxLength": 64}},
+            param("limit", "Items to return, 1-100 (overrides page).", 1, 100),
+            param("offset", "Items to skip.", 0, MAX_OFFSET),
         ]

@@ -32,6 +32,7 @@ from django_ratelimit.core import get_usage
 from rest_framework.exceptions import Throttled
 
 from api.client_ip import client_ip
+from core import context
 from core.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -196,7 +197,9 @@ def consume(request, key: str, *, account_key: str | None = None) -> Usage | Non
         remaining=max(0, minute["limit"] - minute["count"]),
         reset=int(time.time()) + _seconds_left(minute),
     )
-    request.rate_limit = usage
+    request_context = context.current()
+    if request_context is not None:
+        request_context.rate_limit = usage
     for rule in credential:
         if rule["should_limit"]:
             raise Throttled(wait=_seconds_left(rule))
@@ -247,7 +250,7 @@ def _hashed(group: str, limit: int, period: int, key: str, window: int) -> str:
 
 def clear(keys: Iterable[str], *, account_key: str | None = None) -> None:
     """Forget the current counters of the credentials `keys` and of `account_key`'s ceiling
-    (seed 003's test reset): one cache call."""
+    (the test reset): one cache call."""
     targets = [(key, _rules()) for key in keys]
     if account_key is not None:
         targets.append((account_key, _rules(account=True)))

@@ -1,36 +1,9 @@
 """OpenAPI pieces shared by every endpoint: error bodies, headers, links, security schemes."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse
 
 from api.permissions import operation_handler
-
-V1ErrorSerializer = inline_serializer(
-    "Error",
-    {
-        "error": inline_serializer(
-            "ErrorDetail",
-            {
-                "type": serializers.CharField(),
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "status": serializers.IntegerField(),
-                "param": serializers.CharField(required=False),
-                "errors": inline_serializer(
-                    "FieldError",
-                    {
-                        "field": serializers.CharField(allow_null=True),
-                        "code": serializers.CharField(),
-                        "message": serializers.CharField(),
-                    },
-                    many=True,
-                    required=False,
-                ),
-            },
-        )
-    },
-)
 
 _DESCRIPTIONS = {
     400: "Malformed JSON, or a missing or malformed idempotency key.",
@@ -51,105 +24,22 @@ _DESCRIPTIONS = {
 }
 
 
-DevdraftErrorSerializer = inline_serializer(
-    "DevdraftError",
-    {"statusCode": serializers.IntegerField(), "message": serializers.CharField()},
-)
-
-OAuthErrorSerializer = inline_serializer(
-    "OAuthError",
-    {"error": serializers.CharField(), "error_description": serializers.CharField()},
-)
-
-UqpayErrorSerializer = inline_serializer(
-    "UqpayError", {"code": serializers.CharField(), "message": serializers.CharField()}
-)
-
-StripeErrorSerializer = inline_serializer(
-    "StripeError",
-    {
-        "error": inline_serializer(
-            "StripeErrorDetail",
-            {
-                "type": serializers.CharField(),
-                "code": serializers.CharField(required=False),
-                "decline_code": serializers.CharField(required=False),
-                "message": serializers.CharField(),
-                "param": serializers.CharField(required=False),
-                "payment_intent": serializers.DictField(required=False),
-            },
-        )
-    },
-)
-
-
 def error_responses(body, statuses) -> dict:
     return {
         status: OpenApiResponse(body, description=_DESCRIPTIONS[status]) for status in statuses
     }
 
 
-class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.BearerAuthentication"
-    name = ["BearerAuth", "ApiKeyAuth"]
+class ScopedAuthenticationScheme(OpenApiAuthenticationExtension):
+    """A format's credentials in the schema: any one of its `schemes`, or an OAuth2 access
+    token carrying the operation's scope."""
 
-    def get_security_definition(self, auto_schema):
-        return [
-            {"type": "http", "scheme": "bearer", "description": "An API key secret."},
-            {"type": "apiKey", "in": "header", "name": "X-API-Key"},
-        ]
+    schemes: list[str] = []
 
     def get_security_requirement(self, auto_schema):
-        """Any one of: an API key (two ways to send it) or an OAuth2 access token."""
         handler = operation_handler(auto_schema.view, auto_schema.method)
         scope = getattr(handler, "required_scope", None)
-        return [{"BearerAuth": []}, {"ApiKeyAuth": []}, {"OAuth2": [scope] if scope else []}]
-
-
-class StripeAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.StripeAuthentication"
-    name = ["StripeBearerAuth", "StripeBasicAuth"]
-
-    def get_security_definition(self, auto_schema):
-        return [
-            {"type": "http", "scheme": "bearer",
-             "description": "An API key secret or an OAuth2 access token."},
-            {"type": "http", "scheme": "basic",
-             "description": "The API key as user name, no password (`curl -u KEY:`)."},
-        ]
-
-    def get_security_requirement(self, auto_schema):
-        """An API key (Bearer or Basic) or an OAuth2 access token (Bearer)."""
-        handler = operation_handler(auto_schema.view, auto_schema.method)
-        scope = getattr(handler, "required_scope", None)
-        return [{"StripeBearerAuth": []}, {"StripeBasicAuth": []},
-                {"OAuth2": [scope] if scope else []}]
-
-
-class DevdraftAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.DevdraftAuthentication"
-    name = ["x-client-key", "x-client-secret"]
-
-    def get_security_definition(self, auto_schema):
-        return [
-            {"type": "apiKey", "in": "header", "name": "x-client-key",
-             "description": "The API key's public client id."},
-            {"type": "apiKey", "in": "header", "name": "x-client-secret",
-             "description": "The API key's secret."},
-        ]
-
-
-class UqpayAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.UqpayAuthentication"
-    name = ["x-client-id", "x-auth-token"]
-
-    def get_security_definition(self, auto_schema):
-        return [
-            {"type": "apiKey", "in": "header", "name": "x-client-id",
-             "description": "The API key's public client id."},
-            {"type": "apiKey", "in": "header", "name": "x-auth-token",
-             "description": "The API key's secret."},
-        ]
+        return [*({name: []} for name in self.schemes), {"OAuth2": [scope] if scope else []}]
 
 
 # --- Response headers and rate limits, added to every operation ----------------------------
@@ -174,6 +64,10 @@ HEADERS = {
 ALWAYS = ("X-Request-Id", "X-Response-Time", "X-API-Version")
 RATE_LIMITED = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
+
+# The error body's component of each surface, by path prefix, most specific first (each
+# `api.surfaces.Surface` adds its own).
+ERROR_COMPONENTS: dict[str, str] = {}
 
 # Operations a test scenario can shape (`Surface.operation(scenarios=True)`): their
 # responses document `Sandbox-Scenario`.
@@ -201,12 +95,8 @@ def add_headers_and_rate_limits(result, generator, request, public):
         name: {"description": text, "required": required, "schema": schema}
         for name, (text, required, schema) in HEADERS.items()
     }
-    error_schemas = {
-        "/api/v0/": "DevdraftError", "/api/v2/": "UqpayError", "/v1/oauth/": "OAuthError",
-        "/stripe/v1/": "StripeError",
-    }
     for path, operations in result.get("paths", {}).items():
-        error = next((name for prefix, name in error_schemas.items()
+        error = next((name for prefix, name in ERROR_COMPONENTS.items()
                       if path.startswith(prefix)), "Error")
         error_body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{error}"}}}
         for method, operation in operations.items():

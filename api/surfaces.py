@@ -1,13 +1,14 @@
-"""The wire formats: one domain, four ways of speaking about it, each declared once here.
+"""What a wire format is to the HTTP layer: one `Surface` per format, declared in its toolkit
+(`api.v1`, `api.devdraft`, `api.uqpay`, `api.oauth`, `api.stripe`).
 
-A surface fixes what differs between `/v1`, the devdraft dialect, the UQPay dialect and the
-OAuth endpoints: how errors look, what an idempotency key must look like and whether it is
-required. Its base viewset (`api.viewsets`) adds how callers authenticate. Handlers declare
-each operation with `surface.read(...)` / `surface.write(...)`, which documents it (with the
-surface's error shape) and, for writes, makes it idempotent by the surface's rules.
+A surface fixes what differs between formats: how errors are worded (`translate`) and shaped
+(`error_body`), what an idempotency key must look like and whether it is required. Its base
+viewset adds how callers authenticate. Handlers declare each operation with `surface.read(...)`
+/ `surface.write(...)`, which documents it (with the surface's error shape) and, for writes,
+makes it idempotent by the surface's rules.
 """
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,47 +16,40 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from api import errors
 from api.idempotency import KEY_RULE, KeyRule, idempotent
-from api.schema import (
-    SHAPED,
-    DevdraftErrorSerializer,
-    OAuthErrorSerializer,
-    StripeErrorSerializer,
-    UqpayErrorSerializer,
-    V1ErrorSerializer,
-    add_links,
-    error_responses,
-)
+from api.schema import ERROR_COMPONENTS, SHAPED, add_links, error_responses
 
 READ_ERRORS = (401, 403, 404)
-# `/stripe/v1` answers invalid parameters and refused changes with 400 (never 422), an
-# unknown list cursor with 400, and 409 only for an idempotency key still in use.
-STRIPE_LIST_ERRORS = (400, 401, 403)
-STRIPE_WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415)
 LIST_ERRORS = (401, 403, 422)
 WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
 
-
-def form_body(serializer) -> dict:
-    """A request body documented as form-encoded (Stripe's), checked by `serializer`."""
-    return {"application/x-www-form-urlencoded": serializer}
+_SURFACES: list["Surface"] = []  # every declared surface, most specific prefix first
 
 
 @dataclass(frozen=True)
 class Surface:
-    name: str  # as test scenarios name it (`surface`)
+    name: str  # as test scenarios name it (`surface`): a `core.formats.Format` value
     prefix: str
-    render_error: object  # ErrorDescription -> dict
+    error_body: Callable  # ErrorDescription -> the JSON body of an error
     error_schema: object
     key_rule: KeyRule = KEY_RULE
     key_required: bool = False
     key_header: str = "Idempotency-Key"
     key_form: str = "6-64 characters of [A-Za-z0-9_-]"
     tag: str | None = None
-    adapt_error: object = None  # ErrorDescription -> ErrorDescription: the surface's statuses
+    # (ErrorDescription, exception, view) -> ErrorDescription: the format's own statuses,
+    # codes, messages and parameter names, applied once to every error of its views.
+    translate: Callable | None = None
+
+    def __post_init__(self):
+        _SURFACES.append(self)
+        _SURFACES.sort(key=lambda surface: len(surface.prefix), reverse=True)
+        components = {s.prefix: type(s.error_schema).__name__ for s in _SURFACES}
+        ERROR_COMPONENTS.clear()
+        ERROR_COMPONENTS.update(components)
 
     @cached_property
     def exception_handler(self):
-        return errors.make_exception_handler(self.render_error, self.adapt_error)
+        return errors.make_exception_handler(self)
 
     def operation(
         self,
@@ -80,6 +74,10 @@ class Surface:
         scenario can shape it (its simulated 500 and 503 are documented)."""
         tag = tag or self.tag
         add_links(operation_id, links or {})
+        query = frozenset(parameter.name.removesuffix("[]")
+                          for parameter in extra.get("parameters", [])
+                          if isinstance(parameter, OpenApiParameter)
+                          and parameter.location == OpenApiParameter.QUERY)
         if scenarios:
             SHAPED.add(operation_id)
             errors = (*errors, 500, 503)
@@ -106,6 +104,7 @@ class Surface:
                                     secret_fields=secret_fields, body=body)(method)
             method.required_scope = scope
             method.surface = self
+            method.query_parameters = query  # what its query string may name
             return schema(method)
 
         return declare
@@ -130,69 +129,9 @@ class Surface:
         )
 
 
-_DEVDRAFT_KEY_MESSAGE = "The idempotency-key header is required for POST requests"
-_UUID = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-)
-
-OAUTH = Surface(
-    name="oauth",
-    prefix="/v1/oauth/",
-    render_error=errors.oauth_body,
-    error_schema=OAuthErrorSerializer,
-    tag="oauth",
-)
-
-V1 = Surface(
-    name="v1",
-    prefix="/v1/",
-    render_error=errors.v1_body,
-    error_schema=V1ErrorSerializer,
-)
-
-DEVDRAFT = Surface(
-    name="devdraft",
-    prefix="/api/v0/",
-    render_error=errors.devdraft_body,
-    error_schema=DevdraftErrorSerializer,
-    key_rule=KeyRule(
-        KEY_RULE.pattern, missing=_DEVDRAFT_KEY_MESSAGE, malformed=_DEVDRAFT_KEY_MESSAGE
-    ),
-    key_required=True,
-    tag="devdraft",
-)
-
-UQPAY = Surface(
-    name="uqpay",
-    prefix="/api/v2/",
-    render_error=errors.uqpay_body,
-    error_schema=UqpayErrorSerializer,
-    key_rule=KeyRule(
-        _UUID,
-        missing="The x-idempotency-key header (a UUID) is required.",
-        malformed="The x-idempotency-key header must be a UUID.",
-    ),
-    key_required=True,
-    key_header="x-idempotency-key",
-    key_form="A UUID",
-    tag="uqpay",
-)
-
-STRIPE = Surface(
-    name="stripe",
-    prefix="/stripe/v1/",
-    render_error=errors.stripe_body,
-    adapt_error=errors.stripe_status,
-    error_schema=StripeErrorSerializer,
-    tag="stripe",
-)
-
-SURFACES = (OAUTH, V1, DEVDRAFT, UQPAY, STRIPE)  # most specific prefix first
-
-
-def error_renderer_for(path: str):
-    """How errors look at `path`; None outside the API surfaces (HTML pages)."""
-    for surface in SURFACES:
+def surface_for(path: str) -> Surface | None:
+    """The surface answering at `path`; None outside the API (HTML pages)."""
+    for surface in _SURFACES:
         if path.startswith(surface.prefix) or path == surface.prefix.rstrip("/"):
-            return surface.render_error
+            return surface
     return None

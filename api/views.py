@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import RETRY_AFTER_SECONDS, ErrorDescription, json_error
+from api.surfaces import surface_for
 
 
 def _check_database() -> None:
@@ -97,4 +98,4 @@ def api_not_found(request, *args, **kwargs):
     error = ErrorDescription(
         404, "not_found", "route_not_found", f"No route matches {request.method} {request.path}."
     )
-    return json_error(error, request.error_body)
+    return json_error(error, surface_for(request.path).error_body)

@@ -1,26 +1,18 @@
-"""One base viewset per wire format: authentication, error shape and rate limits.
+"""The base of every format's viewset: rate limits, the error handler, validated input.
 
-An app's endpoints are ordinary ViewSet classes deriving from one of these and registered on
-a DRF router in the app's `urls.py`; each handler is declared with its surface's `read` or
-`write` (`api.surfaces`), which sets its scope, its documentation and its idempotency.
+Each format's toolkit derives its base viewset from `SurfaceViewSet` (`api.v1.V1ViewSet`,
+`api.stripe.surface.StripeViewSet`, ...), adding how callers authenticate. An app's
+endpoints are ordinary ViewSet classes deriving from one of those and registered on a DRF
+router in the app's `urls.py`; each handler is declared with its surface's `read` or `write`
+(`api.surfaces`), which sets its scope, its documentation and its idempotency.
 """
 
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.viewsets import GenericViewSet
 
 from api import ratelimit
-from api.authentication import (
-    BearerAuthentication,
-    DevdraftAuthentication,
-    StripeAuthentication,
-    UqpayAuthentication,
-)
-from api.fields import expand_of
-from api.forms import BracketFormParser, parse_brackets
-from api.json import DecimalJSONParser
-from api.pagination import StripeCursorPagination
-from api.surfaces import DEVDRAFT, OAUTH, STRIPE, UQPAY, V1, Surface
-from core import sandbox
+from api.surfaces import Surface
+from core import context
 
 
 class SurfaceViewSet(GenericViewSet):
@@ -44,7 +36,9 @@ class SurfaceViewSet(GenericViewSet):
         return self.surface.exception_handler
 
     def initial(self, request, *args, **kwargs):
-        sandbox.set_surface(self.surface.name)  # which test scenarios may shape the request
+        request_context = context.current()
+        if request_context is not None:  # which test scenarios may shape the request
+            request_context.surface = self.surface.name
         super().initial(request, *args, **kwargs)
 
     def perform_authentication(self, request):
@@ -69,7 +63,8 @@ class SurfaceViewSet(GenericViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        usage = getattr(request._request, "rate_limit", None)
+        request_context = context.current()
+        usage = request_context.rate_limit if request_context is not None else None
         if usage is not None:
             for name, value in usage.headers().items():
                 response[name] = value
@@ -87,62 +82,19 @@ class SurfaceViewSet(GenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(queryset))
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
-    def validated(self, serializer_class) -> dict:
-        """The request body checked by `serializer_class` (422 with every problem if not);
-        checked once per request (an idempotent write checks it before its transaction)."""
+    def validated(self, serializer_class, data=None) -> dict:
+        """The request body (or `data`) checked by `serializer_class` (422 with every problem
+        if not); checked once per request (an idempotent write checks it before its
+        transaction)."""
         checked = self.__dict__.setdefault("_validated", {})
         if serializer_class not in checked:
-            serializer = serializer_class(data=self.request.data)
+            serializer = serializer_class(data=self.request.data if data is None else data)
             serializer.is_valid(raise_exception=True)
             checked[serializer_class] = serializer.validated_data
         return checked[serializer_class]
 
-
-class V1ViewSet(SurfaceViewSet):
-    """`/v1`: Bearer or X-API-Key credentials, the `{"error": {...}}` envelope."""
-
-    surface = V1
-    authentication_classes = [BearerAuthentication]
-
-
-class DevdraftViewSet(SurfaceViewSet):
-    """`/api/v0` (seeds 000/001): client key + secret headers, `{"statusCode", "message"}`."""
-
-    surface = DEVDRAFT
-    authentication_classes = [DevdraftAuthentication]
-
-
-class UqpayViewSet(SurfaceViewSet):
-    """`/api/v2` (seed 004): client id + auth token headers, `{"code", "message"}`."""
-
-    surface = UQPAY
-    authentication_classes = [UqpayAuthentication]
-
-
-class StripeViewSet(SurfaceViewSet):
-    """`/stripe/v1`: Stripe's credentials (Bearer, or Basic with the key as user name), form
-    bodies in bracket notation, cursor lists and Stripe's error object."""
-
-    surface = STRIPE
-    authentication_classes = [StripeAuthentication]
-    parser_classes = [BracketFormParser, DecimalJSONParser]
-    pagination_class = StripeCursorPagination
-
-    def rendered_list(self, queryset, render):
-        """One cursor page of `queryset`, each object in Stripe's shape by `render`."""
-        return self.get_paginated_response([render(obj)
-                                            for obj in self.paginate_queryset(queryset)])
-
-    def expanded(self) -> set[str]:
-        """What `expand` asks for, in the body or (as the SDKs send it on a GET,
-        `expand[0]=customer`) in the query string."""
-        query = parse_brackets(self.request.META.get("QUERY_STRING", ""))
-        return expand_of(self.request.data) | expand_of(query)
-
-
-class OAuthViewSet(SurfaceViewSet):
-    """`/v1/oauth`: clients authenticate inside the protocol; RFC 6749 error bodies."""
-
-    surface = OAUTH
-    authentication_classes = []
-    permission_classes = []
+    @property
+    def idempotency_key(self) -> str:
+        """The request's idempotency key ('' without one)."""
+        request_context = context.current()
+        return (request_context.idempotency_key or "") if request_context is not None else ""

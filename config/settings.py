@@ -377,7 +377,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.JSONFallbackNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "api.errors.v1_exception_handler",
+    "EXCEPTION_HANDLER": "api.v1.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 # How the API framework (`api`, which imports no domain app) reaches the domain: the model
@@ -447,7 +447,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PaymentStatusEnum": "payments.models.PaymentStatus",
         "CurrencyEnum": "payments.money.CURRENCY_CHOICES",
-        "EventTypeEnum": "webhooks_app.events.CHOICES",
+        "EventTypeEnum": "webhooks_app.api.v1.rendering.EVENT_CHOICES",
     },
 }
 

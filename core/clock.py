@@ -25,7 +25,7 @@ def wall_time_of(account, moment: datetime) -> datetime:
 
 
 def iso(value: datetime | None, timespec: str = "microseconds") -> str | None:
-    """A UTC time as seed 003 prints it: `2025-01-15T10:30:00.000000+00:00`."""
+    """A UTC time as `/v1` prints it: `2025-01-15T10:30:00.000000+00:00`."""
     return value.astimezone(UTC).isoformat(timespec=timespec) if value else None
 
 

@@ -21,17 +21,35 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
+    """No such object for the caller: `kind` ("payment", "customer", ...) and `object_id`
+    say which, `param` names the argument that named it."""
+
     status = 404
     type = "not_found"
     code = "resource_missing"
 
+    def __init__(self, kind: str, object_id: str, *, param: str | None = None,
+                 message: str | None = None):
+        super().__init__(message or f"{kind[:1].upper()}{kind[1:]} '{object_id}' not found.",
+                         param=param)
+        self.kind = kind
+        self.object_id = object_id
+
 
 class InvalidState(ServiceError):
-    """The object exists but its current status does not allow the operation."""
+    """The object exists but its current status does not allow the operation: `subject` is
+    the object, `action` what was refused ("confirm", "capture"), so that each format can
+    word it with its own names for the statuses."""
 
     status = 409
     type = "invalid_request"
     code = "invalid_state"
+
+    def __init__(self, message: str, *, code: str | None = None, param: str | None = None,
+                 subject=None, action: str | None = None):
+        super().__init__(message, code=code, param=param)
+        self.subject = subject
+        self.action = action
 
 
 class UnprocessableRequest(ServiceError):

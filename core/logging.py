@@ -2,21 +2,18 @@
 
 import json
 import logging
-from contextvars import ContextVar
 from datetime import UTC, datetime
 
-request_id: ContextVar[str] = ContextVar("request_id", default="-")
-# The client's address as the request's middleware determined it (behind trusted proxies,
-# not the proxy's): who did it, for the records of a request.
-client_ip: ContextVar[str] = ContextVar("client_ip", default="-")
+from core import context
 
 
 class RequestIdFilter(logging.Filter):
     """Stamps every record with the id and client IP of the request being served (or "-")."""
 
     def filter(self, record):
-        record.request_id = request_id.get()
-        record.client_ip = client_ip.get()
+        request = context.current()
+        record.request_id = request.request_id if request is not None else "-"
+        record.client_ip = request.client_ip if request is not None else "-"
         return True
 
 

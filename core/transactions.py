@@ -1,11 +1,11 @@
-"""Service transactions that need no savepoint when their caller rolls back whole.
+"""Transactions of services, with no savepoint when their caller rolls back whole.
 
 A service's `transaction.atomic` nested in a caller's transaction costs a SAVEPOINT and a
-RELEASE: two round trips, 10 % of a keyed create (docs/benchmarks.md). The savepoint is
+RELEASE: two round trips, 10 % of a keyed create (docs/performance.md). The savepoint is
 needed only by a caller that survives the service's error and goes on in the same
 transaction (an admin action looping over payments, a test). A caller that does not, such as
 the idempotency mechanism (an error unwinds its whole transaction), opens `all_or_nothing`,
-and the hot services (`@atomic`) then join its transaction without one.
+and every service (`@service_transaction`) then joins its transaction without one.
 """
 
 from contextlib import contextmanager
@@ -28,8 +28,9 @@ def all_or_nothing():
             _rolled_back_whole.reset(token)
 
 
-def atomic(service):
-    """`transaction.atomic` for a service, without a savepoint inside `all_or_nothing`."""
+def service_transaction(service):
+    """Run `service` in a transaction: its own; inside another, a savepoint of it, except
+    inside `all_or_nothing`, whose transaction it joins as it is."""
 
     @wraps(service)
     def run(*args, **kwargs):

@@ -7,8 +7,8 @@ class OauthAppConfig(AppConfig):
 
     def ready(self):
         from accounts.demo import DEMO_DATA
-        from accounts.services import TEST_DATA_RESETS
         from core.periodic import PERIODIC_JOBS
+        from core.sandbox import TEST_DATA_RESETS
         from oauth_app.authentication import rate_limits_reset
         from oauth_app.services import demo_client_seed, oauth_grants_purge, oauth_tokens_purge
 

@@ -2,7 +2,7 @@
 
 oauthlib parses and validates requests, checks PKCE, and words every error per RFC 6749;
 `Validator` answers its questions from the database and records outcomes through
-`oauth_app.services`. Codes and tokens are random, prefixed as seed 003 shows them
+`oauth_app.services`. Codes and tokens are random, prefixed as the API documents them
 (`authcode_`, `tok_`, `rtok_`), and stored only as SHA-256 hashes.
 """
 
@@ -224,7 +224,7 @@ class Validator(RequestValidator):
 
 
 class CodeGrant(AuthorizationCodeGrant):
-    """Seed 003's `authcode_` codes; PKCE with S256 only (`plain` protects nothing once the
+    """Codes prefixed `authcode_`; PKCE with S256 only (`plain` protects nothing once the
     authorization request leaks, RFC 9700 §2.1.1)."""
 
     _code_challenge_methods = {"S256": code_challenge_method_s256}

@@ -136,7 +136,7 @@ def oauth_family_revoke(*, token: OAuthToken) -> None:
 
 
 def demo_client_seed(*, account: Account) -> int:
-    """The demo account's `my_app` client (seed 003's OAuth example), unless it exists."""
+    """The demo account's `my_app` client (the documented OAuth example), unless it exists."""
     if OAuthClient.objects.filter(client_id="my_app").exists():
         return 0
     oauth_client_create(

@@ -6,12 +6,16 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from accounts.scenarios import MATCH_FIELDS
-        from accounts.services import DUE_WORK, TEST_DATA_RESETS
         from api.fields import StrictChoiceField
+        from core.ids import ID_PREFIXES
         from core.periodic import PERIODIC_JOBS
+        from core.sandbox import DUE_WORK, TEST_DATA_RESETS
         from payments import services
         from payments.api.fields import AmountField, CurrencyField
+        from payments.api.stripe import rendering as stripe
+        from payments.api.v1 import rendering as v1
         from payments.models import PaymentMethod
+        from webhooks_app.events import RENDERINGS
 
         PERIODIC_JOBS.register("settlements_resumed", services.payments_settle_overdue)
         PERIODIC_JOBS.register("authorizations_released", services.payments_release_expired)
@@ -23,3 +27,7 @@ class PaymentsConfig(AppConfig):
         MATCH_FIELDS.register("currency", lambda: CurrencyField(required=False))
         MATCH_FIELDS.register("payment_method", lambda: StrictChoiceField(
             choices=PaymentMethod.choices, required=False))
+        # How each format shows payments and customers in its events, and names their ids.
+        v1.register_events(RENDERINGS)
+        stripe.register_events(RENDERINGS)
+        ID_PREFIXES.update(stripe.ID_PREFIXES)

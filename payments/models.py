@@ -4,12 +4,15 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Account
+from core.formats import Format
 from core.ids import id_factory
 from payments.money import CURRENCY_CHOICES
 
+PAYMENT_ID_PREFIX = "pay"
+
 
 class PaymentStatus(models.TextChoices):
-    REQUIRES_CONFIRMATION = "requires_confirmation"  # created, not confirmed yet (Stripe)
+    REQUIRES_CONFIRMATION = "requires_confirmation"  # opened, to be confirmed by the client
     PENDING = "pending"
     PROCESSING = "processing"
     AUTHORIZED = "authorized"  # manual capture: confirmed, waiting to be captured
@@ -35,8 +38,12 @@ class CaptureMethod(models.TextChoices):
 class Payment(models.Model):
     """A charge. Its status and money fields change only through `payments.services`."""
 
-    public_id = models.CharField(max_length=32, unique=True, default=id_factory("pay"))
+    public_id = models.CharField(max_length=32, unique=True,
+                                 default=id_factory(PAYMENT_ID_PREFIX))
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="payments")
+    origin = models.CharField(max_length=10, choices=Format.choices, default=Format.V1,
+                              help_text="The wire format it was made through: which events "
+                              "about it each format sends, and its id's prefix.")
     amount_minor = models.BigIntegerField(help_text="Minor units of the currency (cents; yen).")
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     status = models.CharField(max_length=24, choices=PaymentStatus.choices)
@@ -92,7 +99,7 @@ class Payment(models.Model):
 
 
 class Customer(models.Model):
-    """A customer of the account's business (Stripe's Customer): payments name it by id."""
+    """A customer of the account's business: payments name it by id."""
 
     public_id = models.CharField(max_length=32, unique=True, default=id_factory("cus"))
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")

@@ -15,7 +15,7 @@ def payment_list(*, account: Account, customer_id: str | None = None):
 def payment_get(*, account: Account, payment_id: str) -> Payment:
     payment = sql.get_with(Payment, public_id=payment_id, account_id=account.pk)  # hot path
     if payment is None:
-        raise NotFound(f"Payment '{payment_id}' not found.", param="payment_id")
+        raise NotFound("payment", payment_id, param="payment_id")
     payment.account = account  # the caller's instance: no second read of the account
     return payment
 
@@ -36,5 +36,15 @@ def customer_list(*, account: Account, email: str | None = None):
 def customer_get(*, account: Account, customer_id: str) -> Customer:
     customer = Customer.objects.filter(account=account, public_id=customer_id).first()
     if customer is None:
-        raise NotFound(f"No such customer: '{customer_id}'", param="customer")
+        raise NotFound("customer", customer_id, param="customer_id")
     return customer
+
+
+def customers_by_id(*, account: Account, customer_ids) -> dict[str, Customer]:
+    """The account's customers named in `customer_ids`, by id (one query; unknown ids are
+    left out)."""
+    ids = {customer_id for customer_id in customer_ids if customer_id}
+    if not ids:
+        return {}
+    return {customer.public_id: customer
+            for customer in Customer.objects.filter(account=account, public_id__in=ids)}

@@ -8,32 +8,37 @@ commits its count-down and nothing else). Times are the account's (`core.clock`)
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts import scenarios
 from accounts.models import Account
-from core import clock, metrics, sql, transactions
+from core import clock, metrics, sql
 from core.errors import InvalidState, NotFound, UnprocessableRequest
-from core.ids import new_id
+from core.formats import Format
+from core.ids import id_for
+from core.metadata import merged_metadata
 from core.metrics import count_after_commit
 from core.periodic import frequent
 from core.tasks import enqueue_on_commit, live_task_values, on_queue
+from core.transactions import service_transaction
 from payments import selectors, simulator, tasks
-from payments.models import CaptureMethod, Customer, Payment, PaymentMethod, PaymentStatus
+from payments.models import (
+    PAYMENT_ID_PREFIX,
+    CaptureMethod,
+    Customer,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+)
 from payments.money import format_major, to_major
-from payments.rendering import customer_to_stripe, payment_to_stripe, payment_to_v1
 from payments.state import FINAL, raise_invalid, require, transition
 from webhooks_app import events
 from webhooks_app.services import events_emit
 
 SETTLES_LATER = {PaymentMethod.BANK_TRANSFER, PaymentMethod.CRYPTO}
-# Payments made through the Stripe dialect (PaymentIntents) have ids of Stripe's shape; their
-# operations also emit Stripe-dialect events.
-STRIPE_ID_PREFIX = "pi"
 # How long an authorization holds (by the account's clock) before it is released.
 AUTHORIZATION_VALIDITY = timedelta(days=7)
-RELEASED = "automatic"  # the cancellation reason of a released authorization (Stripe's word)
+RELEASED = "automatic"  # the cancellation reason of a released authorization
 
 
 def payment_create(
@@ -48,6 +53,7 @@ def payment_create(
     payment_method_id: str = "",
     metadata: dict | None = None,
     idempotency_key: str = "",
+    origin: str = Format.V1,
 ) -> Payment:
     """Charge in test mode. Declines are stored too: the returned payment says `failed`.
 
@@ -64,17 +70,18 @@ def payment_create(
         declined=declined, fields=dict(
             description=description, customer_email=customer_email, customer_id=customer_id,
             payment_method=payment_method, payment_method_id=payment_method_id,
-            metadata=metadata or {}, idempotency_key=idempotency_key),
+            metadata=metadata or {}, idempotency_key=idempotency_key, origin=origin),
     )
 
 
-@transactions.atomic  # the hot path: no savepoint inside an idempotent request
+@service_transaction
 def _create(*, account: Account, amount_minor: int, currency: str, declined: str,
             fields: dict) -> Payment:
     if not declined:
         simulator.check_payment_method_id(fields["payment_method_id"])
     now = clock.now(account)
-    payment = Payment(account=account, amount_minor=amount_minor, currency=currency,
+    payment = Payment(public_id=id_for("payment", fields["origin"], default=PAYMENT_ID_PREFIX),
+                      account=account, amount_minor=amount_minor, currency=currency,
                       status=PaymentStatus.PENDING, created_at=now, updated_at=now, **fields)
     reason = declined or simulator.decline_reason(to_major(amount_minor, currency),
                                                   fields["payment_method_id"])
@@ -99,21 +106,8 @@ def _create(*, account: Account, amount_minor: int, currency: str, declined: str
 
 
 def _emit(payment: Payment, *event_types: str) -> None:
-    data = payment_to_v1(payment)
-    events_emit(account=payment.account, events=[(t, data) for t in event_types])
-
-
-def speaks_stripe(payment: Payment) -> bool:
-    """Whether the payment was made through the Stripe dialect (a PaymentIntent)."""
-    return payment.public_id.startswith(STRIPE_ID_PREFIX + "_")
-
-
-def _emit_stripe(payment: Payment, *event_types: str) -> None:
-    """The Stripe-dialect events of a PaymentIntent (none for other payments)."""
-    if event_types and speaks_stripe(payment):
-        data = payment_to_stripe(payment)
-        events_emit(account=payment.account, dialect="stripe",
-                    events=[(t, data) for t in event_types])
+    """The payment's domain events, as it is now (each format renders its own)."""
+    events_emit(account=payment.account, events=[(t, payment) for t in event_types])
 
 
 def _touch(payment: Payment) -> datetime:
@@ -169,13 +163,13 @@ def payment_lock(*, payment_id: str, account: Account | None = None) -> Payment:
         "public_id": payment_id, "account_id": account.pk}
     payment = sql.get_with(Payment, lock=True, **where)  # on every refund and cancel
     if payment is None:
-        raise NotFound(f"Payment '{payment_id}' not found.", param="payment_id")
+        raise NotFound("payment", payment_id, param="payment_id")
     if account is not None:
         payment.account = account  # the caller's instance: no second read of the account
     return payment
 
 
-@transaction.atomic
+@service_transaction
 def payment_settle(*, payment_id: str) -> Payment:
     """Complete a pending payment (the settlement task), or fail it when a test scenario
     says so; other statuses are left as they are."""
@@ -207,7 +201,7 @@ def payment_cancel(*, account: Account, payment_id: str, reason: str = "") -> Pa
     return _cancel(account=account, payment_id=payment_id, reason=reason)
 
 
-@transaction.atomic
+@service_transaction
 def _cancel(*, account: Account, payment_id: str, reason: str) -> Payment:
     payment = payment_lock(payment_id=payment_id, account=account)
     return _cancel_locked(payment, reason)
@@ -219,14 +213,13 @@ def _cancel_locked(payment: Payment, reason: str) -> Payment:
     payment.cancellation_reason = reason
     payment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
     _emit(payment, events.PAYMENT_CANCELLED)
-    _emit_stripe(payment, events.STRIPE_PAYMENT_INTENT_CANCELED)
     return payment
 
 
-# --- PaymentIntents (the Stripe dialect): create, confirm, capture, update; release ---------
+# --- Payments confirmed by the client: open, confirm, capture, update; release -------------
 
 
-def payment_intent_create(
+def payment_open(
     *,
     account: Account,
     amount_minor: int,
@@ -239,15 +232,14 @@ def payment_intent_create(
     customer_email: str = "",
     metadata: dict | None = None,
     idempotency_key: str = "",
+    origin: str = Format.V1,
 ) -> Payment:
-    """A payment to be confirmed (Stripe's PaymentIntent, id `pi_…`): `requires_confirmation`,
-    with the payment method attached if one is given. With `confirm`, it is confirmed in the
-    same transaction (see `payment_confirm`: a decline leaves it `requires_confirmation` with
-    its `failure_reason`). Amount and currency are validated by the caller, as for
+    """A payment to be confirmed by the client: `requires_confirmation`, with the payment
+    method attached if one is given. With `confirm`, it is confirmed in the same transaction
+    (see `payment_confirm`: a decline leaves it `requires_confirmation` with its
+    `failure_reason`). Amount and currency are validated by the caller, as for
     `payment_create`; an unknown payment method or customer is NotFound, and nothing is
     stored."""
-    if capture_method == "automatic_async":  # Stripe's default since 2024: the same here
-        capture_method = CaptureMethod.AUTOMATIC
     if capture_method not in CaptureMethod.values:
         raise UnprocessableRequest(f"Unknown capture method '{capture_method}'.",
                                    param="capture_method")
@@ -255,35 +247,29 @@ def payment_intent_create(
     if customer_id:
         selectors.customer_get(account=account, customer_id=customer_id)
     payment = Payment(
-        public_id=new_id(STRIPE_ID_PREFIX), account=account, amount_minor=amount_minor,
-        currency=currency, status=PaymentStatus.REQUIRES_CONFIRMATION,
-        payment_method=PaymentMethod.CARD, payment_method_id=payment_method_id,
-        capture_method=capture_method, customer_id=customer_id, description=description,
-        customer_email=customer_email, metadata=metadata or {},
-        idempotency_key=idempotency_key[:64])
+        public_id=id_for("payment", origin, default=PAYMENT_ID_PREFIX), account=account,
+        origin=origin, amount_minor=amount_minor, currency=currency,
+        status=PaymentStatus.REQUIRES_CONFIRMATION, payment_method=PaymentMethod.CARD,
+        payment_method_id=payment_method_id, capture_method=capture_method,
+        customer_id=customer_id, description=description, customer_email=customer_email,
+        metadata=metadata or {}, idempotency_key=idempotency_key[:64])
     declined = ""
     if confirm:
         _check_confirmable(payment, payment_method_id)
         declined = _scenario_decline(account, payment)
-    return _intent_create(payment, confirm=confirm, declined=declined)
+    return _open(payment, confirm=confirm, declined=declined)
 
 
-@transaction.atomic
-def _intent_create(payment: Payment, *, confirm: bool, declined: str) -> Payment:
+@service_transaction
+def _open(payment: Payment, *, confirm: bool, declined: str) -> Payment:
     payment.created_at = payment.updated_at = now = clock.now(payment.account)
-    standard, stripe = [events.PAYMENT_CREATED], []
-    created = payment_to_stripe(payment) if speaks_stripe(payment) else None
+    _emit(payment, events.PAYMENT_CREATED)  # the payment before its confirmation
     if confirm:
         outcome = _attempt(payment, payment.payment_method_id, declined, now)
-        standard.append(outcome[0])
-        stripe.append(outcome[1])
     payment.save(force_insert=True)
     count_after_commit(metrics.PAYMENTS, payment.currency, payment.status)
-    _emit(payment, *standard)
-    if created is not None:  # payment_intent.created: the intent before its confirmation
-        events_emit(account=payment.account, dialect="stripe",
-                    events=[(events.STRIPE_PAYMENT_INTENT_CREATED, created)])
-    _emit_stripe(payment, *stripe)
+    if confirm:
+        _emit(payment, outcome)
     return payment
 
 
@@ -293,39 +279,39 @@ def payment_confirm(*, account: Account, payment_id: str, payment_method_id: str
     `payment.create` (a decline, or an outage: nothing changes). Success: automatic capture
     → `completed` (the whole amount received); manual → `authorized` until `capture_before`
     (7 days by the account's clock). A decline leaves it `requires_confirmation` with
-    `failure_reason` set (Stripe: requires_payment_method with last_payment_error), to be
-    confirmed again with another method. InvalidState from any other status, or without a
-    payment method (code `payment_method_missing`)."""
+    `failure_reason` set, to be confirmed again with another method. InvalidState from any
+    other status, or without a payment method (code `payment_method_missing`)."""
     simulator.check_payment_method_id(payment_method_id)
-    payment = selectors.payment_get(account=account, payment_id=payment_id)
-    _check_confirmable(payment, payment_method_id)  # before a scenario is used up
-    declined = _scenario_decline(account, payment)
+    declined = ""
+    if account.has_scenarios:  # judged before a scenario is used up
+        payment = selectors.payment_get(account=account, payment_id=payment_id)
+        _check_confirmable(payment, payment_method_id)
+        declined = _scenario_decline(account, payment)
     return _confirm(account=account, payment_id=payment_id,
                     payment_method_id=payment_method_id, declined=declined)
 
 
-@transaction.atomic
+@service_transaction
 def _confirm(*, account: Account, payment_id: str, payment_method_id: str,
              declined: str) -> Payment:
     payment = payment_lock(payment_id=payment_id, account=account)
     method = _check_confirmable(payment, payment_method_id)
-    standard, stripe = _attempt(payment, method, declined, _touch(payment))
+    outcome = _attempt(payment, method, declined, _touch(payment))
     payment.save(update_fields=["status", "payment_method_id", "failure_reason",
                                 "amount_received_minor", "capture_before", "updated_at"])
-    _emit(payment, standard)
-    _emit_stripe(payment, stripe)
+    _emit(payment, outcome)
     return payment
 
 
 def _check_confirmable(payment: Payment, payment_method_id: str) -> str:
     """The payment method a confirmation would use; InvalidState when it cannot be made."""
-    require(payment, PaymentStatus.REQUIRES_CONFIRMATION, "confirmed")
+    require(payment, PaymentStatus.REQUIRES_CONFIRMATION, "confirm")
     # A declined method stays on the payment as a record, but is not used again by itself.
     method = payment_method_id or ("" if payment.failure_reason else payment.payment_method_id)
     if not method:
         raise InvalidState(
             f"Payment '{payment.public_id}' cannot be confirmed without a payment method: "
-            "give one.", code="payment_method_missing")
+            "give one.", code="payment_method_missing", subject=payment, action="confirm")
     return method
 
 
@@ -337,26 +323,26 @@ def _scenario_decline(account: Account, payment: Payment) -> str:
     return scenario.decline_code if scenario and scenario.outcome == scenarios.DECLINE else ""
 
 
-def _attempt(payment: Payment, method: str, declined: str, now: datetime) -> tuple[str, str]:
-    """Charge `payment` with `method` (in memory; the caller saves it): the outcome's
-    (standard, Stripe) event types."""
+def _attempt(payment: Payment, method: str, declined: str, now: datetime) -> str:
+    """Charge `payment` with `method` (in memory; the caller saves it): the outcome's domain
+    event."""
     payment.payment_method_id = method
     reason = declined or simulator.decline_reason(
         to_major(payment.amount_minor, payment.currency), method)
     payment.failure_reason = reason
     if reason:
-        return events.PAYMENT_FAILED, events.STRIPE_PAYMENT_INTENT_PAYMENT_FAILED
+        return events.PAYMENT_FAILED
     transition(payment, PaymentStatus.PROCESSING)
     if payment.capture_method == CaptureMethod.MANUAL:
         transition(payment, PaymentStatus.AUTHORIZED)
         payment.capture_before = now + AUTHORIZATION_VALIDITY
-        return events.PAYMENT_AUTHORIZED, events.STRIPE_PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED
+        return events.PAYMENT_AUTHORIZED
     transition(payment, PaymentStatus.COMPLETED)
     payment.amount_received_minor = payment.amount_minor
-    return events.PAYMENT_COMPLETED, events.STRIPE_PAYMENT_INTENT_SUCCEEDED
+    return events.PAYMENT_COMPLETED
 
 
-@transaction.atomic
+@service_transaction
 def payment_capture(*, account: Account, payment_id: str,
                     amount_minor: int | None = None) -> Payment:
     """Capture an `authorized` payment: all of it (default) or `amount_minor` of it (0 <
@@ -365,32 +351,31 @@ def payment_capture(*, account: Account, payment_id: str,
     any other status, or once the authorization has expired (code `authorization_expired`);
     UnprocessableRequest for an amount out of range (`amount_too_large` above the amount)."""
     payment = payment_lock(payment_id=payment_id, account=account)
-    require(payment, PaymentStatus.AUTHORIZED, "captured")
+    require(payment, PaymentStatus.AUTHORIZED, "capture")
     now = _touch(payment)
     if payment.capture_before is not None and payment.capture_before <= now:
         raise InvalidState(
             f"Payment '{payment.public_id}' cannot be captured: its authorization expired.",
-            code="authorization_expired")
+            code="authorization_expired", subject=payment, action="capture")
     amount = payment.amount_minor if amount_minor is None else amount_minor
     if amount <= 0:
         raise UnprocessableRequest("The amount to capture must be greater than zero.",
-                                   param="amount")
+                                   param="amount_minor")
     if amount > payment.amount_minor:
         authorized = format_major(payment.amount_minor, payment.currency)
         raise UnprocessableRequest(
             f"The amount to capture exceeds the authorized amount of {authorized} "
-            f"{payment.currency}.", code="amount_too_large", param="amount")
+            f"{payment.currency}.", code="amount_too_large", param="amount_minor")
     transition(payment, PaymentStatus.COMPLETED)
     payment.amount_received_minor = amount
     payment.capture_before = None
     payment.save(update_fields=["status", "amount_received_minor", "capture_before",
                                 "updated_at"])
     _emit(payment, events.PAYMENT_COMPLETED)
-    _emit_stripe(payment, events.STRIPE_PAYMENT_INTENT_SUCCEEDED)
     return payment
 
 
-@transaction.atomic
+@service_transaction
 def payment_update(
     *,
     account: Account,
@@ -402,22 +387,23 @@ def payment_update(
     payment_method_id: str | None = None,
 ) -> Payment:
     """Change what is given (None: unchanged; "" clears) of a payment not in a final status.
-    `metadata` is merged, a key set to "" is removed. The payment method and the customer
-    change only before confirmation (`requires_confirmation`). As on Stripe, an update
-    forgets a decline: `failure_reason` is cleared, and the declined method stays detached
-    unless a new one is given."""
+    `metadata` is merged (`core.metadata.merged_metadata`). The payment method and the
+    customer change only before confirmation (`requires_confirmation`). An update forgets a
+    decline: `failure_reason` is cleared, and the declined method stays detached unless a
+    new one is given."""
     if payment_method_id:
         simulator.check_payment_method_id(payment_method_id)
     payment = payment_lock(payment_id=payment_id, account=account)
     if payment.status in FINAL:
-        raise_invalid(payment, "updated")
+        raise_invalid(payment, "update")
     unconfirmed = payment.status == PaymentStatus.REQUIRES_CONFIRMATION
     for name, value in (("payment_method_id", payment_method_id),
                         ("customer_id", customer_id)):
         if value is not None and not unconfirmed:
             raise InvalidState(
                 f"Payment '{payment.public_id}': its {name} can only change before it is "
-                f"confirmed. Current status: '{payment.status}'.")
+                f"confirmed. Current status: '{payment.status}'.", subject=payment,
+                action="update")
     if customer_id:
         selectors.customer_get(account=account, customer_id=customer_id)
     if unconfirmed and payment.failure_reason:
@@ -428,8 +414,7 @@ def payment_update(
         if value is not None:
             setattr(payment, name, value)
     if metadata is not None:
-        merged = {**payment.metadata, **metadata}
-        payment.metadata = {key: value for key, value in merged.items() if value != ""}
+        payment.metadata = merged_metadata(payment.metadata, metadata)
     _touch(payment)
     payment.save(update_fields=["description", "customer_email", "customer_id",
                                 "payment_method_id", "failure_reason", "metadata",
@@ -457,7 +442,7 @@ def payments_release_due(*, account: Account, now: datetime) -> dict[str, int]:
         payment_release(payment_id=payment_id, account=account) for payment_id in expired)}
 
 
-@transaction.atomic
+@service_transaction
 def payment_release(*, payment_id: str, account: Account | None = None) -> bool:
     """Cancel an authorized payment whose authorization has expired (reason "automatic");
     False (nothing done) when it is no longer authorized or not expired yet."""
@@ -485,53 +470,50 @@ def payments_reset(*, account: Account) -> None:
     Payment.objects.filter(account=account).delete()
 
 
-# --- Customers (Stripe's Customer objects, of the account) --------------------------------
+# --- Customers of the account's business -------------------------------------------------
 
 
-def _emit_customer(customer, event_type: str, data: dict | None = None) -> None:
-    events_emit(account=customer.account, dialect="stripe",
-                events=[(event_type, data or customer_to_stripe(customer))])
+def _emit_customer(customer: Customer, event_type: str) -> None:
+    events_emit(account=customer.account, events=[(event_type, customer)])
 
 
-@transaction.atomic
+@service_transaction
 def customer_create(*, account: Account, email: str = "", name: str = "", description: str = "",
                     phone: str = "", metadata: dict | None = None) -> Customer:
     customer = Customer.objects.create(
         account=account, email=email, name=name, description=description, phone=phone,
         metadata=metadata or {}, created_at=clock.now(account))
-    _emit_customer(customer, "customer.created")
+    _emit_customer(customer, events.CUSTOMER_CREATED)
     return customer
 
 
-@transaction.atomic
+@service_transaction
 def customer_update(*, account: Account, customer_id: str, **changes) -> Customer:
-    """Change the given fields (email, name, description, phone); `metadata` is merged as
-    Stripe merges it: a key set to "" is removed."""
+    """Change the given fields (email, name, description, phone); `metadata` is merged
+    (`core.metadata.merged_metadata`)."""
     customer = _customer_locked(account, customer_id)
     metadata = changes.pop("metadata", None)
     for name, value in changes.items():
         setattr(customer, name, value)
     if metadata is not None:
-        merged = {**customer.metadata, **metadata}
-        customer.metadata = {key: value for key, value in merged.items() if value != ""}
+        customer.metadata = merged_metadata(customer.metadata, metadata)
     customer.save()
-    _emit_customer(customer, "customer.updated")
+    _emit_customer(customer, events.CUSTOMER_UPDATED)
     return customer
 
 
-@transaction.atomic
+@service_transaction
 def customer_delete(*, account: Account, customer_id: str) -> None:
     """Delete the customer; its payments keep its id."""
     customer = _customer_locked(account, customer_id)
-    data = customer_to_stripe(customer)
+    _emit_customer(customer, events.CUSTOMER_DELETED)  # the customer as it was
     customer.delete()
-    _emit_customer(customer, "customer.deleted", data)
 
 
 def _customer_locked(account: Account, customer_id: str) -> Customer:
     customer = (Customer.objects.select_for_update()
                 .filter(account=account, public_id=customer_id).first())
     if customer is None:
-        raise NotFound(f"No such customer: '{customer_id}'", param="customer")
+        raise NotFound("customer", customer_id, param="customer_id")
     customer.account = account
     return customer

@@ -1,7 +1,7 @@
 """The payment state machine: the one table of legal moves and the one function that moves.
 
-A payment made by `/v1` or devdraft starts `pending` and moves on at once (cards, wallets) or
-when it settles (bank transfers, crypto). One made by the Stripe dialect starts
+A payment created to be charged at once starts `pending` and moves on at once (cards,
+wallets) or when it settles (bank transfers, crypto). One opened to be confirmed later starts
 `requires_confirmation`; confirming moves it through `processing` to `completed` (automatic
 capture) or `authorized` (manual capture), which capturing completes and cancelling or the
 7-day expiry releases. A declined confirmation does not move it: it stays
@@ -26,16 +26,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 FINAL = frozenset(status for status, moves in TRANSITIONS.items() if not moves)
 
-# How an illegal move is described to the client, by the status it aimed for.
-_VERBS = {
-    S.CANCELLED: "cancelled",
-    S.PROCESSING: "processed",
-    S.AUTHORIZED: "authorized",
-    S.COMPLETED: "completed",
-    S.FAILED: "failed",
-    S.PARTIALLY_REFUNDED: "refunded",
-    S.REFUNDED: "refunded",
+# What a move to each status is called when it is refused.
+_ACTIONS = {
+    S.CANCELLED: "cancel",
+    S.PROCESSING: "process",
+    S.AUTHORIZED: "authorize",
+    S.COMPLETED: "complete",
+    S.FAILED: "fail",
+    S.PARTIALLY_REFUNDED: "refund",
+    S.REFUNDED: "refund",
 }
+_PAST = {"cancel": "cancelled", "process": "processed", "authorize": "authorized",
+         "complete": "completed", "fail": "failed", "refund": "refunded",
+         "confirm": "confirmed", "capture": "captured", "update": "updated"}
 
 
 def can_transition(current: str, target: str) -> bool:
@@ -45,18 +48,19 @@ def can_transition(current: str, target: str) -> bool:
 def transition(payment: Payment, target: str) -> None:
     """Move `payment` to `target` in memory; the caller saves it inside its transaction."""
     if not can_transition(payment.status, target):
-        raise_invalid(payment, _VERBS[target])
+        raise_invalid(payment, _ACTIONS[target])
     payment.status = target
 
 
-def require(payment: Payment, status: str, verb: str) -> None:
-    """Refuse an operation (`verb`: "confirmed", "captured") unless `payment` is in `status`."""
+def require(payment: Payment, status: str, action: str) -> None:
+    """Refuse `action` ("confirm", "capture") unless `payment` is in `status`."""
     if payment.status != status:
-        raise_invalid(payment, verb)
+        raise_invalid(payment, action)
 
 
-def raise_invalid(payment: Payment, verb: str, *, code: str | None = None):
+def raise_invalid(payment: Payment, action: str, *, code: str | None = None):
     raise InvalidState(
-        f"Payment '{payment.public_id}' cannot be {verb}. Current status: '{payment.status}'.",
-        code=code,
+        f"Payment '{payment.public_id}' cannot be {_PAST[action]}. "
+        f"Current status: '{payment.status}'.",
+        code=code, subject=payment, action=action,
     )

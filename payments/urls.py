@@ -1,9 +1,10 @@
 from django.urls import path
 
-from api.routers import Router, StripeRouter
-from payments.api.devdraft import DevdraftPaymentViewSet
-from payments.api.stripe import CustomerViewSet, PaymentIntentViewSet
-from payments.api.v1 import ApiInfoView, PaymentViewSet
+from api.routers import Router
+from api.stripe.surface import StripeRouter
+from payments.api.devdraft.views import DevdraftPaymentViewSet
+from payments.api.stripe.views import CustomerViewSet, PaymentIntentViewSet
+from payments.api.v1.views import ApiInfoView, PaymentViewSet
 
 v1_router = Router()
 v1_router.register("payments", PaymentViewSet, basename="payment")

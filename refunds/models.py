@@ -7,6 +7,8 @@ from core.ids import id_factory
 from payments.models import Payment
 from payments.money import CURRENCY_CHOICES
 
+REFUND_ID_PREFIX = "ref"
+
 
 class RefundStatus(models.TextChoices):
     PENDING = "pending"
@@ -15,7 +17,7 @@ class RefundStatus(models.TextChoices):
 
 
 class RefundReason(models.TextChoices):
-    """Seed 003's reasons for `/v1`; the UQPay dialect sends free text (up to 100 characters)."""
+    """The reasons `/v1` takes; the UQPay dialect sends free text (up to 100 characters)."""
 
     REQUESTED_BY_CUSTOMER = "requested_by_customer"
     DUPLICATE = "duplicate"
@@ -26,7 +28,8 @@ class RefundReason(models.TextChoices):
 
 
 class Refund(models.Model):
-    public_id = models.CharField(max_length=32, unique=True, default=id_factory("ref"))
+    public_id = models.CharField(max_length=32, unique=True,
+                                 default=id_factory(REFUND_ID_PREFIX))
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="refunds")
     amount_minor = models.BigIntegerField(help_text="Minor units of the payment's currency.")
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)

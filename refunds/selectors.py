@@ -13,7 +13,7 @@ def refund_get(*, account: Account, refund_id: str) -> Refund:
         .first()
     )
     if refund is None:
-        raise NotFound(f"Refund '{refund_id}' not found.", param="refund_id")
+        raise NotFound("refund", refund_id, param="refund_id")
     return refund
 
 

@@ -1,8 +1,9 @@
-from api.routers import Router, StripeRouter
-from refunds.api.devdraft import DevdraftRefundViewSet
-from refunds.api.stripe import StripeRefundViewSet
-from refunds.api.uqpay import UqpayRefundViewSet
-from refunds.api.v1 import PaymentRefundViewSet, RefundViewSet
+from api.routers import Router
+from api.stripe.surface import StripeRouter
+from refunds.api.devdraft.views import DevdraftRefundViewSet
+from refunds.api.stripe.views import StripeRefundViewSet
+from refunds.api.uqpay.views import UqpayRefundViewSet
+from refunds.api.v1.views import PaymentRefundViewSet, RefundViewSet
 
 PAYMENT = "<str:payment_id>"
 

@@ -201,7 +201,7 @@ def main():
     # killed worker was running (their scheduler takes it back: no maintenance by hand).
     settle_by = SETTLED_BY.format(int(os.environ.get("SETTLEMENT_DELAY_SECONDS", 2)) + 5)
     quiet_from = time.time()
-    deadline = quiet_from + 150  # DESIGN.md: within 2 minutes
+    deadline = quiet_from + 150  # the contract: within 2 minutes
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as db:
         endpoint_pk = db.execute("SELECT id FROM webhooks_app_webhookendpoint "
                                  "WHERE public_id = %s", [endpoint["id"]]).fetchone()[0]

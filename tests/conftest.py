@@ -56,7 +56,7 @@ def admin_api(demo) -> APIClient:
 
 @pytest.fixture
 def create_payment(api):
-    """POST /v1/payments with the seed's body, overridden by keyword arguments."""
+    """POST /v1/payments with the documented example body, overridden by keyword arguments."""
 
     def create(headers: dict | None = None, **overrides):
         body = {**PAYMENT_BODY, **overrides}

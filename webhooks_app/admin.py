@@ -58,10 +58,10 @@ def _resend(modeladmin, request, pairs):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
-    list_display = ("url", "account", "dialect", "is_enabled", "failure_count", "created_at")
-    list_filter = ("is_enabled", "dialect")
+    list_display = ("url", "account", "format", "is_enabled", "failure_count", "created_at")
+    list_filter = ("is_enabled", "format")
     search_fields = ("public_id", "url", "account__name", "account__public_id")
-    readonly_fields = ("public_id", "account", "dialect", "url", "events", "description",
+    readonly_fields = ("public_id", "account", "format", "url", "events", "description",
                        "metadata", "api_version", "is_enabled", "disabled_reason",
                        "failure_count", "failing_since", "previous_secret_expires_at",
                        "created_at")
@@ -81,7 +81,7 @@ class WebhookEndpointAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
         with transaction.atomic():
             rotated = [services.endpoint_rotate_secret(account=e.account,
                                                        endpoint_id=e.public_id,
-                                                       dialect=e.dialect)
+                                                       format=e.format)
                        for e in queryset.select_related("account")]
         for endpoint in rotated:
             self.log_change(request, endpoint, "Rotated the signing secret.")
@@ -92,17 +92,17 @@ class WebhookEndpointAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
     def enable(self, request, queryset):
         for endpoint in queryset.select_related("account"):
             services.endpoint_update(account=endpoint.account, endpoint_id=endpoint.public_id,
-                                     enabled=True, dialect=endpoint.dialect)
+                                     enabled=True, format=endpoint.format)
             self.log_change(request, endpoint, "Enabled again.")
         self.message_user(request, f"{queryset.count()} endpoint(s) enabled.", messages.SUCCESS)
 
 
 @admin.register(Event)
 class EventAdmin(ResendAdmin):
-    list_display = ("public_id", "type", "dialect", "account", "created_at")
-    list_filter = ("dialect", "type")
+    list_display = ("public_id", "type", "format", "account", "created_at")
+    list_filter = ("format", "type")
     search_fields = ("public_id", "payload")
-    readonly_fields = ("public_id", "account", "dialect", "type", "created_at", "payload")
+    readonly_fields = ("public_id", "account", "format", "type", "created_at", "payload")
     date_hierarchy = "created_at"
     inlines = [DeliveryInline]
     actions = ["resend_to_subscribers"]

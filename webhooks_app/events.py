@@ -1,57 +1,56 @@
-"""Event types: the only place their names are spelled (seed 002's list, seed 003's words),
-and the Stripe dialect's (`/stripe/v1`, DESIGN.md §4), which Stripe-dialect endpoints receive.
+"""Domain events: what happened, named once here, and how each wire format renders them.
+
+Services emit domain events (`services.events_emit`) with the object they are about. Each
+format registers, from its app's `AppConfig.ready`, what it makes of a domain event
+(`RENDERINGS.register`): zero or more events of its own, each with its own type name and its
+own rendering of the object, and the envelope its events are delivered in. An endpoint
+receives the events of the format it was registered with.
 """
+
+from collections.abc import Callable
 
 PAYMENT_CREATED = "payment.created"
 PAYMENT_COMPLETED = "payment.completed"
 PAYMENT_AUTHORIZED = "payment.authorized"  # manual capture: confirmed, to be captured
 PAYMENT_FAILED = "payment.failed"
 PAYMENT_CANCELLED = "payment.cancelled"
-PAYMENT_REFUNDED = "payment.refunded"
 REFUND_CREATED = "refund.created"
 REFUND_COMPLETED = "refund.completed"
 REFUND_FAILED = "refund.failed"
+CUSTOMER_CREATED = "customer.created"
+CUSTOMER_UPDATED = "customer.updated"
+CUSTOMER_DELETED = "customer.deleted"
 
-ALL = (
-    PAYMENT_CREATED,
-    PAYMENT_COMPLETED,
-    PAYMENT_AUTHORIZED,
-    PAYMENT_FAILED,
-    PAYMENT_CANCELLED,
-    PAYMENT_REFUNDED,
-    REFUND_CREATED,
-    REFUND_COMPLETED,
-    REFUND_FAILED,
-)
-CHOICES = [(name, name) for name in ALL]
+ALL_TYPES = "*"  # in an endpoint's subscriptions: every type of its format
 
-# The Stripe dialect: Stripe's own names (its `refund.created` is spelled like ours, but its
-# events carry Stripe's objects and go to Stripe-dialect endpoints only).
-STRIPE_PAYMENT_INTENT_CREATED = "payment_intent.created"
-STRIPE_PAYMENT_INTENT_SUCCEEDED = "payment_intent.succeeded"
-STRIPE_PAYMENT_INTENT_PAYMENT_FAILED = "payment_intent.payment_failed"
-STRIPE_PAYMENT_INTENT_CANCELED = "payment_intent.canceled"
-STRIPE_PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED = "payment_intent.amount_capturable_updated"
-STRIPE_CHARGE_REFUNDED = "charge.refunded"
-STRIPE_REFUND_CREATED = "refund.created"
-STRIPE_CUSTOMER_CREATED = "customer.created"
-STRIPE_CUSTOMER_UPDATED = "customer.updated"
-STRIPE_CUSTOMER_DELETED = "customer.deleted"
+# render(subject) -> the object as the format shows it, or None: not an event of that format
+# (a format may render only the objects it made).
+Render = Callable[[object], dict | None]
+# envelope(event, data, *, pending_webhooks) -> the JSON body delivered.
+Envelope = Callable[..., dict]
 
-STRIPE_ALL = (
-    STRIPE_PAYMENT_INTENT_CREATED,
-    STRIPE_PAYMENT_INTENT_SUCCEEDED,
-    STRIPE_PAYMENT_INTENT_PAYMENT_FAILED,
-    STRIPE_PAYMENT_INTENT_CANCELED,
-    STRIPE_PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED,
-    STRIPE_CHARGE_REFUNDED,
-    STRIPE_REFUND_CREATED,
-    STRIPE_CUSTOMER_CREATED,
-    STRIPE_CUSTOMER_UPDATED,
-    STRIPE_CUSTOMER_DELETED,
-)
-STRIPE_CHOICES = [(name, name) for name in STRIPE_ALL]
-STRIPE_ALL_EVENTS = "*"  # in a Stripe endpoint's `enabled_events`: every type
 
-# What an event row may hold, of either dialect (the admin's filter).
-MODEL_CHOICES = [(name, name) for name in dict.fromkeys((*ALL, *STRIPE_ALL))]
+class Renderings:
+    """Per format, what each domain event becomes, and the envelope of its events."""
+
+    def __init__(self):
+        self._events: dict[tuple[str, str], list[tuple[str, Render]]] = {}
+        self._envelopes: dict[str, Envelope] = {}
+
+    def register(self, format_: str, domain_type: str, event_type: str, render: Render):
+        self._events.setdefault((format_, domain_type), []).append((event_type, render))
+
+    def register_envelope(self, format_: str, envelope: Envelope) -> None:
+        self._envelopes[format_] = envelope
+
+    def formats(self) -> list[str]:
+        return list(self._envelopes)
+
+    def envelope(self, format_: str) -> Envelope:
+        return self._envelopes[format_]
+
+    def of(self, format_: str, domain_type: str) -> list[tuple[str, Render]]:
+        return self._events.get((format_, domain_type), [])
+
+
+RENDERINGS = Renderings()

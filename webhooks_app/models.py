@@ -7,17 +7,9 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Account
+from core.formats import Format
 from core.ids import id_factory
 from webhooks_app import events
-
-
-class Dialect(models.TextChoices):
-    """How an endpoint's events look and are signed: Standard Webhooks (`/v1`'s events,
-    `webhook-*` headers) or Stripe's (`/stripe/v1`'s events, `Stripe-Signature`). An endpoint
-    receives only the events of its own dialect."""
-
-    STANDARD = "standard"
-    STRIPE = "stripe"
 
 
 def new_signing_secret() -> str:
@@ -29,17 +21,17 @@ class WebhookEndpoint(models.Model):
     public_id = models.CharField(max_length=32, unique=True, default=id_factory("we"))
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     url = models.URLField(max_length=2048)
-    dialect = models.CharField(max_length=10, choices=Dialect.choices, default=Dialect.STANDARD,
-                               help_text="Which events it receives, in which format, signed "
-                               "how: set at registration (by the API it is registered on).")
-    events = models.JSONField(default=list, help_text="Subscribed event types (a Stripe "
-                              "endpoint's `enabled_events`, where `*` is every type).")
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.V1,
+                              help_text="The wire format it was registered through: the "
+                              "events it receives are that format's, rendered and signed as "
+                              "that format does.")
+    events = models.JSONField(default=list, help_text="Subscribed event types of its format "
+                              "(`*`: every type).")
     description = models.CharField(max_length=500, blank=True, default="")
-    metadata = models.JSONField(default=dict, blank=True,
-                                help_text="A Stripe endpoint's metadata (strings).")
+    metadata = models.JSONField(default=dict, blank=True, help_text="Strings, the client's.")
     api_version = models.CharField(max_length=40, blank=True, default="",
-                                   help_text="The API version a Stripe endpoint was created "
-                                   "with, if it named one.")
+                                   help_text="The API version the client named at "
+                                   "registration, if it named one.")
     secret = models.CharField(max_length=100, default=new_signing_secret, editable=False,
                               help_text="Kept in clear: it signs every delivery.")
     previous_secret = models.CharField(
@@ -64,23 +56,23 @@ class WebhookEndpoint(models.Model):
         return self.url
 
     def subscribes_to(self, event_type: str) -> bool:
-        """Whether it receives events of `event_type` (of its own dialect: see `receives`)."""
-        return event_type in self.events or (
-            self.dialect == Dialect.STRIPE and events.STRIPE_ALL_EVENTS in self.events)
+        """Whether it receives events of `event_type` (of its own format: see `receives`)."""
+        return event_type in self.events or events.ALL_TYPES in self.events
 
     def receives(self, event: "Event") -> bool:
-        return event.dialect == self.dialect and self.subscribes_to(event.type)
+        return event.format == self.format and self.subscribes_to(event.type)
 
 
 class Event(models.Model):
-    """Something that happened, as delivered: `payload` is the exact JSON body that is signed."""
+    """Something that happened, as one format renders it and delivers it: `payload` is the
+    exact JSON body that is signed."""
 
     public_id = models.CharField(max_length=32, unique=True, default=id_factory("evt"))
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
-    type = models.CharField(max_length=80, choices=events.MODEL_CHOICES)
-    dialect = models.CharField(max_length=10, choices=Dialect.choices, default=Dialect.STANDARD,
-                               help_text="Standard events show on /v1, Stripe ones on "
-                               "/stripe/v1; each goes to endpoints of its dialect only.")
+    type = models.CharField(max_length=80, help_text="Its format's name for it.")
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.V1,
+                              help_text="Each format lists its own events and sends them to "
+                              "its own endpoints.")
     object_id = models.CharField(max_length=64, blank=True, default="", db_index=True,
                                  help_text="The id of `data.object` (a payment or refund).")
     payload = models.TextField()
@@ -89,8 +81,8 @@ class Event(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["account", "dialect", "-created_at", "-id"],
-                         name="event_account_dialect_recent"),
+            models.Index(fields=["account", "format", "-created_at", "-id"],
+                         name="event_account_format_recent"),
             models.Index(fields=["account", "type", "-created_at"], name="event_account_type"),
         ]
 

@@ -8,41 +8,33 @@ clock gets there (or at once, when the account's clock is advanced past it).
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts import scenarios
 from accounts.models import Account
 from core import clock, json, metrics, sql
 from core.errors import InvalidState, UnprocessableRequest
+from core.formats import Format
+from core.metadata import merged_metadata
 from core.metrics import count_after_commit
 from core.periodic import frequent
 from core.tasks import enqueue_on_commit, live_task_values, on_queue
+from core.transactions import service_transaction
 from webhooks_app import sender, tasks
-from webhooks_app.models import (
-    Delivery,
-    DeliveryStatus,
-    Dialect,
-    Event,
-    WebhookEndpoint,
-    new_signing_secret,
-)
+from webhooks_app.events import RENDERINGS
+from webhooks_app.models import Delivery, DeliveryStatus, Event, WebhookEndpoint, new_signing_secret
 from webhooks_app.selectors import endpoint_missing, event_missing
 from webhooks_app.urlsafety import UnsafeURL, vet
 
-# The Stripe API version of Stripe-dialect events: the one stripe-python 16.1 pins
-# (`stripe.api_version`); the SDK reads it, never checks it.
-STRIPE_API_VERSION = "2026-10-28.endive"
 
-
-@transaction.atomic
+@service_transaction
 def endpoint_create(
     *, account: Account, url: str, events: list[str], description: str = "",
-    dialect: str = Dialect.STANDARD, metadata: dict[str, str] | None = None,
+    format: str = Format.V1, metadata: dict[str, str] | None = None,
     api_version: str = "",
 ) -> WebhookEndpoint:
-    """Register an endpoint; `dialect` decides which events it receives and how they are
-    signed (a Stripe endpoint's `events` may be `["*"]`: every Stripe type)."""
+    """Register an endpoint; its `format` decides which events it receives and how they are
+    rendered and signed (`events` may be `["*"]`: every type of its format)."""
     _vet(url)
     Account.objects.select_for_update().get(pk=account.pk)  # parallel creations count in turn
     limit = settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT
@@ -54,46 +46,32 @@ def endpoint_create(
     _note_endpoints(account, present=True)
     return WebhookEndpoint.objects.create(
         account=account, url=url, events=list(dict.fromkeys(events)), description=description,
-        dialect=dialect, metadata=_metadata_updated({}, metadata or {}),
+        format=format, metadata=merged_metadata({}, metadata or {}),
         api_version=api_version, created_at=clock.now(account),
     )
 
 
 def _endpoint_lock(account: Account, endpoint_id: str,
-                   dialect: str = Dialect.STANDARD) -> WebhookEndpoint:
-    """The endpoint, locked; only one of `dialect` exists for the caller (each surface sees
+                   format: str = Format.V1) -> WebhookEndpoint:
+    """The endpoint, locked; only one of `format` exists for the caller (each format sees
     its own)."""
     endpoint = (WebhookEndpoint.objects.select_for_update()
-                .filter(account=account, public_id=endpoint_id, dialect=dialect).first())
+                .filter(account=account, public_id=endpoint_id, format=format).first())
     if endpoint is None:
-        raise endpoint_missing(endpoint_id, dialect)
+        raise endpoint_missing(endpoint_id)
     endpoint.account = account
     return endpoint
 
 
-def _metadata_updated(metadata: dict[str, str], changes: dict[str, str] | str) -> dict:
-    """Stripe's metadata update: keys given are set, a key set to "" is removed, and "" for
-    the whole (`metadata=`) removes every key."""
-    if changes == "":
-        return {}
-    updated = dict(metadata)
-    for key, value in changes.items():
-        if value == "":
-            updated.pop(key, None)
-        else:
-            updated[key] = value
-    return updated
-
-
-@transaction.atomic
+@service_transaction
 def endpoint_update(*, account: Account, endpoint_id: str, url: str | None = None,
                     events: list[str] | None = None, description: str | None = None,
-                    enabled: bool | None = None, dialect: str = Dialect.STANDARD,
+                    enabled: bool | None = None, format: str = Format.V1,
                     metadata: dict[str, str] | str | None = None) -> WebhookEndpoint:
-    """Change what is given, on an endpoint of `dialect`. A new URL follows the rules of
+    """Change what is given, on an endpoint of `format`. A new URL follows the rules of
     registration; `enabled=True` brings back a disabled endpoint with a clean failure record;
-    `metadata` is merged as Stripe merges it (see `_metadata_updated`)."""
-    endpoint = _endpoint_lock(account, endpoint_id, dialect)
+    `metadata` is merged (`core.metadata.merged_metadata`)."""
+    endpoint = _endpoint_lock(account, endpoint_id, format)
     if url is not None:
         _vet(url)
         endpoint.url = url
@@ -102,7 +80,7 @@ def endpoint_update(*, account: Account, endpoint_id: str, url: str | None = Non
     if description is not None:
         endpoint.description = description
     if metadata is not None:
-        endpoint.metadata = _metadata_updated(endpoint.metadata, metadata)
+        endpoint.metadata = merged_metadata(endpoint.metadata, metadata)
     if enabled is True:
         endpoint_enable(endpoint=endpoint)
     elif enabled is False:
@@ -121,13 +99,13 @@ def endpoint_enable(*, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     return endpoint
 
 
-@transaction.atomic
+@service_transaction
 def endpoint_rotate_secret(*, account: Account, endpoint_id: str,
                            expire_previous_in_seconds: int = 86400,
-                           dialect: str = Dialect.STANDARD) -> WebhookEndpoint:
+                           format: str = Format.V1) -> WebhookEndpoint:
     """A new signing secret (returned once, on the endpoint). Until the previous one expires,
     every delivery is signed with both; 0 retires it at once."""
-    endpoint = _endpoint_lock(account, endpoint_id, dialect)
+    endpoint = _endpoint_lock(account, endpoint_id, format)
     if expire_previous_in_seconds > 0:
         endpoint.previous_secret = endpoint.secret
         endpoint.previous_secret_expires_at = clock.now(account) + timedelta(
@@ -156,14 +134,13 @@ def _vet(url: str) -> None:
         raise UnprocessableRequest(str(exc), code="url_not_allowed", param="url") from None
 
 
-@transaction.atomic
-def endpoint_delete(*, account: Account, endpoint_id: str,
-                    dialect: str = Dialect.STANDARD) -> None:
+@service_transaction
+def endpoint_delete(*, account: Account, endpoint_id: str, format: str = Format.V1) -> None:
     Account.objects.select_for_update().get(pk=account.pk)  # see _note_endpoints
     deleted, _ = WebhookEndpoint.objects.filter(account=account, public_id=endpoint_id,
-                                                dialect=dialect).delete()
+                                                format=format).delete()
     if not deleted:
-        raise endpoint_missing(endpoint_id, dialect)
+        raise endpoint_missing(endpoint_id)
     _note_endpoints(account, present=WebhookEndpoint.objects.filter(account=account).exists())
 
 
@@ -174,49 +151,51 @@ def _note_endpoints(account: Account, *, present: bool) -> None:
     account.has_webhook_endpoints = present
 
 
-def events_emit(*, account: Account, events: list[tuple[str, dict]],
-                dialect: str = Dialect.STANDARD) -> list[Event]:
-    """Record events inside the caller's transaction, with the first delivery attempt to each
-    subscribed endpoint of the same `dialect`; the attempts run once the transaction commits.
+def events_emit(*, account: Account, events: list[tuple[str, object]]) -> list[Event]:
+    """Record domain events inside the caller's transaction, as each format renders them
+    (`webhooks_app.events.RENDERINGS`), with the first delivery attempt to each subscribed
+    enabled endpoint of that format; the attempts run once the transaction commits.
 
-    `events` are (type, object as the dialect's API renders it: `/v1`'s for "standard",
-    Stripe's for "stripe", with its `object` field). A rolled-back change emits nothing. An
-    account without endpoints (as `account` was read, usually when the request was
-    authenticated) costs one INSERT and no task: an endpoint registered while the request
-    runs receives the events created after it.
+    `events` are (domain event type, the object it is about), rendered now: each event shows
+    the object as it is at this point of the transaction. A rolled-back change emits
+    nothing. An account without endpoints (as `account` was read, usually when the request
+    was authenticated) costs one INSERT and no task: an endpoint registered while the
+    request runs receives the events created after it.
     """
+    rendered = []
+    for format_ in RENDERINGS.formats():
+        once: dict[tuple, dict | None] = {}  # each object rendered once per format
+        for domain_type, subject in events:
+            for event_type, render in RENDERINGS.of(format_, domain_type):
+                key = (render, id(subject))
+                if key not in once:
+                    once[key] = render(subject)
+                if once[key] is not None:
+                    rendered.append((format_, event_type, once[key]))
+    return events_record(account=account, events=rendered)
+
+
+def events_record(*, account: Account, events: list[tuple[str, str, dict]]) -> list[Event]:
+    """Store events already rendered, (format, type, object) each, in their formats'
+    envelopes, inside the caller's transaction, and schedule their first attempts."""
     now = clock.now(account)
-    stripe = dialect == Dialect.STRIPE
-    endpoints = []
-    if stripe and account.has_webhook_endpoints:  # its events tell how many they go to
-        endpoints = _receiving(account, dialect)
-    created = []
-    for event_type, data in events:
+    endpoints = _receiving(account) if account.has_webhook_endpoints else []
+    created, receivers = [], []
+    for format_, event_type, data in events:
         object_id = data.get("id") if isinstance(data.get("id"), str) else ""
         event = Event(account_id=account.pk, type=event_type, created_at=now,
-                      object_id=object_id[:64], dialect=dialect)
-        if stripe:
-            event.payload = json.dumps(stripe_event(
-                event, data, pending_webhooks=sum(e.subscribes_to(event_type)
-                                                  for e in endpoints))).decode()
-        else:
-            event.payload = json.dumps(
-                {"id": event.public_id, "type": event_type,
-                 "created_at": now.isoformat(timespec="microseconds"), "data": {"object": data}}
-            ).decode()
+                      object_id=object_id[:64], format=format_)
+        receiving = [endpoint for endpoint in endpoints
+                     if endpoint.format == format_ and endpoint.subscribes_to(event_type)]
+        event.payload = json.dumps(RENDERINGS.envelope(format_)(
+            event, data, pending_webhooks=len(receiving))).decode()
         created.append(event)
+        receivers.append(receiving)
     sql.insert(created)  # on every payment and refund: without the ORM's query building
-    if not account.has_webhook_endpoints:
-        return created
-    if not stripe:
-        endpoints = _receiving(account, dialect)
-    deliveries = [
-        delivery
-        for event in created
-        for endpoint in endpoints
-        if endpoint.subscribes_to(event.type)
-        for delivery in _first_attempts(account, event, endpoint, now)
-    ]
+    deliveries = [delivery
+                  for event, receiving in zip(created, receivers, strict=True)
+                  for endpoint in receiving
+                  for delivery in _first_attempts(account, event, endpoint, now)]
     if deliveries:
         Delivery.objects.bulk_create(deliveries)
         for delivery in deliveries:
@@ -224,26 +203,9 @@ def events_emit(*, account: Account, events: list[tuple[str, dict]],
     return created
 
 
-def _receiving(account: Account, dialect: str) -> list[WebhookEndpoint]:
-    """The account's enabled endpoints of `dialect`."""
-    return list(WebhookEndpoint.objects.filter(account=account, is_enabled=True,
-                                               dialect=dialect).order_by())
-
-
-def stripe_event(event: Event, data: dict, *, pending_webhooks: int) -> dict:
-    """Stripe's event object (its `request` is null: the sandbox does not tie events to the
-    API calls that caused them)."""
-    return {
-        "id": event.public_id,
-        "object": "event",
-        "api_version": STRIPE_API_VERSION,
-        "created": int(event.created_at.timestamp()),
-        "data": {"object": data},
-        "livemode": False,
-        "pending_webhooks": pending_webhooks,
-        "request": {"id": None, "idempotency_key": None},
-        "type": event.type,
-    }
+def _receiving(account: Account) -> list[WebhookEndpoint]:
+    """The account's enabled endpoints, of every format."""
+    return list(WebhookEndpoint.objects.filter(account=account, is_enabled=True).order_by())
 
 
 def _first_attempts(account: Account, event: Event, endpoint: WebhookEndpoint,
@@ -260,10 +222,12 @@ def _first_attempts(account: Account, event: Event, endpoint: WebhookEndpoint,
                      scheduled_for=when) for _copy in range(copies)]
 
 
-@transaction.atomic
-def event_simulate(*, account: Account, event_type: str, payload: dict) -> Event:
-    """Seed 003's simulate: an event of any type with the caller's payload as its object."""
-    [event] = events_emit(account=account, events=[(event_type, payload)])
+@service_transaction
+def event_simulate(*, account: Account, event_type: str, payload: dict,
+                   format: str = Format.V1) -> Event:
+    """A test event of any type of `format`, with the caller's payload as its object,
+    delivered like a real one."""
+    [event] = events_record(account=account, events=[(format, event_type, payload)])
     return event
 
 
@@ -281,8 +245,8 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
         return delivery
     outcome = sender.send(url=endpoint.url, secrets=signing_secrets(endpoint),
                           message_id=delivery.event.public_id, payload=delivery.event.payload,
-                          dialect=endpoint.dialect)
-    return _record(delivery, outcome)
+                          format=endpoint.format)
+    return _attempt_record(delivery, outcome)
 
 
 def signing_secrets(endpoint: WebhookEndpoint) -> list[str]:
@@ -297,8 +261,8 @@ def signing_secrets(endpoint: WebhookEndpoint) -> list[str]:
     return [endpoint.secret]
 
 
-@transaction.atomic
-def _record(delivery: Delivery, outcome: sender.Outcome) -> Delivery:
+@service_transaction
+def _attempt_record(delivery: Delivery, outcome: sender.Outcome) -> Delivery:
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     recorded = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if recorded.status != DeliveryStatus.PENDING:
@@ -387,17 +351,17 @@ def deliveries_purge(*, grace: timedelta) -> int:
     return deleted
 
 
-@transaction.atomic
+@service_transaction
 def event_redeliver(*, account: Account, event_id: str, endpoint_id: str | None = None,
-                    dialect: str = Dialect.STANDARD) -> list[Delivery]:
+                    format: str = Format.V1) -> list[Delivery]:
     """A fresh attempt now, outside any retry schedule: to every enabled endpoint that
     subscribes to the event, or to the one named (which must be enabled); events and
-    endpoints of `dialect` only."""
-    event = Event.objects.filter(account=account, public_id=event_id, dialect=dialect).first()
+    endpoints of `format` only."""
+    event = Event.objects.filter(account=account, public_id=event_id, format=format).first()
     if event is None:
-        raise event_missing(event_id, dialect)
+        raise event_missing(event_id)
     if endpoint_id is not None:
-        endpoint = _endpoint_lock(account, endpoint_id, dialect)
+        endpoint = _endpoint_lock(account, endpoint_id, format)
         if not endpoint.is_enabled:
             raise InvalidState(f"Webhook endpoint '{endpoint_id}' is disabled; enable it "
                                "first (PATCH with enabled: true).", code="endpoint_disabled")
@@ -405,14 +369,14 @@ def event_redeliver(*, account: Account, event_id: str, endpoint_id: str | None 
     else:
         endpoints = [e for e in WebhookEndpoint.objects.filter(account=account,
                                                                 is_enabled=True,
-                                                                dialect=dialect)
+                                                                format=format)
                      if e.subscribes_to(event.type)]
     for endpoint in endpoints:
         endpoint.account = account  # no second read of the account per endpoint
     return [delivery_resend(event=event, endpoint=endpoint) for endpoint in endpoints]
 
 
-@transaction.atomic
+@service_transaction
 def delivery_resend(*, event: Event, endpoint: WebhookEndpoint) -> Delivery:
     """A fresh attempt now, outside the retry schedule (the admin's "resend", the API's
     redeliver)."""
@@ -459,7 +423,7 @@ def webhooks_due(*, account: Account, now) -> dict[str, int]:
     return {"webhook_attempts": len(due), "endpoints_disabled": disabled}
 
 
-@transaction.atomic
+@service_transaction
 def webhooks_reset(*, account: Account) -> None:
     """Delete the account's endpoints and events, with their deliveries (a test-data reset)."""
     _note_endpoints(account, present=False)

@@ -26,12 +26,12 @@ from api.models import IdempotencyKey
 from oauth_app.models import OAuthToken
 from oauth_app.services import oauth_client_create, oauth_token_issue
 from payments.models import Customer, Payment
-from payments.services import customer_create, payment_create, payment_intent_create
+from payments.services import customer_create, payment_create, payment_open
 from refunds.models import Refund
 from refunds.services import refund_create
 from tests.conftest import client_for
 from webhooks_app.models import Delivery, Event, WebhookEndpoint
-from webhooks_app.services import endpoint_create, events_emit
+from webhooks_app.services import endpoint_create
 
 PUBLIC = None
 
@@ -195,19 +195,18 @@ def objects_of(account) -> dict:
     pending = payment_create(account=account, amount_minor=5000, currency="USD",
                              payment_method="bank_transfer")
     refund = refund_create(account=account, payment_id=payment.public_id, amount=Decimal(5))
-    event = Event.objects.filter(account=account, dialect="standard").first()
+    event = Event.objects.filter(account=account, format="v1").first()
     delivery = Delivery.objects.filter(endpoint=endpoint).first()
     scenario = scenario_create(account=account, operation="payment.settle", outcome="fail",
                                decline_code="card_declined")
-    intent = payment_intent_create(account=account, amount_minor=2000, currency="USD")
-    authorized = payment_intent_create(account=account, amount_minor=2000, currency="USD",
-                                       payment_method_id="pm_card_visa", confirm=True,
-                                       capture_method="manual")
+    intent = payment_open(origin="stripe", account=account, amount_minor=2000, currency="USD")
+    authorized = payment_open(origin="stripe", account=account, amount_minor=2000,
+                              currency="USD", payment_method_id="pm_card_visa", confirm=True,
+                              capture_method="manual")
     customer = customer_create(account=account, email="matrix@example.com")
     stripe_endpoint = endpoint_create(account=account, url="https://example.com/stripe",
-                                      events=["*"], dialect="stripe")
-    [stripe_event] = events_emit(account=account, dialect="stripe", events=[
-        ("customer.created", {"id": customer.public_id, "object": "customer"})])
+                                      events=["*"], format="stripe")
+    stripe_event = Event.objects.get(account=account, format="stripe", type="customer.created")
     return {"payment_id": payment.public_id, "pending_id": pending.public_id,
             "refund_id": refund.public_id, "endpoint_id": endpoint.public_id,
             "event_id": event.public_id, "scenario_id": scenario.public_id,

@@ -4,7 +4,7 @@ Stripe's error shape, never a 500)."""
 import pytest
 from rest_framework.exceptions import ParseError
 
-from api.forms import MAX_DEPTH, parse_brackets
+from api.stripe.forms import MAX_DEPTH, parse_brackets
 from tests.conftest import STANDARD_KEY, client_for
 
 

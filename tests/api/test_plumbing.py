@@ -97,7 +97,7 @@ class TestErrorEnvelope:
         def explode(*args):
             raise ZeroDivisionError("secret internals")
 
-        monkeypatch.setattr("payments.rendering.to_major", explode)
+        monkeypatch.setattr("payments.api.v1.rendering.to_major", explode)
         return f"/v1/payments/{payment_id}"
 
     def test_crash_is_500_without_a_stack_trace(self, api, crashing_get):

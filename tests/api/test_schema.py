@@ -104,4 +104,4 @@ def test_idempotency_headers_and_examples(db):
                    if p["name"] == "x-idempotency-key"]
     assert uqpay_key["required"] is True
     examples = create["requestBody"]["content"]["application/json"]["examples"]
-    assert examples["Seed003"]["value"]["amount"] == 49.99
+    assert examples["AnOrder"]["value"]["amount"] == 49.99

@@ -1,6 +1,6 @@
 """Idempotency keys under real parallelism: several gunicorn processes on one PostgreSQL.
 
-The contract (DESIGN.md, "Idempotency"): one key → at most one execution. A request that
+The contract (docs/idempotency.md): one key → at most one execution. A request that
 arrives while the first is still running gets 409 `idempotency_key_in_use`; one that arrives
 after it gets the stored response replayed byte for byte; a different body gets 409.
 """

@@ -1,4 +1,4 @@
-"""The devdraft dialect's wire format (seeds 000/001), over the Django test client."""
+"""The devdraft dialect's wire format, over the Django test client."""
 
 import uuid
 

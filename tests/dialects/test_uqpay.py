@@ -1,4 +1,4 @@
-"""The UQPay refunds dialect's wire format (seed 004)."""
+"""The UQPay refunds dialect's wire format."""
 
 import uuid
 

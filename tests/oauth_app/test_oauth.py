@@ -42,7 +42,7 @@ def code_for(client, **params):
 
 
 def token(client, **body):
-    """A JSON token request (seed 003's style) authenticated with body credentials."""
+    """A JSON token request (the documented style) authenticated with body credentials."""
     body = {"client_id": "my_app", "client_secret": "my_secret", **body}
     body = {k: v for k, v in body.items() if v is not None}
     return client.post("/v1/oauth/token", body, format="json")

@@ -16,7 +16,6 @@ from django.db import OperationalError, connection
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from api.errors import v1_body
 from api.middleware import RequestContextMiddleware
 from tests.conftest import PAYMENT_BODY, STANDARD_KEY, client_for
 
@@ -93,10 +92,8 @@ def test_a_write_that_loses_the_database_midway_answers_503(api):
 
 def test_a_database_error_outside_a_surface_view_is_503_too(rf: RequestFactory):
     """What reaches the middleware (a view of no surface, or past a view's handler)."""
-    request = rf.get("/v1/anything")
-    request.request_id, request.error_body = "req_test", v1_body
     response = RequestContextMiddleware(lambda r: None).process_exception(
-        request, OperationalError(REFUSED))
+        rf.get("/v1/anything"), OperationalError(REFUSED))
     assert_unavailable(response, V1_UNAVAILABLE)
 
 

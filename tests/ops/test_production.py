@@ -33,14 +33,15 @@ def test_metrics_are_restricted(db, settings):
     assert ok.status_code == 200
 
 
-def test_json_logs_carry_the_request_id(api):
-    api.get("/v1/payments", headers={"X-Request-Id": "trace-7"})
-    record = logging.LogRecord("payments", logging.WARNING, __file__, 1, "hello %s",
-                               ("world",), None)
-    RequestIdFilter().filter(record)
+def test_json_logs_carry_the_request_id(api, caplog):
+    caplog.handler.addFilter(RequestIdFilter())
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        api.get("/v1/payments/pay_missing", headers={"X-Request-Id": "trace-7"})
+    [record] = [r for r in caplog.records if r.name == "django.request"]
     entry = json.loads(JSONFormatter().format(record))
     assert entry["request_id"] == "trace-7"
-    assert entry["message"] == "hello world" and entry["level"] == "WARNING"
+    assert entry["message"] == "Not Found: /v1/payments/pay_missing"
+    assert entry["level"] == "WARNING"
 
 
 def test_check_deploy_is_clean_in_production_configuration(tmp_path):

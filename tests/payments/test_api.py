@@ -1,4 +1,4 @@
-"""`/v1/payments` as a client sees it: seed 003's examples plus bad input of every kind."""
+"""`/v1/payments` as a client sees it: the documented examples plus bad input of every kind."""
 
 import json
 
@@ -360,8 +360,8 @@ def test_list_totals_are_capped_past_the_count_limit(api, create_payment, settin
     assert "total_capped" not in api.get("/v1/payments").json()["pagination"]
 
 
-@pytest.mark.parametrize("serializer_path", ["payments.api.serializers.PaymentSerializer",
-                                             "refunds.api.serializers.RefundSerializer"])
+@pytest.mark.parametrize("serializer_path", ["payments.api.v1.serializers.PaymentSerializer",
+                                             "refunds.api.v1.serializers.RefundSerializer"])
 def test_fast_rendering_matches_the_declared_fields(api, completed_payment, serializer_path):
     """The hand-written `to_representation` and the fields the schema documents agree."""
     from django.utils.module_loading import import_string

@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.services import account_create, clock_advance
 from core.errors import InvalidState, NotFound, UnprocessableRequest
 from payments import services
+from payments.api.stripe.rendering import payment_to_stripe
 from payments.models import Payment, PaymentStatus
-from payments.rendering import payment_to_stripe
 from refunds.services import refund_create
 from webhooks_app.models import Event
 
@@ -25,7 +25,7 @@ def intent(account, **overrides):
     fields = dict(account=account, amount_minor=10000, currency="USD",
                   payment_method_id="pm_card_visa", description="Order 42",
                   metadata={"order_id": "42"})
-    return services.payment_intent_create(**{**fields, **overrides})
+    return services.payment_open(origin="stripe", **{**fields, **overrides})
 
 
 def authorized(account, **overrides):
@@ -37,12 +37,12 @@ def fresh(payment) -> Payment:
 
 
 def event_types(account, dialect: str) -> list[str]:
-    return list(Event.objects.filter(account=account, dialect=dialect).order_by("id")
+    return list(Event.objects.filter(account=account, format=dialect).order_by("id")
                 .values_list("type", flat=True))
 
 
 def last_event(account, dialect: str, event_type: str) -> dict:
-    event = Event.objects.filter(account=account, dialect=dialect,
+    event = Event.objects.filter(account=account, format=dialect,
                                  type=event_type).order_by("-id").first()
     return json.loads(event.payload)["data"]["object"]
 
@@ -57,7 +57,7 @@ def test_an_intent_waits_for_confirmation_and_says_so_in_both_dialects(demo):
     assert payment_to_stripe(payment)["status"] == "requires_confirmation"
     assert payment_to_stripe(intent(demo, payment_method_id=""))["status"] == (
         "requires_payment_method")
-    assert event_types(demo, "standard") == ["payment.created", "payment.created"]
+    assert event_types(demo, "v1") == ["payment.created", "payment.created"]
     assert event_types(demo, "stripe") == ["payment_intent.created", "payment_intent.created"]
 
 
@@ -68,7 +68,7 @@ def test_confirming_with_automatic_capture_completes_and_receives_the_amount(dem
     rendered = payment_to_stripe(payment)
     assert (rendered["status"], rendered["amount_received"], rendered["amount_capturable"]) == (
         "succeeded", 10000, 0)
-    assert event_types(demo, "standard") == ["payment.created", "payment.completed"]
+    assert event_types(demo, "v1") == ["payment.created", "payment.completed"]
     assert event_types(demo, "stripe") == ["payment_intent.created", "payment_intent.succeeded"]
 
 
@@ -79,7 +79,7 @@ def test_create_and_confirm_at_once_with_manual_capture_authorizes_for_seven_day
     rendered = payment_to_stripe(fresh(payment))
     assert (rendered["status"], rendered["amount_capturable"], rendered["capture_method"]) == (
         "requires_capture", 10000, "manual")
-    assert event_types(demo, "standard") == ["payment.created", "payment.authorized"]
+    assert event_types(demo, "v1") == ["payment.created", "payment.authorized"]
     assert event_types(demo, "stripe") == [
         "payment_intent.created", "payment_intent.amount_capturable_updated"]
     # payment_intent.created shows the intent as it was created, before its confirmation.
@@ -109,7 +109,7 @@ def test_a_declined_confirmation_stays_requires_confirmation_with_its_reason(
         "card_error", code, decline_code)
     assert error["payment_method"] == {"id": method, "object": "payment_method",
                                        "livemode": False, "type": "card"}
-    assert event_types(demo, "standard") == ["payment.created", "payment.failed"]
+    assert event_types(demo, "v1") == ["payment.created", "payment.failed"]
     assert event_types(demo, "stripe") == [
         "payment_intent.created", "payment_intent.payment_failed"]
     assert last_event(demo, "stripe", "payment_intent.payment_failed")[
@@ -181,7 +181,7 @@ def test_confirming_needs_a_method_and_the_right_status(demo):
 
 
 def test_stripe_cards_decide_alone_on_every_surface(demo):
-    # 13.00 would be declined by seed 003's amount trigger; Stripe's test cards decide alone.
+    # 13.00 would be declined by the amount trigger; Stripe's test cards decide alone.
     assert intent(demo, amount_minor=1300, confirm=True).status == S.COMPLETED
     v1 = services.payment_create(account=demo, amount_minor=1300, currency="USD",
                                  payment_method_id="pm_card_visa")
@@ -196,17 +196,16 @@ def test_stripe_cards_decide_alone_on_every_surface(demo):
 
 def test_a_decline_scenario_shapes_a_confirmation(demo):
     from accounts.services import scenario_create
-    from core import sandbox
+    from core import context
 
     scenario_create(account=demo, operation="payment.create", outcome="decline",
                     decline_code="lost_card")
     payment = intent(demo)
-    sandbox.begin()
-    sandbox.set_surface("stripe")
+    context.begin(surface="stripe")
     try:
         payment = services.payment_confirm(account=demo, payment_id=payment.public_id)
     finally:
-        sandbox.end()
+        context.end()
     assert (payment.status, payment.failure_reason) == (S.REQUIRES_CONFIRMATION, "lost_card")
     error = payment_to_stripe(payment)["last_payment_error"]
     assert (error["code"], error["decline_code"]) == ("card_declined", "lost_card")
@@ -249,7 +248,7 @@ def test_capturing_all_by_default_and_the_amount_limits(demo):
     assert str(excinfo.value) == (
         f"Payment '{payment.public_id}' cannot be captured. Current status: 'completed'.")
     assert event_types(demo, "stripe")[-1] == "payment_intent.succeeded"
-    assert event_types(demo, "standard")[-1] == "payment.completed"
+    assert event_types(demo, "v1")[-1] == "payment.completed"
 
 
 def test_an_authorization_cannot_be_refunded_before_capture(demo):
@@ -304,7 +303,7 @@ def test_cancel_from_each_unfinished_state(demo, state):
         == ("canceled", "requested_by_customer", 0)
     assert rendered["canceled_at"] == int(cancelled.cancelled_at.timestamp())
     assert event_types(demo, "stripe")[-1] == "payment_intent.canceled"
-    assert event_types(demo, "standard")[-1] == "payment.cancelled"
+    assert event_types(demo, "v1")[-1] == "payment.cancelled"
     with pytest.raises(InvalidState):
         services.payment_cancel(account=demo, payment_id=payment.public_id)
 
@@ -419,7 +418,7 @@ def test_the_migration_gives_settled_payments_their_whole_amount_as_received():
 
 # --- Stripe's shapes ----------------------------------------------------------------------------
 
-# The keys of Stripe's published fixtures (DESIGN.md §4, reference/stripe-fixtures.json).
+# The keys of Stripe's published fixtures (their published test fixtures).
 PAYMENT_INTENT_KEYS = {
     "amount", "amount_capturable", "amount_details", "amount_received", "application",
     "application_fee_amount", "automatic_payment_methods", "canceled_at", "cancellation_reason",
@@ -439,7 +438,7 @@ REFUND_KEYS = {
 
 
 def test_the_stripe_renderings_have_stripes_fields(demo):
-    from refunds.rendering import refund_to_stripe
+    from refunds.api.stripe.rendering import refund_to_stripe
 
     payment = intent(demo, confirm=True, customer_email="jenny@example.com")
     rendered = payment_to_stripe(payment)
@@ -470,7 +469,7 @@ def test_payments_made_elsewhere_render_as_intents_too(demo):
 
 
 def test_the_stripe_words_of_each_failure_reason():
-    from payments.rendering import stripe_decline
+    from payments.api.stripe.rendering import decline_of as stripe_decline
 
     assert stripe_decline("card_declined")[:2] == ("card_declined", "generic_decline")
     assert stripe_decline("insufficient_funds")[:2] == ("card_declined", "insufficient_funds")
@@ -484,18 +483,17 @@ def test_the_stripe_words_of_each_failure_reason():
 
 def test_a_failed_refund_of_an_intent_has_stripes_failure_reason(demo):
     from accounts.services import scenario_create
-    from core import sandbox
-    from refunds.rendering import refund_to_stripe
+    from core import context
+    from refunds.api.stripe.rendering import refund_to_stripe
 
     payment = intent(demo, confirm=True)
     scenario_create(account=demo, operation="refund.create", outcome="fail",
                     decline_code="lost_card")
-    sandbox.begin()
-    sandbox.set_surface("stripe")
+    context.begin(surface="stripe")
     try:
         refund = refund_create(account=demo, payment_id=payment.public_id)
     finally:
-        sandbox.end()
+        context.end()
     rendered = refund_to_stripe(refund)
     assert (rendered["status"], rendered["failure_reason"]) == ("failed",
                                                                 "lost_or_stolen_card")

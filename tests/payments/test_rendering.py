@@ -9,10 +9,10 @@ import pytest
 
 from api.json import dumps
 from payments import services
+from payments.api.v1.rendering import payment_to_v1
 from payments.models import Payment
-from payments.rendering import payment_to_v1
+from refunds.api.v1.rendering import refund_to_v1
 from refunds.models import Refund
-from refunds.rendering import refund_to_v1
 from refunds.services import refund_create
 from webhooks_app.models import Event
 

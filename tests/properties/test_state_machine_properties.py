@@ -51,7 +51,7 @@ class PaymentLifecycle(RuleBasedStateMachine):
           capture=st.sampled_from(["automatic", "manual"]))
     def create_intent(self, method, minor, confirm, capture):
         try:
-            payment = services.payment_intent_create(
+            payment = services.payment_open(origin="stripe", 
                 account=self.account, amount_minor=minor, currency="USD",
                 payment_method_id=method, confirm=confirm, capture_method=capture)
         except ServiceError as error:  # confirming without a payment method

@@ -23,7 +23,7 @@ pytestmark = [
 ]
 DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
                   "QUEUES": ["default", "webhooks", "webhook-retries", "settlements"]}
-BOUND = 120.0  # DESIGN.md: work left by a dead worker resumes within 2 minutes
+BOUND = 120.0  # the contract: work left by a dead worker resumes within 2 minutes
 
 
 def wait_for(condition, timeout: float, what: str) -> float:

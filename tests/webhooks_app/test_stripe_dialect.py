@@ -20,6 +20,7 @@ from accounts.demo import DEMO_ACCOUNT_ID
 from accounts.models import Account
 from tests.conftest import ADMIN_KEY, STANDARD_KEY, client_for
 from webhooks_app import sender, services
+from webhooks_app.api.stripe import signing
 from webhooks_app.models import Delivery, Event, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,10 +64,12 @@ def _demo() -> Account:
     return Account.objects.get(public_id=DEMO_ACCOUNT_ID)  # fresh, as a request reads it
 
 
-def emit(*events, dialect="stripe"):
-    """Emit as a service does: inside a transaction, delivered after it commits."""
+def emit(*events, format="stripe"):
+    """Record events of `format` as a service does: inside a transaction, delivered after it
+    commits."""
     with transaction.atomic():
-        return services.events_emit(account=_demo(), events=list(events), dialect=dialect)
+        return services.events_record(account=_demo(), events=[
+            (format, event_type, data) for event_type, data in events])
 
 
 # --- Delivery and signatures ---------------------------------------------------------------
@@ -115,11 +118,11 @@ def test_a_wrong_secret_or_a_tampered_body_does_not_verify(stripe_endpoint, rece
 def test_the_signer_matches_the_sdks_own_header():
     at = timezone.now()
     payload = '{"id":"evt_1","object":"event"}'
-    header = sender.stripe_signature(secrets=["whsec_abc"], payload=payload, at=at)
+    header = signing.stripe_signature(secrets=["whsec_abc"], payload=payload, at=at)
     assert header == stripe.WebhookSignature.generate_signature_header(
         payload, "whsec_abc", int(at.timestamp()))
     headers = sender.signed_headers(secrets=["whsec_abc"], message_id="evt_1", payload=payload,
-                                    at=at, dialect="stripe")
+                                    at=at, format="stripe")
     assert headers["Stripe-Signature"] == header and "webhook-signature" not in headers
 
 
@@ -127,7 +130,7 @@ def test_during_a_rotation_both_secrets_verify(stripe_endpoint, receiver, run_ta
     endpoint = stripe_endpoint("customer.updated")
     rotated = services.endpoint_rotate_secret(account=_demo(), endpoint_id=endpoint["id"],
                                               expire_previous_in_seconds=3600,
-                                              dialect="stripe")
+                                              format="stripe")
     emit(("customer.updated", CUSTOMER))
     run_tasks()
     [received] = receiver.requests
@@ -176,7 +179,7 @@ def test_dialects_do_not_cross(stripe_endpoint, receiver, admin_api, run_tasks, 
                               format="json").json()
     # The same name in both dialects: each event goes to its own dialect's endpoints only.
     [ours] = emit(("refund.created", {"id": "re_1", "object": "refund"}))
-    [theirs] = emit(("refund.created", {"id": "rfd_1", "amount": 1.5}), dialect="standard")
+    [theirs] = emit(("refund.created", {"id": "rfd_1", "amount": 1.5}), format="v1")
     run_tasks()
     assert len(receiver.requests) == 2
     by_id = {}
@@ -228,7 +231,7 @@ def test_a_standard_emission_skips_stripe_endpoints_without_changing_its_shape(
     run_tasks()
     assert receiver.requests == []
     event = Event.objects.filter(type="payment.created").get()
-    assert event.dialect == "standard"
+    assert event.format == "v1"
     assert set(json.loads(event.payload)) == {"id", "type", "created_at", "data"}
 
 
@@ -241,7 +244,7 @@ def test_a_resend_goes_to_endpoints_of_the_events_dialect(
     run_tasks()
     receiver.requests.clear()
     endpoints = [e for e in WebhookEndpoint.objects.all() if e.receives(event)]
-    assert [e.dialect for e in endpoints] == ["stripe"]
+    assert [e.format for e in endpoints] == ["stripe"]
     services.delivery_resend(event=event, endpoint=endpoints[0])
     run_tasks()
     [received] = receiver.requests
@@ -275,7 +278,7 @@ def test_endpoint_create_retrieve_update_delete(stripe_api, receiver):
         "livemode": False, "metadata": {"order_id": "42"}, "status": "enabled",
         "url": receiver.url}
     assert isinstance(body["created"], int)
-    assert WebhookEndpoint.objects.get().dialect == "stripe"
+    assert WebhookEndpoint.objects.get().format == "stripe"
 
     replay = form(stripe_api, "/stripe/v1/webhook_endpoints", fields, key=key)
     assert replay.headers["Idempotent-Replayed"] == "true"
@@ -475,7 +478,7 @@ def test_the_forwarder_forwards_stripe_events_signed_as_stripe_signs(live_server
     forwarder.line()
     time.sleep(0.5)  # it has learned which events already exist
     [ours] = emit(("customer.created", {**CUSTOMER, "id": "cus_after"}))
-    emit(("refund.created", {"id": "rfd_1"}), dialect="standard")  # not this dialect's
+    emit(("refund.created", {"id": "rfd_1"}), format="v1")  # not this dialect's
     deadline = time.monotonic() + 20
     while not receiver.requests and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -1,0 +1,210 @@
+"""The `/stripe/v1` toolkit: its surface, credentials, error object, base viewset and router.
+
+Errors are worded once, here (`translate`), from the domain's description: Stripe's statuses
+(400 for what the other formats answer 409 or 422, 404 only for the object of the path),
+`resource_missing` with "No such …" for objects named in the body, and each viewset's own
+codes and parameter names (`error_codes`, `param_names`).
+"""
+
+import base64
+from dataclasses import replace
+
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.routers import Route
+
+from api.authentication import BearerAuthentication
+from api.errors import ErrorDescription, detailed_message
+from api.json import DecimalJSONParser
+from api.routers import Router
+from api.schema import ScopedAuthenticationScheme
+from api.stripe.forms import BracketFormParser, parse_brackets
+from api.stripe.pagination import CursorPagination
+from api.stripe.params import ALWAYS_ACCEPTED, expand_of, unknown_parameter
+from api.surfaces import Surface
+from api.viewsets import SurfaceViewSet
+from core.errors import NotFound, ServiceError
+from core.formats import Format
+
+# `/stripe/v1` answers invalid parameters and refused changes with 400 (never 422), an
+# unknown list cursor with 400, and 409 only for an idempotency key still in use.
+LIST_ERRORS = (400, 401, 403)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415)
+KEY_IN_USE = "idempotency_key_in_use"
+# The Stripe name of each kind of domain object (`core.errors.NotFound.kind`).
+OBJECT_NAMES = {"payment": "payment_intent", "payment method": "PaymentMethod",
+                "customer": "customer", "refund": "refund",
+                "webhook endpoint": "webhook endpoint", "event": "event"}
+_TYPES = {401: "authentication_error", 402: "card_error", 429: "rate_limit_error"}
+_CODES = {"required": "parameter_missing", "null": "parameter_missing",
+          "blank": "parameter_missing", "invalid_value": "parameter_invalid"}
+
+ErrorSerializer = inline_serializer(
+    "StripeError",
+    {
+        "error": inline_serializer(
+            "StripeErrorDetail",
+            {
+                "type": serializers.CharField(),
+                "code": serializers.CharField(required=False),
+                "decline_code": serializers.CharField(required=False),
+                "message": serializers.CharField(),
+                "param": serializers.CharField(required=False),
+                "payment_intent": serializers.DictField(required=False),
+            },
+        )
+    },
+)
+
+
+def translate(error: ErrorDescription, exc: Exception, view) -> ErrorDescription:
+    """The domain's description in Stripe's words: statuses, codes, messages, parameters."""
+    if isinstance(exc, NotFound) and exc.kind in OBJECT_NAMES:
+        error = _missing(error, exc, view)
+    elif isinstance(exc, ServiceError) and view is not None:
+        error = _reworded(error, exc, view)
+    if error.status == 422 or (error.status == 409 and error.code != KEY_IN_USE):
+        error = replace(error, status=400)
+    return error
+
+
+def _missing(error: ErrorDescription, exc: NotFound, view) -> ErrorDescription:
+    """"No such …": 404 for the object of the path, 400 `resource_missing` for one the body
+    names (with the body's parameter)."""
+    message = f"No such {OBJECT_NAMES[exc.kind]}: '{exc.object_id}'"
+    in_path = view is not None and exc.object_id in (view.kwargs or {}).values()
+    if in_path:
+        return replace(error, message=message, param=view.path_param, errors=[])
+    param = view.param_names.get(exc.param, exc.param) if view is not None else exc.param
+    return replace(error, status=400, type="invalid_request_error", message=message,
+                   param=param, errors=[])
+
+
+def _reworded(error: ErrorDescription, exc: ServiceError, view) -> ErrorDescription:
+    code, message, param = view.error_codes.get(exc.code, (exc.code, None, None))
+    message = message or view.state_message(exc) or error.message
+    param = param or view.param_names.get(error.param, error.param)
+    errors = [{**item, "field": view.param_names.get(item["field"], item["field"]),
+               "code": code if item["code"] == exc.code else item["code"]}
+              for item in error.errors]
+    return replace(error, code=code, message=message, param=param, errors=errors)
+
+
+def error_body(error: ErrorDescription) -> dict:
+    """Stripe's error object: `type` from the status (or `idempotency_error`), the first
+    field at fault as `param`, Stripe's codes for missing and invalid parameters."""
+    if error.type == "idempotency_error":
+        type_ = "idempotency_error"
+    elif error.status >= 500:
+        type_ = "api_error"
+    else:
+        type_ = _TYPES.get(error.status, "invalid_request_error")
+    body = {"type": type_, "message": detailed_message(error)}
+    first = error.errors[0] if error.errors else None
+    code = first["code"] if first and error.status in (400, 422) else error.code
+    if type_ != "authentication_error":
+        body["code"] = _CODES.get(code, code)
+    param = error.param or (first and first["field"])
+    if param:
+        body["param"] = param
+    return {"error": body}
+
+
+STRIPE = Surface(name=Format.STRIPE, prefix="/stripe/v1/", error_body=error_body,
+                 error_schema=ErrorSerializer, tag="stripe", translate=translate)
+
+
+def form_body(serializer) -> dict:
+    """A request body documented as form-encoded (Stripe's), checked by `serializer`."""
+    return {"application/x-www-form-urlencoded": serializer}
+
+
+class StripeAuthentication(BearerAuthentication):
+    """Stripe's credentials: `Authorization: Bearer <key or token>`, or HTTP Basic with the
+    key as user name and no password (`curl -u KEY:`)."""
+
+    def _secret(self, request) -> str | None:
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "basic":
+            return super()._secret(request)
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode()
+            user = decoded.partition(":")[0]
+        except (ValueError, UnicodeDecodeError):
+            raise exceptions.AuthenticationFailed("Invalid HTTP Basic credentials.") from None
+        if not user:
+            raise exceptions.AuthenticationFailed("Invalid HTTP Basic credentials.")
+        return user
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="Stripe"'
+
+
+class StripeAuthenticationScheme(ScopedAuthenticationScheme):
+    target_class = "api.stripe.surface.StripeAuthentication"
+    name = ["StripeBearerAuth", "StripeBasicAuth"]
+    schemes = name
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "http", "scheme": "bearer",
+             "description": "An API key secret or an OAuth2 access token."},
+            {"type": "http", "scheme": "basic",
+             "description": "The API key as user name, no password (`curl -u KEY:`)."},
+        ]
+
+
+class StripeViewSet(SurfaceViewSet):
+    """`/stripe/v1`: Stripe's credentials, form bodies in bracket notation, cursor lists and
+    Stripe's error object. Every parameter of the query string is judged before the handler
+    runs: one the operation does not document is refused."""
+
+    surface = STRIPE
+    authentication_classes = [StripeAuthentication]
+    parser_classes = [BracketFormParser, DecimalJSONParser]
+    pagination_class = CursorPagination
+    # How this viewset's errors are worded (see `translate`): the Stripe name of a domain
+    # argument, the Stripe (code, message, param) of a domain code (None: as described),
+    # the path's parameter.
+    param_names: dict[str, str] = {}
+    error_codes: dict[str, tuple[str, str | None, str | None]] = {}
+    path_param = "id"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.query = parse_brackets(request.META.get("QUERY_STRING", ""))
+        handler = getattr(self, self.action, None) if self.action else None
+        if handler is None:
+            return  # not an operation here: DRF answers 405
+        accepted = ALWAYS_ACCEPTED | getattr(handler, "query_parameters", frozenset())
+        if self.action == "list":
+            accepted |= {"limit", "starting_after", "ending_before"}
+        unknown = sorted(set(self.query) - accepted)
+        if unknown:
+            raise unknown_parameter(unknown[0])
+
+    def state_message(self, exc: ServiceError) -> str | None:
+        """How a refusal of the object's status is worded here (None: the domain's words)."""
+        return None
+
+    def rendered_list(self, queryset, render):
+        """One cursor page of `queryset`, each object in Stripe's shape by `render`."""
+        return self.get_paginated_response([render(obj)
+                                            for obj in self.paginate_queryset(queryset)])
+
+    def expanded(self) -> set[str]:
+        """What `expand` asks for, in the body or (as the SDKs send it on a GET,
+        `expand[0]=customer`) in the query string."""
+        return expand_of(self.request.data) | expand_of(self.query)
+
+
+class StripeRouter(Router):
+    """Stripe's verbs: an object is changed by a POST to its own path (`POST
+    /customers/{id}`), never PUT or PATCH."""
+
+    routes = [
+        route._replace(mapping={"get": "retrieve", "post": "update", "delete": "destroy"})
+        if isinstance(route, Route) and route.detail else route
+        for route in Router.routes
+    ]

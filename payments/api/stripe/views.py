@@ -1,0 +1,175 @@
+"""`/stripe/v1` PaymentIntents and Customers, as the official Stripe SDKs call them: parse,
+call one service, render in Stripe's shape (`payments.api.stripe.rendering`)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts import scopes
+from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
+from core.formats import Format
+from payments import selectors, services
+from payments.api.stripe.rendering import (
+    card_error,
+    customer_to_stripe,
+    declined,
+    payment_to_stripe,
+)
+from payments.api.stripe.serializers import (
+    StripeCustomerSerializer,
+    StripePaymentIntentCancelSerializer,
+    StripePaymentIntentCaptureSerializer,
+    StripePaymentIntentConfirmSerializer,
+    StripePaymentIntentCreateSerializer,
+    StripePaymentIntentUpdateSerializer,
+    intent_fields,
+)
+from payments.models import Customer, Payment
+
+OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
+UNEXPECTED_STATE = ("payment_intent_unexpected_state", None, None)
+
+
+class PaymentIntentViewSet(StripeViewSet):
+    queryset = Payment.objects.none()  # for the schema; requests see the caller's own
+    lookup_url_kwarg = "intent_id"
+    path_param = "intent"
+    param_names = {"payment_method_id": "payment_method", "customer_id": "customer",
+                   "customer_email": "receipt_email", "amount_minor": "amount_to_capture"}
+    error_codes = {"invalid_state": UNEXPECTED_STATE, "payment_method_missing": UNEXPECTED_STATE,
+                   "authorization_expired": UNEXPECTED_STATE}
+
+    def render(self, payment, *, declined_now: bool = False) -> Response:
+        """The intent (its customer expanded when asked); a decline of this very request is
+        Stripe's 402 `card_error`, carrying the intent."""
+        intent = payment_to_stripe(payment)
+        if "customer" in self.expanded() and intent["customer"]:
+            customer = selectors.customers_by_id(account=self.request.user.account,
+                                                 customer_ids=[intent["customer"]])
+            if customer:
+                intent["customer"] = customer_to_stripe(customer[intent["customer"]])
+        if declined_now and declined(payment):
+            return Response({"error": {**card_error(payment), "payment_intent": intent}},
+                            status=402)
+        return Response(intent)
+
+    @STRIPE.read("stripe_list_payment_intents", "List PaymentIntents, newest first",
+                 scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
+                 parameters=[OpenApiParameter("customer", str)])
+    def list(self, request):
+        return self.rendered_list(selectors.payment_list(
+            account=request.user.account, customer_id=self.query.get("customer")),
+            payment_to_stripe)
+
+    @STRIPE.write("stripe_create_payment_intent", "Create a PaymentIntent (and confirm it)",
+                  scope=scopes.PAYMENTS_WRITE, scenarios=True,
+                  request=form_body(StripePaymentIntentCreateSerializer),
+                  responses={200: OBJECT, 402: OpenApiResponse(description="Declined")},
+                  errors=WRITE_ERRORS)
+    def create(self, request):
+        data = self.validated(StripePaymentIntentCreateSerializer)
+        # `automatic_async` (Stripe's default since 2024) captures as `automatic` does.
+        capture = "manual" if data["capture_method"] == "manual" else "automatic"
+        payment = services.payment_open(
+            account=request.user.account, amount_minor=data["amount"],
+            currency=data["currency"], confirm=data["confirm"], capture_method=capture,
+            idempotency_key=self.idempotency_key, origin=Format.STRIPE, **intent_fields(data))
+        return self.render(payment, declined_now=data["confirm"])
+
+    @STRIPE.read("stripe_retrieve_payment_intent", "Retrieve a PaymentIntent",
+                 scope=scopes.PAYMENTS_READ, responses={200: OBJECT})
+    def retrieve(self, request, intent_id):
+        return self.render(selectors.payment_get(account=request.user.account,
+                                                 payment_id=intent_id))
+
+    @STRIPE.write("stripe_update_payment_intent", "Update a PaymentIntent",
+                  scope=scopes.PAYMENTS_WRITE,
+                  request=form_body(StripePaymentIntentUpdateSerializer),
+                  responses={200: OBJECT},
+                  errors=WRITE_ERRORS)
+    def update(self, request, intent_id):
+        data = self.validated(StripePaymentIntentUpdateSerializer)
+        return self.render(services.payment_update(
+            account=request.user.account, payment_id=intent_id, **intent_fields(data)))
+
+    @STRIPE.write("stripe_confirm_payment_intent", "Confirm a PaymentIntent",
+                  scope=scopes.PAYMENTS_WRITE, scenarios=True,
+                  request=form_body(StripePaymentIntentConfirmSerializer),
+                  responses={200: OBJECT, 402: OpenApiResponse(description="Declined")},
+                  errors=WRITE_ERRORS)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, intent_id):
+        data = self.validated(StripePaymentIntentConfirmSerializer)
+        payment = services.payment_confirm(account=request.user.account, payment_id=intent_id,
+                                           payment_method_id=data.get("payment_method", ""))
+        return self.render(payment, declined_now=True)
+
+    @STRIPE.write("stripe_capture_payment_intent", "Capture an authorised PaymentIntent",
+                  scope=scopes.PAYMENTS_WRITE,
+                  request=form_body(StripePaymentIntentCaptureSerializer),
+                  responses={200: OBJECT},
+                  errors=WRITE_ERRORS)
+    @action(detail=True, methods=["post"])
+    def capture(self, request, intent_id):
+        data = self.validated(StripePaymentIntentCaptureSerializer)
+        return self.render(services.payment_capture(
+            account=request.user.account, payment_id=intent_id,
+            amount_minor=data.get("amount_to_capture")))
+
+    @STRIPE.write("stripe_cancel_payment_intent", "Cancel a PaymentIntent",
+                  scope=scopes.PAYMENTS_WRITE, scenarios=True,
+                  request=form_body(StripePaymentIntentCancelSerializer),
+                  responses={200: OBJECT},
+                  errors=WRITE_ERRORS)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, intent_id):
+        data = self.validated(StripePaymentIntentCancelSerializer)
+        return self.render(services.payment_cancel(
+            account=request.user.account, payment_id=intent_id,
+            reason=data.get("cancellation_reason", "")))
+
+
+class CustomerViewSet(StripeViewSet):
+    queryset = Customer.objects.none()
+    lookup_url_kwarg = "customer_id"
+
+    @STRIPE.read("stripe_list_customers", "List customers, newest first",
+                 scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
+                 parameters=[OpenApiParameter("email", str)])
+    def list(self, request):
+        customers = selectors.customer_list(account=request.user.account,
+                                            email=self.query.get("email"))
+        return self.rendered_list(customers, customer_to_stripe)
+
+    @STRIPE.write("stripe_create_customer", "Create a customer", scope=scopes.PAYMENTS_WRITE,
+                  request=form_body(StripeCustomerSerializer),
+                  responses={200: OBJECT},
+                  errors=WRITE_ERRORS)
+    def create(self, request):
+        customer = services.customer_create(account=request.user.account,
+                                            **self.validated(StripeCustomerSerializer))
+        return Response(customer_to_stripe(customer))
+
+    @STRIPE.read("stripe_retrieve_customer", "Retrieve a customer",
+                 scope=scopes.PAYMENTS_READ, responses={200: OBJECT})
+    def retrieve(self, request, customer_id):
+        return Response(customer_to_stripe(selectors.customer_get(
+            account=request.user.account, customer_id=customer_id)))
+
+    @STRIPE.write("stripe_update_customer", "Update a customer", scope=scopes.PAYMENTS_WRITE,
+                  request=form_body(StripeCustomerSerializer),
+                  responses={200: OBJECT},
+                  errors=WRITE_ERRORS)
+    def update(self, request, customer_id):
+        customer = services.customer_update(account=request.user.account,
+                                            customer_id=customer_id,
+                                            **self.validated(StripeCustomerSerializer))
+        return Response(customer_to_stripe(customer))
+
+    @STRIPE.operation("stripe_delete_customer", "Delete a customer",
+                      scope=scopes.PAYMENTS_WRITE, responses={200: OBJECT},
+                      errors=(401, 403, 404))
+    def destroy(self, request, customer_id):
+        services.customer_delete(account=request.user.account, customer_id=customer_id)
+        return Response({"id": customer_id, "object": "customer", "deleted": True})

@@ -1,0 +1,13 @@
+"""The parameters of refunds on `/stripe/v1`."""
+
+from rest_framework import serializers
+
+from api.stripe.params import MetadataField, StripeParams
+from refunds.api.stripe.rendering import REQUESTABLE_REASONS
+
+
+class StripeRefundCreateSerializer(StripeParams):
+    payment_intent = serializers.CharField(max_length=64)
+    amount = serializers.IntegerField(min_value=1, required=False, help_text="Minor units.")
+    reason = serializers.ChoiceField(REQUESTABLE_REASONS, required=False)
+    metadata = MetadataField(required=False)

@@ -1,0 +1,54 @@
+"""`/stripe/v1/refunds`: refunds of PaymentIntents, drawing on the same balance as the
+refunds of every other format."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.response import Response
+
+from accounts import scopes
+from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
+from refunds import selectors, services
+from refunds.api.stripe.rendering import refund_to_stripe
+from refunds.api.stripe.serializers import StripeRefundCreateSerializer
+from refunds.models import Refund
+
+OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
+NOT_REFUNDABLE = "This PaymentIntent does not have a successful charge to refund."
+
+
+class StripeRefundViewSet(StripeViewSet):
+    queryset = Refund.objects.none()
+    lookup_url_kwarg = "refund_id"
+    param_names = {"payment_id": "payment_intent"}
+    error_codes = {
+        "amount_exceeds_balance": ("amount_too_large", None, None),
+        "already_refunded": ("charge_already_refunded", None, "payment_intent"),
+        "payment_not_refundable": ("payment_not_refundable", NOT_REFUNDABLE, "payment_intent"),
+    }
+
+    @STRIPE.read("stripe_list_refunds", "List refunds, newest first",
+                 scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
+                 parameters=[OpenApiParameter("payment_intent", str)])
+    def list(self, request):
+        return self.rendered_list(selectors.refund_list(
+            account=request.user.account, payment_id=self.query.get("payment_intent")),
+            refund_to_stripe)
+
+    @STRIPE.write("stripe_create_refund", "Refund a PaymentIntent, fully or partly",
+                  scope=scopes.REFUNDS_WRITE, scenarios=True,
+                  request=form_body(StripeRefundCreateSerializer),
+                  responses={200: OBJECT},
+                  errors=WRITE_ERRORS)
+    def create(self, request):
+        data = self.validated(StripeRefundCreateSerializer)
+        refund = services.refund_create(
+            account=request.user.account, payment_id=data["payment_intent"],
+            amount_minor=data.get("amount"), reason=data.get("reason", ""),
+            metadata=data.get("metadata"))
+        return Response(refund_to_stripe(refund))
+
+    @STRIPE.read("stripe_retrieve_refund", "Retrieve a refund", scope=scopes.PAYMENTS_READ,
+                 responses={200: OBJECT})
+    def retrieve(self, request, refund_id):
+        return Response(refund_to_stripe(selectors.refund_get(account=request.user.account,
+                                                              refund_id=refund_id)))

@@ -1,0 +1,66 @@
+"""Webhooks as `/stripe/v1` shows them: a webhook endpoint, the event envelope, and the
+event types of Stripe's that the sandbox sends."""
+
+from core.json import loads
+from webhooks_app.models import Event, WebhookEndpoint
+
+# The Stripe API version of the events: the one stripe-python 16.1 pins
+# (`stripe.api_version`); the SDK reads it, never checks it.
+API_VERSION = "2026-10-28.endive"
+
+PAYMENT_INTENT_CREATED = "payment_intent.created"
+PAYMENT_INTENT_SUCCEEDED = "payment_intent.succeeded"
+PAYMENT_INTENT_PAYMENT_FAILED = "payment_intent.payment_failed"
+PAYMENT_INTENT_CANCELED = "payment_intent.canceled"
+PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED = "payment_intent.amount_capturable_updated"
+CHARGE_REFUNDED = "charge.refunded"
+REFUND_CREATED = "refund.created"
+CUSTOMER_CREATED = "customer.created"
+CUSTOMER_UPDATED = "customer.updated"
+CUSTOMER_DELETED = "customer.deleted"
+# What the sandbox sends (endpoints may subscribe to any of Stripe's: `event_types.ALL`).
+SENT = (PAYMENT_INTENT_CREATED, PAYMENT_INTENT_SUCCEEDED, PAYMENT_INTENT_PAYMENT_FAILED,
+        PAYMENT_INTENT_CANCELED, PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED, CHARGE_REFUNDED,
+        REFUND_CREATED, CUSTOMER_CREATED, CUSTOMER_UPDATED, CUSTOMER_DELETED)
+
+
+def event_envelope(event: Event, data: dict, *, pending_webhooks: int) -> dict:
+    """Stripe's event object (its `request` is null: the sandbox does not tie events to the
+    API calls that caused them)."""
+    return {
+        "id": event.public_id,
+        "object": "event",
+        "api_version": API_VERSION,
+        "created": int(event.created_at.timestamp()),
+        "data": {"object": data},
+        "livemode": False,
+        "pending_webhooks": pending_webhooks,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event.type,
+    }
+
+
+def event_to_stripe(event: Event) -> dict:
+    """An event: its stored body, exactly as it was delivered."""
+    return loads(event.payload)
+
+
+def endpoint_to_stripe(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict:
+    """Stripe's `webhook_endpoint`; its `secret` only when `with_secret` (the creation's
+    answer): afterwards the key is absent, as on Stripe."""
+    rendered = {
+        "id": endpoint.public_id,
+        "object": "webhook_endpoint",
+        "api_version": endpoint.api_version or None,
+        "application": None,
+        "created": int(endpoint.created_at.timestamp()),
+        "description": endpoint.description or None,
+        "enabled_events": list(endpoint.events),
+        "livemode": False,
+        "metadata": dict(endpoint.metadata),
+        "status": "enabled" if endpoint.is_enabled else "disabled",
+        "url": endpoint.url,
+    }
+    if with_secret:
+        rendered["secret"] = endpoint.secret
+    return rendered
