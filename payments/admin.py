@@ -140,7 +140,9 @@ class PaymentAdmin(ActionPermissionsMixin, admin.ModelAdmin):
                 self.message_user(request, error.message, messages.ERROR)
                 continue
             self.log_change(request, payment, "Cancelled.")
-            self.message_user(request, f"{payment.public_id}: cancelled.", messages.SUCCESS)
+            # (Django's admin capitalizes the first letter of a message: no id goes first.)
+            self.message_user(request, f"Payment {payment.public_id} cancelled.",
+                              messages.SUCCESS)
 
     @permitted_action("export", description="Export selected payments as CSV")
     def export_selected(self, request, queryset):

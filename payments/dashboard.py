@@ -1,4 +1,10 @@
-"""Figures for the admin index: volume over the last 30 days, by status and by currency."""
+"""Figures for the admin index: volume over the last 30 days, by status and by currency.
+
+Each payment is dated by its account's clock (`created_at`); an account whose sandbox clock
+was advanced would otherwise show payments "in the future". So the days are counted back
+from each account's own now: a payment made today on a clock ten days ahead is in today's
+bar, as on an account whose clock was never moved (`core.clock.WallTime`).
+"""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -9,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.clock import WallTime
 from payments.models import Payment, PaymentStatus
 from payments.money import format_display
 
@@ -38,12 +45,17 @@ class CurrencyVolume:
     refund_rate: str
 
 
+def _by_wall_time():
+    return Payment.objects.alias(
+        created_wall=WallTime("created_at", "account__clock_offset_seconds"))
+
+
 def daily_counts(days: int = DAYS) -> tuple[list[date], dict[date, dict[str, int]]]:
     today = timezone.now().date()
     first = today - timedelta(days=days - 1)
     rows = (
-        Payment.objects.filter(created_at__date__gte=first)
-        .annotate(day=TruncDate("created_at"))
+        _by_wall_time().filter(created_wall__date__gte=first, created_wall__date__lte=today)
+        .annotate(day=TruncDate("created_wall"))
         .values("day", "status")
         .annotate(n=Count("id"))
         .order_by()
@@ -55,9 +67,9 @@ def daily_counts(days: int = DAYS) -> tuple[list[date], dict[date, dict[str, int
 
 
 def currency_volumes(days: int = DAYS) -> list[CurrencyVolume]:
-    since = timezone.now() - timedelta(days=days)
+    first = timezone.now().date() - timedelta(days=days - 1)
     rows = (
-        Payment.objects.filter(created_at__gte=since)
+        _by_wall_time().filter(created_wall__date__gte=first)
         .values("currency")
         .annotate(
             payments=Count("id"),

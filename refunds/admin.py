@@ -104,12 +104,13 @@ class PaymentWithRefundsAdmin(PaymentAdmin):
             refund = refund_create(account=payment.account, payment_id=payment.public_id,
                                    amount=data["amount"], reason=data["reason"] or "")
         except ServiceError as error:
-            self.message_user(request, f"{payment.public_id}: {error.message}", messages.ERROR)
+            self.message_user(request, f"Not refunded: {error.message}", messages.ERROR)
             return
         amount = format_display(refund.amount_minor, refund.currency)
         text = f"Refunded {amount} ({refund.public_id})."
         self.log_change(request, payment, text)
-        self.message_user(request, f"{payment.public_id}: {text}", messages.SUCCESS)
+        # (Django's admin capitalizes the first letter of a message: no id goes first.)
+        self.message_user(request, f"Payment {payment.public_id}: {text}", messages.SUCCESS)
 
 
 admin.site.unregister(Payment)

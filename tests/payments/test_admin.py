@@ -4,6 +4,8 @@ and what operators with partial permissions may (not) do."""
 import csv
 import io
 import logging
+import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -11,6 +13,7 @@ from django.contrib.admin.sites import site
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from payments.models import Payment
 from payments.services import payment_create
@@ -122,7 +125,7 @@ def test_refund_action_keeps_the_apis_rules_and_messages(staff, create_payment):
     failed = Payment.objects.get(public_id=create_payment(amount=13.00).json()["id"])
     response = action(staff, "refund", [failed], apply="1", amount="")
     messages = [str(m) for m in response.context["messages"]]
-    assert f"{failed.public_id}: Payment '{failed.public_id}' cannot be refunded. " \
+    assert f"Not refunded: Payment '{failed.public_id}' cannot be refunded. " \
            "Current status: 'failed'." in messages
     assert not Refund.objects.exists()
 
@@ -143,6 +146,10 @@ def test_cancel_action(staff, create_payment):
     assert pending.status == "cancelled"
     assert any("cannot be cancelled. Current status: 'completed'" in str(m)
                for m in response.context["messages"])
+    # As the page shows it (Django's admin capitalizes each message's first letter): the id
+    # keeps its case.
+    page = response.content.decode()
+    assert f"<li class=\"success\">Payment {pending.public_id} cancelled.</li>" in page
 
 
 def test_export_csv_of_the_current_filter(staff, create_payment):
@@ -174,6 +181,25 @@ def test_dashboard_on_the_admin_index(staff, create_payment, completed_payment):
     assert "Refund rate" in html and "50.0%" in html
     assert 'id="failed-deliveries">0<' in html
     assert "https://" not in html.split('id="payments-dashboard"')[1].split("</svg>")[0]
+
+
+def test_the_dashboard_counts_days_by_each_accounts_clock(staff, demo, create_payment):
+    """Days count back from the account's own now, in the header and the chart alike: made
+    now on a clock ten days ahead is today's (dated ten days ahead, it would otherwise be
+    counted but not drawn), made before the clock moved is ten days old."""
+    from accounts.services import clock_advance
+
+    create_payment()
+    clock_advance(account=demo, seconds=10 * 86400)
+    create_payment()
+    create_payment(amount=13.00)  # declined: another status, same day
+    html = staff.get("/admin/").content.decode()
+    header = int(re.search(r"<strong>(\d+)</strong> payments", html).group(1))
+    bars = re.findall(r"<title>(\w{3} \d{2}): (\d+) (\w+)</title>", html)
+    today, ten_days_ago = (f"{timezone.now() - timedelta(days=n):%b %d}" for n in (0, 10))
+    assert header == sum(int(n) for _day, n, _status in bars) == 3
+    assert {(day, int(n), status) for day, n, status in bars} == {
+        (ten_days_ago, 1, "completed"), (today, 1, "completed"), (today, 1, "failed")}
 
 
 @pytest.mark.parametrize("url", [
