@@ -11,6 +11,9 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 # Where `make run` serves: http://127.0.0.1:$(PORT).
 PORT ?= 8000
+# Test processes: one per core (at most six: each takes two databases of the test Redis).
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --maxprocesses 6
 # The task engine of `make cluster`, `make soak` and `make soak-short`: database (the
 # default) or celery (README "Scaling out"), e.g. `make soak-short TASKS=celery`.
 TASKS ?= database
@@ -69,23 +72,28 @@ run: ## Migrate, load demo data, start a task worker and serve on http://127.0.0
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install system-deps ## Lint, tests on SQLite, then PostgreSQL 15 + Redis; short bench and soaks
+test: install system-deps ## Lint, the suite on SQLite, then on PostgreSQL + Redis what can differ
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
-	$(MAKE) --no-print-directory bench-short
-	$(MAKE) --no-print-directory soak-short
-	$(MAKE) --no-print-directory soak-short TASKS=celery
 	@ls -1 test-artifacts/browser/*.png 2>/dev/null | sed 's/^/browser screenshot: /' || true
 
 system-deps: ## Debian packages the tests use: Chromium (browser tests), Redis, wrk, nginx
 	scripts/ensure-debs chromium:chromium redis-server:redis-server wrk:wrk nginx:nginx-light
 
-test-sqlite: install ## Run the test suite on the embedded SQLite database
-	env -u DATABASE_URL $(VPY) -m pytest $(PYTEST_ARGS)
+test-sqlite: install ## The suite on the embedded SQLite database (all but the postgres tests)
+	@echo "== The suite on SQLite, on $(TEST_WORKERS) processes =="
+	env -u DATABASE_URL $(VPY) -m pytest $(PYTEST_PARALLEL) -m "not postgres" $(PYTEST_ARGS)
 
-test-postgres: install ## Run the test suite on throwaway PostgreSQL 15 and Redis servers
-	scripts/with-postgres scripts/with-redis $(VPY) -m pytest $(PYTEST_ARGS)
+# The tests that stop or freeze the shared servers run alone, after the others (a filter in
+# PYTEST_ARGS that leaves none of them is no failure: pytest's exit status 5).
+test-postgres: install ## On throwaway PostgreSQL 15 + Redis: the postgres and db_specific tests
+	@echo "== On PostgreSQL 15 + Redis: the tests that need them or can differ there =="
+	scripts/with-postgres scripts/with-redis bash -c '\
+		$(VPY) -m pytest $(PYTEST_PARALLEL) -m "(postgres or db_specific) and not disruptive" \
+			$(PYTEST_ARGS) || exit; \
+		$(VPY) -m pytest -m disruptive $(PYTEST_ARGS); code=$$?; \
+		[ $$code = 5 ] && [ -n "$(PYTEST_ARGS)" ] && code=0; exit $$code'
 
 bench: install ## Benchmark against a bare Django+DRF baseline (PostgreSQL + Redis, 1M rows)
 	scripts/ensure-debs wrk:wrk

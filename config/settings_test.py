@@ -5,6 +5,15 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 
+# Parallel test processes (pytest-xdist's gw0, gw1, ...) share one Redis: each takes two
+# databases of its own (its cache, and after it Celery's broker), so that one's rate-limit
+# counters and queues are not another's. Set before the settings read it, and in the
+# environment that live-server processes inherit.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _server = os.environ["REDIS_URL"].rsplit("/", 1)[0]
+    os.environ["REDIS_URL"] = f"{_server}/{2 + 2 * int(_worker[2:])}"
+
 from config.settings import *  # noqa: E402,F403
 
 # Tasks are recorded, not run: tests run them explicitly, as the worker would.

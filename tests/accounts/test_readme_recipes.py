@@ -43,6 +43,7 @@ def test_a_settlement_that_fails(live_server, demo, tmp_path):
     assert '"status":"failed","failure_reason":"insufficient_funds"' in output[3]
 
 
+@pytest.mark.postgres
 @pytest.mark.live
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (a worker)")
 def test_a_webhook_retried_over_a_day(demo, tmp_path):

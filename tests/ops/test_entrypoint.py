@@ -205,6 +205,7 @@ def test_sandbox_settings_are_local_and_plain_http(tmp_path):
     assert sqlite == os.path.join(tmp_path, "db.sqlite3")
 
 
+@pytest.mark.postgres
 def test_containers_starting_together_migrate_one_at_a_time():
     """Three entrypoints migrate one fresh PostgreSQL database at once: the advisory lock
     lets one migrate while the others wait, then find nothing left to do."""

@@ -112,6 +112,7 @@ def _healthy_again(server, timeout: float = 30.0):
 
 @pytest.mark.skipif(not os.environ.get("PG_RESTART_COMMAND"),
                     reason="needs the PostgreSQL of scripts/with-postgres")
+@pytest.mark.disruptive
 def test_stopped_postgresql_is_503_on_every_surface_until_it_is_back(demo):
     with run_gunicorn(workers=2) as server:
         assert _statuses(_surfaces(server)) == WORKING
@@ -178,6 +179,7 @@ def _degraded_but_serving(server) -> None:
     assert served.status_code == 200 and "X-RateLimit-Limit" not in served.headers
 
 
+@pytest.mark.disruptive
 @pytest.mark.skipif(not os.environ.get("REDIS_SERVER_PID"),
                     reason="needs the Redis of scripts/with-redis")
 def test_a_frozen_redis_leaves_health_degraded_and_requests_served(demo):

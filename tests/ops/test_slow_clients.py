@@ -10,7 +10,6 @@ import json
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -32,12 +31,19 @@ pytestmark = [pytest.mark.live]
 WORKERS, THREADS = 3, 4  # compose.yaml's WEB_CONCURRENCY, the config's default threads
 
 
-def slow_clients(url: str, clients: int, seconds: float = 5, mode: str = "trickle") -> dict:
+def slow_clients(url: str, clients: int, *, seconds: float, probe_timeout: float,
+                 mode: str = "trickle") -> dict:
+    """Probes of /v1/health while `clients` slow clients hold their connections for
+    `seconds`; a probe not answered within `probe_timeout` (well under `seconds`: what a
+    stalled server would make it wait) counts as failed. The latencies are printed, not
+    judged: timing belongs to the benchmarks."""
     result = subprocess.run(
         [PYTHON, str(ROOT / "scripts" / "slow_clients.py"), url, "--clients", str(clients),
-         "--seconds", str(seconds), "--mode", mode, "--probe-timeout", "40"],
+         "--seconds", str(seconds), "--mode", mode, "--probe-timeout", str(probe_timeout)],
         capture_output=True, text=True, timeout=seconds + 60, check=True)
-    return json.loads(result.stdout)
+    measured = json.loads(result.stdout)
+    print(f"\n[{clients} {mode} clients] {measured}")
+    return measured
 
 
 @pytest.fixture(scope="module")
@@ -64,46 +70,44 @@ def gunicorn(tmp_path_factory):
 
 @pytest.mark.parametrize("clients", [3, WORKERS * THREADS - 1])
 def test_slow_clients_do_not_stall_health(gunicorn, clients):
-    """Up to one less than all threads: a worker takes a connection only with a thread free."""
-    result = slow_clients(gunicorn, clients)
+    """Up to one less than all threads: a worker takes a connection only with a thread free.
+    Each probe is answered while the slow clients still hold their connections."""
+    result = slow_clients(gunicorn, clients, seconds=6, probe_timeout=3)
     assert result["failed"] == 0, result
-    assert result["max_s"] < 1.5, result
     assert result["probes"] >= 10, result
 
 
 def test_silent_connections_hold_no_thread_for_long(gunicorn):
     """Connections that send nothing are let go of within 5 s, even more of them than there
     are threads."""
-    result = slow_clients(gunicorn, WORKERS * THREADS + 4, seconds=12, mode="silent")
-    assert result["failed"] == 0, result
-    assert result["max_s"] < 8, result  # not the 12 s they hang on
+    result = slow_clients(gunicorn, WORKERS * THREADS + 4, seconds=12, probe_timeout=8,
+                          mode="silent")
+    assert result["failed"] == 0, result  # none waited for the 12 s they hang on
 
 
-def _send_and_read(port: int, request: bytes) -> tuple[bytes, float]:
-    started = time.monotonic()
+def _send_and_read(port: int, request: bytes) -> bytes:
+    """The start of the answer (a server reading on to the end of an oversized request would
+    make the read time out instead)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         try:
             sock.sendall(request)
         except OSError:
             pass  # refused mid-way: the answer is already waiting
-        answer = sock.recv(200)
-    return answer, time.monotonic() - started
+        return sock.recv(200)
 
 
 def test_oversized_request_line_and_headers_are_refused_at_once(gunicorn):
     port = int(gunicorn.rsplit(":", 1)[1])
     line = b"GET /v1/health?q=" + b"a" * (16 * 1024 * 1024) + b" HTTP/1.1\r\n\r\n"
-    answer, took = _send_and_read(port, line)
+    answer = _send_and_read(port, line)
     assert answer.split(b" ")[1] in (b"400", b"414"), answer
-    assert took < 2, took
     header = (b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"b" * 9000
               + b"\r\n\r\n")
-    answer, took = _send_and_read(port, header)
+    answer = _send_and_read(port, header)
     assert answer.split(b" ")[1] in (b"400", b"431"), answer
-    assert took < 2, took
     # A request line within the limit still reaches Django.
     ok = b"GET /v1/health?q=" + b"a" * 3000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    answer, _ = _send_and_read(port, ok)
+    answer = _send_and_read(port, ok)
     assert answer.startswith(b"HTTP/1.1 200"), answer
 
 
@@ -135,8 +139,7 @@ def test_nginx_in_front_holds_many_slow_clients(gunicorn, tmp_path):
     proc = start([*command, "-g", "daemon off;"], clean_env(), log)
     try:
         wait_healthy(proc, f"http://127.0.0.1:{port}", log, timeout=30)
-        result = slow_clients(f"http://127.0.0.1:{port}", 64)
+        result = slow_clients(f"http://127.0.0.1:{port}", 64, seconds=6, probe_timeout=3)
         assert result["failed"] == 0, (result, tail(log))
-        assert result["max_s"] < 1.5, result
     finally:
         stop(proc)

@@ -111,6 +111,7 @@ def postgres_down(seconds: float):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 @pytest.mark.skipif(not os.environ.get("PG_RESTART_COMMAND"),
                     reason="needs the PostgreSQL of scripts/with-postgres")
+@pytest.mark.disruptive
 def test_the_worker_waits_out_a_stopped_postgresql_then_delivers(demo, hooks):
     endpoint_create(account=demo, url=hooks.url, events=["payment.completed"])
     demo.refresh_from_db()
