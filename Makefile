@@ -14,6 +14,23 @@ PYTEST_ARGS ?=
 TASKS ?= database
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
+# The port of `make run` (on 127.0.0.1), e.g. `make run PORT=8001`.
+PORT ?= 8000
+# Before anything starts: is the port free? (bound as the dev server binds it)
+define PORT_FREE
+import errno, socket, sys
+port = int(sys.argv[1])
+sock = socket.socket()
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    sock.bind(("127.0.0.1", port))
+except OSError as exc:
+    if exc.errno != errno.EADDRINUSE:
+        raise
+    sys.exit(f"make run: port {port} on 127.0.0.1 is already in use (another server?). "
+             f"Stop it, or serve on another port: make run PORT={port + 1}")
+endef
+export PORT_FREE
 
 .PHONY: help install lock run test test-sqlite test-postgres system-deps bench bench-short bench-profile bench-levers cluster soak soak-short lint clean
 
@@ -48,14 +65,15 @@ lock: install ## Re-resolve requirements/*.txt from pyproject.toml (keeps pins; 
 	$(UV_COMPILE) --constraint requirements/dev.txt --extra sentry -o requirements/sentry.txt
 	$(UV_COMPILE) --constraint requirements/dev.txt --extra celery -o requirements/celery.txt
 
-run: install ## Migrate, load demo data, start a task worker and serve on http://127.0.0.1:8000
+run: install ## Migrate, load demo data, start a task worker and serve on http://127.0.0.1:8000 (PORT=8001: another port)
+	@$(VPY) -c "$$PORT_FREE" $(PORT)
 	$(DEV_ENV) $(VPY) manage.py migrate --noinput
 	$(DEV_ENV) $(VPY) manage.py seed_demo
 	@# The task worker (webhooks, settlements, its scheduler), started again by its supervisor
 	@# if it dies; both stop when the server does.
 	$(DEV_ENV) $(VPY) -m core.supervise -- $(VPY) manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install system-deps ## Lint, tests on SQLite, then PostgreSQL 15 + Redis; short bench and soaks
 	$(MAKE) --no-print-directory lint
