@@ -15,7 +15,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --maxprocesses 6
 # The task engine of `make cluster`, `make soak` and `make soak-short`: database (the
-# default) or celery (README "Scaling out"), e.g. `make soak-short TASKS=celery`.
+# default) or celery (docs/scaling-out.md), e.g. `make soak-short TASKS=celery`.
 TASKS ?= database
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1

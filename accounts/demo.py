@@ -1,4 +1,4 @@
-"""The demo account of `seed_demo`: seed 003's four keys, and what other apps add to it."""
+"""The demo account of `seed_demo`: its four test keys, and what other apps add to it."""
 
 from datetime import UTC, datetime
 

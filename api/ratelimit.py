@@ -14,7 +14,7 @@ pyproject.toml, and tests/ratelimit/test_counter_keys.py checks the two agree).
 
 On Redis (django-redis) the rules are counted by one Lua script instead: the same counters
 under the same keys, in one round trip where django-ratelimit takes two per rule (add, then
-incr) - eight per request (docs/benchmarks.md). Other caches (the embedded default's
+incr) - eight per request (docs/performance.md). Other caches (the embedded default's
 local memory) are counted by django-ratelimit itself.
 """
 

@@ -1,4 +1,4 @@
-"""The Celery app of TASKS_BACKEND=celery (README "Scaling out").
+"""The Celery app of TASKS_BACKEND=celery (docs/scaling-out.md).
 
 `manage.py worker` runs a Celery worker on it (with the scheduler), and so does
 `celery -A config worker -Q default,webhooks,webhook-retries,settlements` (then run

@@ -2,7 +2,7 @@
 
 Development: `DJANGO_DEBUG=1` (the Makefile's `run` sets it) allows a throwaway secret key.
 Production: `DJANGO_DEBUG` off, `SECRET_KEY` and `ALLOWED_HOSTS` must be given.
-Every variable is listed in the README's configuration table.
+Every variable is listed in docs/configuration.md.
 """
 
 import ipaddress
@@ -220,7 +220,7 @@ if not REDIS_URL and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlit
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Background tasks -------------------------------------------------------------------------
-# The task engine (README "Scaling out"), TASKS_BACKEND:
+# The task engine (docs/scaling-out.md), TASKS_BACKEND:
 #   database  (the default) tasks are rows in this database, run by `manage.py worker`
 #             (core.worker): the embedded default, nothing else to run;
 #   celery    Celery with Redis as its broker (CELERY_BROKER_URL, by default the next

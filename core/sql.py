@@ -1,6 +1,6 @@
 """Hand-written SQL for the few statements on the hot path where the ORM costs more than the
 database: building and compiling a query takes a worker 0.3-0.4 ms, the PostgreSQL round
-trip 0.05 ms (docs/benchmarks.md).
+trip 0.05 ms (docs/performance.md).
 
 The SQL is still derived from the models: column lists come from `_meta`, values are
 prepared by the model fields and rows come back through the fields' converters as model

@@ -1,4 +1,4 @@
-"""The README's "Rehearsing failures" recipes, run as written (bash + curl) against a live
+"""The recipes of docs/rehearsing-failures.md, run as written (bash + curl) against a live
 server: the first two on the test server, the third with gunicorn and a real task worker."""
 
 import shutil
@@ -17,8 +17,8 @@ pytestmark = [
 
 
 def recipe(marker: str, base: str, tmp_path) -> str:
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    script = readme.split(f"<!-- {marker} -->")[1].split("```sh")[1].split("```")[0]
+    docs = (Path(__file__).parents[2] / "docs" / "rehearsing-failures.md").read_text()
+    script = docs.split(f"<!-- {marker} -->")[1].split("```sh")[1].split("```")[0]
     script = script.replace("B=http://127.0.0.1:8000", f"B={base}")
     script = script.replace("/tmp/", f"{tmp_path}/")
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,

@@ -168,24 +168,25 @@ def test_a_v1_payment_and_a_stripe_refund_share_one_balance(sdk):
     assert left.status_code == 422  # 9.99 left
 
 
-def readme_block(marker: str, fence: str, base: str) -> str:
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    block = readme.split(f"<!-- {marker} -->")[1].split(f"```{fence}")[1].split("```")[0]
+def docs_block(marker: str, fence: str, base: str) -> str:
+    """A block of docs/stripe.md, with its base URL replaced by `base`."""
+    docs = (Path(__file__).parents[2] / "docs" / "stripe.md").read_text()
+    block = docs.split(f"<!-- {marker} -->")[1].split(f"```{fence}")[1].split("```")[0]
     return block.replace("http://127.0.0.1:8000", base)
 
 
-def test_the_readmes_python_example_runs_as_written(sdk, live_server):
+def test_the_docs_python_example_runs_as_written(sdk, live_server):
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(readme_block("stripe-sdk", "python", live_server.url), {})  # noqa: S102
+        exec(docs_block("stripe-sdk", "python", live_server.url), {})  # noqa: S102
     lines = printed.getvalue().splitlines()
     assert lines[0].startswith("pi_") and lines[0].endswith(" succeeded")
     assert lines[1:] == ["card_declined generic_decline", "1500", "succeeded"]
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
-def test_the_readmes_curl_lines_run_as_written(sdk, live_server):
-    script = readme_block("stripe-curl", "sh", live_server.url)
+def test_the_docs_curl_lines_run_as_written(sdk, live_server):
+    script = docs_block("stripe-curl", "sh", live_server.url)
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,4 @@
-"""The README's OAuth2 round trip, run as written (bash + curl) against a live server."""
+"""docs/oauth.md's OAuth2 round trip, run as written (bash + curl) against a live server."""
 
 import shutil
 import subprocess
@@ -12,9 +12,9 @@ pytestmark = [
 ]
 
 
-def test_the_readme_round_trip_works(live_server, demo, tmp_path):
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    script = readme.split("<!-- oauth-round-trip -->")[1].split("```sh")[1].split("```")[0]
+def test_the_docs_round_trip_works(live_server, demo, tmp_path):
+    docs = (Path(__file__).parents[2] / "docs" / "oauth.md").read_text()
+    script = docs.split("<!-- oauth-round-trip -->")[1].split("```sh")[1].split("```")[0]
     script = script.replace("B=http://127.0.0.1:8000", f"B={live_server.url}")
     script = script.replace("/tmp/", f"{tmp_path}/")
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,

@@ -105,10 +105,11 @@ def test_a_refused_key_ends_it_with_a_clear_message(live_server, demo, receiver)
 @pytest.mark.postgres
 @pytest.mark.live
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (a worker)")
-def test_the_readme_debugging_walkthrough(demo, tmp_path):
-    """Run as written, with gunicorn and a real task worker (ports and /tmp moved aside)."""
-    readme = (ROOT / "README.md").read_text()
-    script = readme.split("<!-- debugging-webhooks -->")[1].split("```sh")[1].split("\n```")[0]
+def test_the_docs_debugging_walkthrough(demo, tmp_path):
+    """docs/webhooks.md's walkthrough, run as written, with gunicorn and a real task worker
+    (ports and /tmp moved aside)."""
+    docs = (ROOT / "docs" / "webhooks.md").read_text()
+    script = docs.split("<!-- debugging-webhooks -->")[1].split("```sh")[1].split("\n```")[0]
     script = (script.replace("/tmp/", f"{tmp_path}/").replace("9877", str(free_port()))
               .replace("9878", str(free_port())))
     extra_env = {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}

@@ -1,5 +1,5 @@
-"""Create the demo account, seed 003's four test keys and every app's demo data (the `my_app`
-OAuth client). Running it again changes nothing."""
+"""Create the demo account, its four test keys (the README's "Demo credentials") and every
+app's demo data (the `my_app` OAuth client). Running it again changes nothing."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -9,7 +9,7 @@ from accounts.demo import demo_seed
 
 
 class Command(BaseCommand):
-    help = "Create the demo account and seed 003's test keys (idempotent; never in production)."
+    help = "Create the demo account and its four test keys (idempotent; never in production)."
 
     @transaction.atomic
     def handle(self, *args, **options):
