@@ -14,13 +14,15 @@ PORT ?= 8000
 # Test processes: one per core (at most six: each takes two databases of the test Redis).
 TEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --maxprocesses 6
+# The PostgreSQL half is mostly live servers waiting on each other: twice as many processes.
+PYTEST_PARALLEL_WAITING = -n $(if $(filter auto,$(TEST_WORKERS)),$(shell expr 2 \* $$(nproc)),$(TEST_WORKERS)) --maxprocesses 6
 # The task engine of `make cluster`, `make soak` and `make soak-short`: database (the
 # default) or celery (docs/scaling-out.md), e.g. `make soak-short TASKS=celery`.
 TASKS ?= database
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install lock run test test-sqlite test-postgres system-deps bench bench-short bench-profile bench-levers cluster soak soak-short lint clean
+.PHONY: help install lock run test test-sqlite test-postgres fuzz system-deps bench bench-short bench-profile bench-levers cluster soak soak-short lint clean
 
 help: ## Show this help (the README's "Make targets" says more)
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -90,10 +92,13 @@ test-sqlite: install ## The suite on the embedded SQLite database (all but the p
 test-postgres: install ## On throwaway PostgreSQL 15 + Redis: the postgres and db_specific tests
 	@echo "== On PostgreSQL 15 + Redis: the tests that need them or can differ there =="
 	scripts/with-postgres scripts/with-redis bash -c '\
-		$(VPY) -m pytest $(PYTEST_PARALLEL) -m "(postgres or db_specific) and not disruptive" \
-			$(PYTEST_ARGS) || exit; \
+		$(VPY) -m pytest $(PYTEST_PARALLEL_WAITING) \
+			-m "(postgres or db_specific) and not disruptive and not fuzz" $(PYTEST_ARGS) || exit; \
 		$(VPY) -m pytest -m disruptive $(PYTEST_ARGS); code=$$?; \
 		[ $$code = 5 ] && [ -n "$(PYTEST_ARGS)" ] && code=0; exit $$code'
+
+fuzz: install ## Schema-driven fuzzing (schemathesis, every check) on PostgreSQL + Redis; CI runs it
+	scripts/with-postgres scripts/with-redis $(VPY) -m pytest -m fuzz $(PYTEST_ARGS)
 
 bench: install ## Benchmark against a bare Django+DRF baseline (PostgreSQL + Redis, 1M rows)
 	scripts/ensure-debs wrk:wrk

@@ -23,6 +23,7 @@ from tests.live_server import run_gunicorn
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.live,
+    pytest.mark.fuzz,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
