@@ -6,14 +6,15 @@ from decimal import Decimal
 
 import pytest
 from django.tasks import default_task_backend
-from rest_framework.test import APIClient
 
 from accounts.models import Scenario
 from api.models import IdempotencyKey
 from payments.models import Payment
 from payments.services import payment_create, payment_settle
 from refunds.models import Refund
-from tests.conftest import PAYMENT_BODY, STANDARD_KEY
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import devdraft_client, uqpay_client
+from tests.support.errors import v1_error
 from webhooks_app.models import Delivery, Event
 from webhooks_app.services import endpoint_create
 
@@ -31,16 +32,12 @@ def scenario(admin_api):
 
 @pytest.fixture
 def devdraft(demo):
-    client = APIClient()
-    client.credentials(HTTP_X_CLIENT_KEY="demo_client_standard", HTTP_X_CLIENT_SECRET=STANDARD_KEY)
-    return client
+    return devdraft_client()
 
 
 @pytest.fixture
 def uqpay(demo):
-    client = APIClient()
-    client.credentials(HTTP_X_CLIENT_ID="demo_client_standard", HTTP_X_AUTH_TOKEN=STANDARD_KEY)
-    return client
+    return uqpay_client()
 
 
 def post(client, path, body, key=None, header="Idempotency-Key"):
@@ -117,9 +114,11 @@ def test_outages_on_devdraft_in_its_shape(devdraft, scenario, outcome, status):
 
 
 def test_an_outage_without_an_idempotency_key(api, scenario):
-    scenario(operation="payment.create", outcome="server_error")
+    shaped = scenario(operation="payment.create", outcome="server_error")
     response = api.post("/v1/payments", PAYMENT_BODY, format="json")
-    assert response.status_code == 500 and not Payment.objects.exists()
+    v1_error(response, 500, type="api_error", code="simulated_server_error")
+    assert response["Sandbox-Scenario"] == shaped["id"]
+    assert not Payment.objects.exists()
 
 
 def test_delay_commits_then_answers_late(api, scenario):
@@ -173,6 +172,8 @@ def test_scenarios_come_before_test_methods_and_amount_triggers(api, scenario):
     assert declined["failure_reason"] == "do_not_honor"
     unknown = v1_create(api, payment_method_id="pm_no_such_method")
     assert unknown.status_code == 402  # not 404: the scenario answered first
+    assert (unknown.json()["status"], unknown.json()["failure_reason"]) == (
+        "failed", "do_not_honor")
     scenario(operation="payment.create", outcome="server_error")
     assert v1_create(api, amount=113.00).status_code == 500  # not the 13.00 decline
 
@@ -195,7 +196,8 @@ def pending(api):
 def test_cancel_outages_leave_the_payment_pending(api, scenario, pending, outcome, status):
     scenario(operation="payment.cancel", outcome=outcome)
     response = post(api, f"/v1/payments/{pending}/cancel", {}, key="cancel-key-1")
-    assert response.status_code == status
+    code = {500: "simulated_server_error", 503: "simulated_unavailable"}[status]
+    v1_error(response, status, type="api_error", code=code)
     assert Payment.objects.get(public_id=pending).status == "pending"
     retry = post(api, f"/v1/payments/{pending}/cancel", {}, key="cancel-key-1")
     assert retry.status_code == 200 and retry.json()["status"] == "cancelled"

@@ -12,9 +12,9 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.services import account_create
 from payments.services import payment_create
-from tests.live_server import run_worker
-from tests.webhooks_app.conftest import Receiver, serve
-from tests.webhooks_app.test_fair_delivery import most_at_once
+from tests.support.live_server import run_worker
+from tests.support.receiver import Receiver, serve
+from tests.support.webhooks import most_at_once
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
 

@@ -23,9 +23,10 @@ import redis
 import requests
 from django.db import connection
 
-from tests.conftest import PAYMENT_BODY, STANDARD_KEY
-from tests.live_server import run_gunicorn
-from tests.ops.test_outages import SURFACES, V1_UNAVAILABLE
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import STANDARD_KEY
+from tests.support.live_server import run_gunicorn
+from tests.support.outages import SURFACES, V1_UNAVAILABLE
 
 pytestmark = [
     pytest.mark.postgres,

@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import connection
 
-from tests.live_server import PROJECT_ROOT, database_url
+from tests.support.live_server import PROJECT_ROOT, database_url
 
 CHILD = ("import os, sys, time, signal\n"
          "signal.signal(signal.SIGTERM, lambda *a: (open(sys.argv[1] + '.term', 'a')"

@@ -14,8 +14,8 @@ import pytest
 from django.db import connection
 
 from payments.services import payment_create
-from tests.live_server import run_worker
-from tests.webhooks_app.conftest import Receiver, serve
+from tests.support.live_server import run_worker
+from tests.support.receiver import Receiver, serve
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
 

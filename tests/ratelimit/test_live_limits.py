@@ -12,8 +12,8 @@ import pytest
 import requests
 from django.db import connection
 
-from accounts.services import api_key_create
-from tests.live_server import run_gunicorn
+from tests.support.factories import make_api_key
+from tests.support.live_server import run_gunicorn
 
 pytestmark = [
     pytest.mark.postgres,
@@ -27,7 +27,7 @@ LIMITS = {"RATELIMIT_ENABLE": "1", "RATE_LIMIT_PER_MINUTE": "100", "RATE_LIMIT_P
 
 
 def fresh_key(account) -> dict:
-    _, secret = api_key_create(account=account, name="live", scopes=["payments:read"])
+    secret = make_api_key(account, ["payments:read"], name="live").secret
     return {"Authorization": f"Bearer {secret}"}
 
 

@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from payments.services import payment_create
-from tests.live_server import run_worker
+from tests.support.live_server import run_worker
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from payments.services import payment_create
-from tests.live_server import run_worker
+from tests.support.live_server import run_worker
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
 

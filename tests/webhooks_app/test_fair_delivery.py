@@ -3,7 +3,6 @@ settlements, do not hold back another account's first attempt; the slow account 
 everything, at most WEBHOOK_CONCURRENCY_PER_ACCOUNT attempts at a time."""
 
 import time
-from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -11,8 +10,9 @@ from django.db import connection
 from accounts.services import account_create
 from payments.models import Payment
 from payments.services import payment_create
-from tests.live_server import run_worker
-from tests.webhooks_app.conftest import Receiver, serve
+from tests.support.live_server import run_worker
+from tests.support.receiver import Receiver, serve
+from tests.support.webhooks import most_at_once
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
 
@@ -43,19 +43,6 @@ def wait_for(condition, timeout: float, what: str):
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout:.0f} s: {what}")
         time.sleep(0.1)
-
-
-def most_at_once(deliveries) -> int:
-    """The most attempts that were in flight at the same moment."""
-    edges = []
-    for delivery in deliveries:
-        end = delivery.attempted_at
-        edges += [(end - timedelta(milliseconds=delivery.latency_ms), 1), (end, -1)]
-    running = most = 0
-    for _, step in sorted(edges):
-        running += step
-        most = max(most, running)
-    return most
 
 
 @pytest.mark.skipif(connection.vendor not in ("postgresql", "sqlite"), reason="a worker")

@@ -3,10 +3,8 @@ server: each new event reaches the local receiver once, signed with the secret i
 it stops on SIGTERM at once, keeps polling a sandbox it cannot reach, and ends when the
 sandbox refuses its key."""
 
-import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,29 +13,13 @@ import requests
 from django.db import connection
 from standardwebhooks.webhooks import Webhook
 
-from tests.conftest import PAYMENT_BODY, STANDARD_KEY
-from tests.live_server import run_gunicorn, run_worker
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import STANDARD_KEY
+from tests.support.live_server import run_gunicorn, run_worker
+from tests.support.webhooks import Forwarder
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Forwarder:
-    def __init__(self, *args: str):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "webhooks_app.listen", "--interval", "0.2", *args],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={"PATH": "/usr/bin:/bin"},  # no Django settings, no database
-        )
-
-    def line(self) -> str:
-        return self.process.stdout.readline().rstrip("\n")
-
-    def stop(self) -> tuple[int, float, str]:
-        started = time.monotonic()
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=5)
-        return code, time.monotonic() - started, self.process.stdout.read()
 
 
 def free_port() -> int:
