@@ -15,6 +15,7 @@ from django.db import connection
 
 from payments.services import payment_create
 from tests.support.live_server import run_worker
+from tests.support.processes import wait_for
 from tests.support.receiver import Receiver, serve
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
@@ -35,14 +36,6 @@ def hooks(settings):
     server.server_close()
 
 
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.1)
-
-
 def pay(account):
     return payment_create(account=account, amount_minor=1000, currency="USD")
 
@@ -60,7 +53,7 @@ def test_the_worker_waits_out_a_locked_sqlite_database_then_delivers(demo, hooks
     impatient = {"DJANGO_SETTINGS_MODULE": "tests.ops.settings_impatient_sqlite"}
     with run_worker(extra_env=impatient) as worker:
         pay(demo)
-        wait_for(lambda: hooks.requests, 20, "the first delivery is sent")
+        wait_for(lambda: hooks.requests, 20, "the first delivery is sent", interval=0.1)
         locker = sqlite3.connect(connection.settings_dict["NAME"], timeout=10,
                                  isolation_level=None)
         locker.execute("BEGIN EXCLUSIVE")  # no other process may write until we end it
@@ -69,7 +62,7 @@ def test_the_worker_waits_out_a_locked_sqlite_database_then_delivers(demo, hooks
         locker.close()
         pay(demo)
         wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 2, 30,
-                 "both events are delivered after the lock")
+                 "both events are delivered after the lock", interval=0.1)
         assert worker.poll() is None, "the worker exited"
         log = worker.log_path.read_text()
     assert "database unavailable (OperationalError: database is locked)" in log
@@ -117,12 +110,12 @@ def test_the_worker_waits_out_a_stopped_postgresql_then_delivers(demo, hooks):
     with run_worker() as worker:
         pay(demo)
         wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 1, 20,
-                 "the first event is delivered")
+                 "the first event is delivered", interval=0.1)
         with postgres_down(4):
             pass
         pay(demo)
         wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 2, 45,
-                 "the event created after the restart is delivered")
+                 "the event created after the restart is delivered", interval=0.1)
         assert worker.poll() is None, "the worker exited"
         log = worker.log_path.read_text()
     assert "database unavailable (OperationalError" in log

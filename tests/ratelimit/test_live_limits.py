@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections import Counter
@@ -14,6 +13,7 @@ from django.db import connection
 
 from tests.support.factories import make_api_key
 from tests.support.live_server import run_gunicorn
+from tests.support.processes import free_port
 
 pytestmark = [
     pytest.mark.postgres,
@@ -78,16 +78,10 @@ def test_the_burst_rule_alone_trips_at_21_in_a_second(demo):
     assert refused.headers["Retry-After"] == "1"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 @pytest.mark.parametrize(("fail_open", "expected"), [("1", 200), ("0", 503)])
 def test_a_stopped_redis_is_handled_as_configured(demo, tmp_path, fail_open, expected):
-    port = _free_port()
+    port = free_port()
     redis = subprocess.Popen(
         ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
          "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

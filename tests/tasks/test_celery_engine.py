@@ -26,6 +26,7 @@ from payments import tasks as payment_tasks
 from payments.models import Payment
 from tests.support.celery_app import QUEUES, app
 from tests.support.factories import make_account, make_endpoint, make_payment
+from tests.support.processes import wait_for
 from tests.support.receiver import Receiver, serve
 from webhooks_app import tasks as webhook_tasks
 from webhooks_app.models import Delivery
@@ -85,15 +86,6 @@ def published():
     before_task_publish.connect(record, weak=False)
     yield seen
     before_task_publish.disconnect(record)
-
-
-def wait_for(condition, timeout: float, what: str) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.05)
-    return time.monotonic() - started
 
 
 def test_the_engine_is_registered_with_late_acknowledgement_and_retries(celery):

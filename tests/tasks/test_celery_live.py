@@ -17,6 +17,7 @@ from django.db import connection
 
 from payments.services import payment_create
 from tests.support.live_server import run_worker
+from tests.support.processes import wait_for
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
 
@@ -47,15 +48,6 @@ def broker(settings, monkeypatch):
     yield client
     client.flushdb()
     client.close()
-
-
-def wait_for(condition, timeout: float, what: str) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.05)
-    return time.monotonic() - started
 
 
 def ready(worker) -> bool:

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from payments.services import payment_create
 from tests.support.live_server import run_worker
+from tests.support.processes import wait_for
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
 
@@ -24,15 +25,6 @@ pytestmark = [
 DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
                   "QUEUES": ["default", "webhooks", "webhook-retries", "settlements"]}
 BOUND = 120.0  # the contract: work left by a dead worker resumes within 2 minutes
-
-
-def wait_for(condition, timeout: float, what: str) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.05)
-    return time.monotonic() - started
 
 
 def test_a_delivery_cut_off_by_a_killed_worker_is_made_again_within_two_minutes(

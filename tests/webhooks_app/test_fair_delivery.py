@@ -11,6 +11,7 @@ from accounts.services import account_create
 from payments.models import Payment
 from payments.services import payment_create
 from tests.support.live_server import run_worker
+from tests.support.processes import wait_for
 from tests.support.receiver import Receiver, serve
 from tests.support.webhooks import most_at_once
 from webhooks_app.models import Delivery
@@ -37,14 +38,6 @@ def receivers():
         server.server_close()
 
 
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.1)
-
-
 @pytest.mark.skipif(connection.vendor not in ("postgresql", "sqlite"), reason="a worker")
 def test_a_slow_account_does_not_hold_back_another_accounts_first_attempt(
         demo, settings, receivers, capsys):
@@ -59,7 +52,8 @@ def test_a_slow_account_does_not_hold_back_another_accounts_first_attempt(
     demo.refresh_from_db()
     other.refresh_from_db()
     with run_worker() as worker:
-        wait_for(lambda: "starting" in worker.log_path.read_text(), 30, "the worker starts")
+        wait_for(lambda: "starting" in worker.log_path.read_text(), 30, "the worker starts",
+                 interval=0.1)
         for _ in range(30):
             payment_create(account=busy, amount_minor=100, currency="EUR",
                            payment_method="bank_transfer")
@@ -68,12 +62,13 @@ def test_a_slow_account_does_not_hold_back_another_accounts_first_attempt(
         payment_create(account=other, amount_minor=1000, currency="USD")
         wait_for(lambda: Delivery.objects.filter(endpoint__account=other,
                                                  attempted_at__isnull=False).exists(),
-                 SLOW_ENDPOINTS * SLOW_SECONDS + 30, "the other account's first attempt")
+                 SLOW_ENDPOINTS * SLOW_SECONDS + 30, "the other account's first attempt",
+                 interval=0.1)
         [first] = Delivery.objects.filter(endpoint__account=other)
         waited = (first.attempted_at - first.scheduled_for).total_seconds()
         wait_for(lambda: Delivery.objects.filter(endpoint__account=demo,
                                                  status="succeeded").count() == SLOW_ENDPOINTS,
-                 SLOW_ENDPOINTS * SLOW_SECONDS + 30, "every slow delivery")
+                 SLOW_ENDPOINTS * SLOW_SECONDS + 30, "every slow delivery", interval=0.1)
         settled = not Payment.objects.filter(account=busy, status="pending").exists()
     slowest = list(Delivery.objects.filter(endpoint__account=demo))
     with capsys.disabled():

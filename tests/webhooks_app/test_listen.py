@@ -3,7 +3,6 @@ server: each new event reaches the local receiver once, signed with the secret i
 it stops on SIGTERM at once, keeps polling a sandbox it cannot reach, and ends when the
 sandbox refuses its key."""
 
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -16,16 +15,11 @@ from standardwebhooks.webhooks import Webhook
 from tests.support.bodies import PAYMENT_BODY
 from tests.support.credentials import STANDARD_KEY
 from tests.support.live_server import run_gunicorn, run_worker
+from tests.support.processes import free_port
 from tests.support.webhooks import Forwarder
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def create_payment(server):
