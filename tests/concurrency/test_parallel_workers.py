@@ -13,7 +13,6 @@ from django_tasks_db.models import DBTaskResult
 from accounts.services import account_create
 from payments.services import payment_create
 from tests.support.live_server import run_worker
-from tests.support.receiver import Receiver, serve
 from tests.support.webhooks import most_at_once
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
@@ -30,12 +29,8 @@ ACCOUNTS, ENDPOINTS, PAYMENTS = 3, 2, 10
 
 
 @pytest.fixture
-def hooks():
-    state = Receiver(url="", delay=0.3)
-    server = serve(state)
-    yield state
-    server.shutdown()
-    server.server_close()
+def hooks(receivers):
+    return receivers(delay=0.3)
 
 
 def test_two_workers_deliver_everything_exactly_once_within_the_limits(settings, hooks):

@@ -16,7 +16,6 @@ from django.db import connection
 from payments.services import payment_create
 from tests.support.live_server import run_worker
 from tests.support.processes import wait_for
-from tests.support.receiver import Receiver, serve
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
 
@@ -26,14 +25,10 @@ DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
 
 
 @pytest.fixture
-def hooks(settings):
+def hooks(settings, receiver):
     """A receiver, and this process enqueueing into the database queue the worker reads."""
     settings.TASKS = {"default": DATABASE_QUEUE}
-    state = Receiver(url="")
-    server = serve(state)
-    yield state
-    server.shutdown()
-    server.server_close()
+    return receiver
 
 
 def pay(account):

@@ -83,9 +83,22 @@ def count_queries(django_assert_max_num_queries):
 
 
 @pytest.fixture
-def receiver():
+def receivers():
+    """More webhook receivers: `receivers(delay=3.0)` starts one more (answering after
+    `delay` seconds); all are stopped after the test."""
+    started = []
+
+    def start(delay: float = 0.0) -> Receiver:
+        state = Receiver(url="", delay=delay)
+        started.append(serve(state))
+        return state
+
+    yield start
+    for server in started:
+        stop(server)
+
+
+@pytest.fixture
+def receiver(receivers) -> Receiver:
     """A webhook receiver on 127.0.0.1 answering 200 (`tests.support.receiver.Receiver`)."""
-    state = Receiver(url="")
-    server = serve(state)
-    yield state
-    stop(server)
+    return receivers()

@@ -27,7 +27,6 @@ from payments.models import Payment
 from tests.support.celery_app import QUEUES, app
 from tests.support.factories import make_account, make_endpoint, make_payment
 from tests.support.processes import wait_for
-from tests.support.receiver import Receiver, serve
 from webhooks_app import tasks as webhook_tasks
 from webhooks_app.models import Delivery
 
@@ -136,39 +135,34 @@ def test_a_payment_settles_and_its_events_are_delivered(demo, settings, worker, 
 
 
 def test_at_most_so_many_attempts_of_one_account_run_at_once(demo, settings, worker, receiver,
-                                                              published):
+                                                              receivers, published):
     settings.WEBHOOK_CONCURRENCY_PER_ACCOUNT = 2
-    fast = Receiver(url="")
-    fast_server = serve(fast)
+    fast = receivers()
     other = make_account()
-    try:
-        in_flight, most, lock = [0], [0], threading.Lock()
-        answer = receiver.answer
+    in_flight, most, lock = [0], [0], threading.Lock()
+    answer = receiver.answer
 
-        def counting_answer():  # as each POST arrives; it answers 0.4 s later
-            with lock:
-                in_flight[0] += 1
-                most[0] = max(most[0], in_flight[0])
-            time.sleep(0.4)
-            with lock:  # just before the answer goes out (the place is given back after)
-                in_flight[0] -= 1
-            return answer()
+    def counting_answer():  # as each POST arrives; it answers 0.4 s later
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.4)
+        with lock:  # just before the answer goes out (the place is given back after)
+            in_flight[0] -= 1
+        return answer()
 
-        receiver.answer = counting_answer
-        make_endpoint(demo, receiver.url, ["payment.completed"])
-        make_endpoint(other, fast.url, ["payment.completed"])
-        demo.refresh_from_db()
-        other.refresh_from_db()
-        for _ in range(6):
-            make_payment(demo, 100, "USD")
-        time.sleep(0.2)  # the busy account's attempts are queued first
-        make_payment(other, 100, "USD")
-        waited = wait_for(lambda: fast.requests, 10, "the other account's attempt")
-        wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 7, 30,
-                 "every attempt")
-    finally:
-        fast_server.shutdown()
-        fast_server.server_close()
+    receiver.answer = counting_answer
+    make_endpoint(demo, receiver.url, ["payment.completed"])
+    make_endpoint(other, fast.url, ["payment.completed"])
+    demo.refresh_from_db()
+    other.refresh_from_db()
+    for _ in range(6):
+        make_payment(demo, 100, "USD")
+    time.sleep(0.2)  # the busy account's attempts are queued first
+    make_payment(other, 100, "USD")
+    waited = wait_for(lambda: fast.requests, 10, "the other account's attempt")
+    wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 7, 30,
+             "every attempt")
     assert most[0] == 2  # the limit, and reached
     assert waited < 2.0  # not behind the busy account's queue
     deferred = [h for name, h in published if h.get(celery_backend.BUSY_HEADER)]

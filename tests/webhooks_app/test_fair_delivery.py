@@ -12,7 +12,6 @@ from payments.models import Payment
 from payments.services import payment_create
 from tests.support.live_server import run_worker
 from tests.support.processes import wait_for
-from tests.support.receiver import Receiver, serve
 from tests.support.webhooks import most_at_once
 from webhooks_app.models import Delivery
 from webhooks_app.services import endpoint_create
@@ -23,19 +22,6 @@ DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
 SLOW_ENDPOINTS, SLOW_SECONDS = 6, 3.0
 
 
-@pytest.fixture
-def receivers():
-    made = []
-
-    def make(delay: float) -> Receiver:
-        state = Receiver(url="", delay=delay)
-        made.append(serve(state))
-        return state
-
-    yield make
-    for server in made:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.skipif(connection.vendor not in ("postgresql", "sqlite"), reason="a worker")
