@@ -7,11 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.services import account_create
 from payments.models import Payment
-from payments.services import payment_create
 from tests.support.bodies import PAYMENT_BODY
 from tests.support.errors import v1_error
+from tests.support.factories import make_account, make_payment
 from webhooks_app.models import Event
 
 CLOCK = "/v1/test/clock"
@@ -91,9 +90,8 @@ def test_idempotency_keys_expire_by_the_accounts_clock(admin_api, api):
 
 def test_another_accounts_clock_and_work_are_untouched(admin_api, demo, settings):
     settings.SETTLEMENT_DELAY_SECONDS = 30
-    other = account_create(name="Other")
-    theirs = payment_create(account=other, amount_minor=5000, currency="USD",
-                            payment_method="crypto")
+    other = make_account()
+    theirs = make_payment(other, 5000, "USD", payment_method="crypto")
     assert advance(admin_api, 3600)["processed"]["payments_settled"] == 0
     assert Payment.objects.get(pk=theirs.pk).status == "pending"
     other.refresh_from_db()

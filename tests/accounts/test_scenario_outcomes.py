@@ -10,13 +10,13 @@ from django.tasks import default_task_backend
 from accounts.models import Scenario
 from api.models import IdempotencyKey
 from payments.models import Payment
-from payments.services import payment_create, payment_settle
+from payments.services import payment_settle
 from refunds.models import Refund
 from tests.support.bodies import PAYMENT_BODY
 from tests.support.credentials import devdraft_client, uqpay_client
 from tests.support.errors import v1_error
+from tests.support.factories import make_endpoint, make_payment
 from webhooks_app.models import Delivery, Event
-from webhooks_app.services import endpoint_create
 
 DEVDRAFT_BODY = {"amount": 49.99, "currency": "USD", "description": "Order"}
 
@@ -181,7 +181,7 @@ def test_scenarios_come_before_test_methods_and_amount_triggers(api, scenario):
 def test_operations_outside_an_api_request_are_not_shaped(demo, scenario):
     """The admin, commands and tasks of the operator are not the integrator's requests."""
     shaped = scenario(operation="payment.create", outcome="server_error")
-    payment = payment_create(account=demo, amount_minor=5000, currency="USD")
+    payment = make_payment(demo, 5000, "USD")
     assert payment.status == "completed" and remaining(shaped["id"]) == 1
 
 
@@ -290,7 +290,7 @@ def test_settle_fail_moves_a_pending_payment_to_failed(api, scenario, demo):
 
 def test_delay_holds_the_first_attempt_back(api, scenario, demo,
                                             django_capture_on_commit_callbacks):
-    endpoint_create(account=demo, url="https://example.com/hook", events=["payment.created"])
+    make_endpoint(demo, "https://example.com/hook", ["payment.created"])
     scenario(operation="webhook.delivery", outcome="delay", delay_ms=30_000)
     default_task_backend.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 
 from accounts import scopes
-from accounts.services import account_create
 from oauth_app.models import OAuthClient, OAuthGrant, OAuthToken
 from oauth_app.services import oauth_client_create
 from tests.support.bodies import PAYMENT_BODY
 from tests.support.credentials import client_for, uqpay_client
 from tests.support.errors import oauth_error, uqpay_error, v1_error
+from tests.support.factories import make_account
 from tests.support.oauth import (
     REDIRECT,
     authorize,
@@ -248,7 +248,7 @@ class TestClientCredentials:
         assert response.json()["error"] == "unsupported_grant_type"
 
     def test_a_clients_token_sees_only_its_account(self, anon, api, create_payment):
-        other = account_create(name="Other merchant")
+        other = make_account(name="Other merchant")
         oauth_client_create(account=other, client_id="other_app", name="Other", secret="s3cret",
                             redirect_uris=[REDIRECT], scopes=list(scopes.ALL))
         payment_id = create_payment().json()["id"]

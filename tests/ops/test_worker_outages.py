@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from payments.services import payment_create
+from tests.support.factories import make_endpoint, make_payment
 from tests.support.live_server import run_worker
 from tests.support.processes import wait_for
 from webhooks_app.models import Delivery
-from webhooks_app.services import endpoint_create
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
@@ -32,7 +31,7 @@ def hooks(settings, receiver):
 
 
 def pay(account):
-    return payment_create(account=account, amount_minor=1000, currency="USD")
+    return make_payment(account, 1000, "USD")
 
 
 def all_succeeded() -> bool:
@@ -41,7 +40,7 @@ def all_succeeded() -> bool:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="locks a SQLite database")
 def test_the_worker_waits_out_a_locked_sqlite_database_then_delivers(demo, hooks):
-    endpoint_create(account=demo, url=hooks.url, events=["payment.completed"])
+    make_endpoint(demo, hooks.url, ["payment.completed"])
     demo.refresh_from_db()
     hooks.delay = 1.0  # the answer comes back while the database is locked
     # The worker gives up on a lock after 0.1 s instead of 20, so a few seconds are plenty.
@@ -100,7 +99,7 @@ def postgres_down(seconds: float):
 @pytest.mark.skipif(not os.environ.get("PG_RESTART_COMMAND"),
                     reason="needs the PostgreSQL of scripts/with-postgres")
 def test_the_worker_waits_out_a_stopped_postgresql_then_delivers(demo, hooks):
-    endpoint_create(account=demo, url=hooks.url, events=["payment.completed"])
+    make_endpoint(demo, hooks.url, ["payment.completed"])
     demo.refresh_from_db()
     with run_worker() as worker:
         pay(demo)

@@ -7,14 +7,12 @@ import time
 import pytest
 from django.db import connection
 
-from accounts.services import account_create
 from payments.models import Payment
-from payments.services import payment_create
+from tests.support.factories import make_account, make_endpoint, make_payment
 from tests.support.live_server import run_worker
 from tests.support.processes import wait_for
 from tests.support.webhooks import most_at_once
 from webhooks_app.models import Delivery
-from webhooks_app.services import endpoint_create
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
@@ -30,22 +28,21 @@ def test_a_slow_account_does_not_hold_back_another_accounts_first_attempt(
     settings.TASKS = {"default": DATABASE_QUEUE}
     settings.SETTLEMENT_DELAY_SECONDS = 0  # the settlements below are all due at once
     slow, fast = receivers(SLOW_SECONDS), receivers(0)
-    other = account_create(name="Other")
-    busy = account_create(name="Settles a lot")
+    other = make_account()
+    busy = make_account(name="Settles a lot")
     for _ in range(SLOW_ENDPOINTS):
-        endpoint_create(account=demo, url=slow.url, events=["payment.completed"])
-    endpoint_create(account=other, url=fast.url, events=["payment.completed"])
+        make_endpoint(demo, slow.url, ["payment.completed"])
+    make_endpoint(other, fast.url, ["payment.completed"])
     demo.refresh_from_db()
     other.refresh_from_db()
     with run_worker() as worker:
         wait_for(lambda: "starting" in worker.log_path.read_text(), 30, "the worker starts",
                  interval=0.1)
         for _ in range(30):
-            payment_create(account=busy, amount_minor=100, currency="EUR",
-                           payment_method="bank_transfer")
-        payment_create(account=demo, amount_minor=1000, currency="USD")
+            make_payment(busy, 100, "EUR", payment_method="bank_transfer")
+        make_payment(demo, 1000, "USD")
         time.sleep(0.3)  # the slow account's attempts are queued first
-        payment_create(account=other, amount_minor=1000, currency="USD")
+        make_payment(other, 1000, "USD")
         wait_for(lambda: Delivery.objects.filter(endpoint__account=other,
                                                  attempted_at__isnull=False).exists(),
                  SLOW_ENDPOINTS * SLOW_SECONDS + 30, "the other account's first attempt",
