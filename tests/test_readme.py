@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Account
-from tests.live_server import run_gunicorn
+from tests.support.live_server import run_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

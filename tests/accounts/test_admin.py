@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
 from accounts.models import Account, ApiKey, Scenario, hash_secret
-from accounts.services import api_key_create, clock_advance, scenario_create
-from tests.accounts.staff import VIEW_ONLY, staff_user
+from accounts.services import clock_advance, scenario_create
+from tests.support.factories import make_api_key
+from tests.support.staff import VIEW_ONLY, staff_user
 
 KEYS = "/admin/accounts/apikey/"
 
@@ -30,7 +31,7 @@ def log_in(client, django_user_model, demo):
 
 @pytest.fixture
 def key(demo):
-    return api_key_create(account=demo, name="Partner key", scopes=["payments:read"])[0]
+    return make_api_key(demo, ["payments:read"], name="Partner key").key
 
 
 def create_key(client, demo):

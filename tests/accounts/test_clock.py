@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.services import account_create
 from payments.models import Payment
-from payments.services import payment_create
-from tests.conftest import PAYMENT_BODY
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.errors import v1_error
+from tests.support.factories import make_account, make_payment
 from webhooks_app.models import Event
 
 CLOCK = "/v1/test/clock"
@@ -77,18 +77,21 @@ def test_pending_payments_settle_when_their_delay_has_passed(admin_api, api, set
 
 def test_idempotency_keys_expire_by_the_accounts_clock(admin_api, api):
     key = {"Idempotency-Key": "clock-key-1"}
-    assert api.post("/v1/payments", PAYMENT_BODY, format="json", headers=key).status_code == 201
+    first = api.post("/v1/payments", PAYMENT_BODY, format="json", headers=key)
+    assert first.status_code == 201
     different = {**PAYMENT_BODY, "amount": 12.34}
-    assert api.post("/v1/payments", different, format="json", headers=key).status_code == 409
+    v1_error(api.post("/v1/payments", different, format="json", headers=key), 409,
+             type="idempotency_error", code="idempotency_key_reused")
     assert advance(admin_api, 86400)["processed"]["idempotency_keys_expired"] == 1
-    assert api.post("/v1/payments", different, format="json", headers=key).status_code == 201
+    fresh = api.post("/v1/payments", different, format="json", headers=key)
+    assert fresh.status_code == 201 and "Idempotent-Replayed" not in fresh
+    assert fresh.json()["id"] != first.json()["id"] and fresh.json()["amount"] == 12.34
 
 
 def test_another_accounts_clock_and_work_are_untouched(admin_api, demo, settings):
     settings.SETTLEMENT_DELAY_SECONDS = 30
-    other = account_create(name="Other")
-    theirs = payment_create(account=other, amount_minor=5000, currency="USD",
-                            payment_method="crypto")
+    other = make_account()
+    theirs = make_payment(other, 5000, "USD", payment_method="crypto")
     assert advance(admin_api, 3600)["processed"]["payments_settled"] == 0
     assert Payment.objects.get(pk=theirs.pk).status == "pending"
     other.refresh_from_db()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.live_server import run_gunicorn, run_worker
+from tests.support.live_server import run_gunicorn, run_worker
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

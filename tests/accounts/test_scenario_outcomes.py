@@ -6,16 +6,17 @@ from decimal import Decimal
 
 import pytest
 from django.tasks import default_task_backend
-from rest_framework.test import APIClient
 
 from accounts.models import Scenario
 from api.models import IdempotencyKey
 from payments.models import Payment
-from payments.services import payment_create, payment_settle
+from payments.services import payment_settle
 from refunds.models import Refund
-from tests.conftest import PAYMENT_BODY, STANDARD_KEY
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import devdraft_client, uqpay_client
+from tests.support.errors import v1_error
+from tests.support.factories import make_endpoint, make_payment
 from webhooks_app.models import Delivery, Event
-from webhooks_app.services import endpoint_create
 
 DEVDRAFT_BODY = {"amount": 49.99, "currency": "USD", "description": "Order"}
 
@@ -31,16 +32,12 @@ def scenario(admin_api):
 
 @pytest.fixture
 def devdraft(demo):
-    client = APIClient()
-    client.credentials(HTTP_X_CLIENT_KEY="demo_client_standard", HTTP_X_CLIENT_SECRET=STANDARD_KEY)
-    return client
+    return devdraft_client()
 
 
 @pytest.fixture
 def uqpay(demo):
-    client = APIClient()
-    client.credentials(HTTP_X_CLIENT_ID="demo_client_standard", HTTP_X_AUTH_TOKEN=STANDARD_KEY)
-    return client
+    return uqpay_client()
 
 
 def post(client, path, body, key=None, header="Idempotency-Key"):
@@ -117,9 +114,11 @@ def test_outages_on_devdraft_in_its_shape(devdraft, scenario, outcome, status):
 
 
 def test_an_outage_without_an_idempotency_key(api, scenario):
-    scenario(operation="payment.create", outcome="server_error")
+    shaped = scenario(operation="payment.create", outcome="server_error")
     response = api.post("/v1/payments", PAYMENT_BODY, format="json")
-    assert response.status_code == 500 and not Payment.objects.exists()
+    v1_error(response, 500, type="api_error", code="simulated_server_error")
+    assert response["Sandbox-Scenario"] == shaped["id"]
+    assert not Payment.objects.exists()
 
 
 def test_delay_commits_then_answers_late(api, scenario):
@@ -173,6 +172,8 @@ def test_scenarios_come_before_test_methods_and_amount_triggers(api, scenario):
     assert declined["failure_reason"] == "do_not_honor"
     unknown = v1_create(api, payment_method_id="pm_no_such_method")
     assert unknown.status_code == 402  # not 404: the scenario answered first
+    assert (unknown.json()["status"], unknown.json()["failure_reason"]) == (
+        "failed", "do_not_honor")
     scenario(operation="payment.create", outcome="server_error")
     assert v1_create(api, amount=113.00).status_code == 500  # not the 13.00 decline
 
@@ -180,7 +181,7 @@ def test_scenarios_come_before_test_methods_and_amount_triggers(api, scenario):
 def test_operations_outside_an_api_request_are_not_shaped(demo, scenario):
     """The admin, commands and tasks of the operator are not the integrator's requests."""
     shaped = scenario(operation="payment.create", outcome="server_error")
-    payment = payment_create(account=demo, amount_minor=5000, currency="USD")
+    payment = make_payment(demo, 5000, "USD")
     assert payment.status == "completed" and remaining(shaped["id"]) == 1
 
 
@@ -195,7 +196,8 @@ def pending(api):
 def test_cancel_outages_leave_the_payment_pending(api, scenario, pending, outcome, status):
     scenario(operation="payment.cancel", outcome=outcome)
     response = post(api, f"/v1/payments/{pending}/cancel", {}, key="cancel-key-1")
-    assert response.status_code == status
+    code = {500: "simulated_server_error", 503: "simulated_unavailable"}[status]
+    v1_error(response, status, type="api_error", code=code)
     assert Payment.objects.get(public_id=pending).status == "pending"
     retry = post(api, f"/v1/payments/{pending}/cancel", {}, key="cancel-key-1")
     assert retry.status_code == 200 and retry.json()["status"] == "cancelled"
@@ -288,7 +290,7 @@ def test_settle_fail_moves_a_pending_payment_to_failed(api, scenario, demo):
 
 def test_delay_holds_the_first_attempt_back(api, scenario, demo,
                                             django_capture_on_commit_callbacks):
-    endpoint_create(account=demo, url="https://example.com/hook", events=["payment.created"])
+    make_endpoint(demo, "https://example.com/hook", ["payment.created"])
     scenario(operation="webhook.delivery", outcome="delay", delay_ms=30_000)
     default_task_backend.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,8 +4,9 @@ combinations the table does not allow."""
 import pytest
 
 from accounts.models import Account
-from accounts.services import account_create, api_key_create
-from tests.conftest import client_for
+from tests.support.credentials import client_for
+from tests.support.errors import v1_error
+from tests.support.factories import make_account, make_api_key
 
 SCENARIOS = "/v1/test/scenarios"
 
@@ -87,8 +88,10 @@ def test_delete(admin_api):
     scenario = create(admin_api, operation="payment.create", outcome="decline").json()
     response = admin_api.delete(f"{SCENARIOS}/{scenario['id']}")
     assert response.json() == {"id": scenario["id"], "object": "scenario", "deleted": True}
-    assert admin_api.get(f"{SCENARIOS}/{scenario['id']}").status_code == 404
-    assert admin_api.delete(f"{SCENARIOS}/{scenario['id']}").status_code == 404
+    gone = {"type": "not_found", "code": "resource_missing", "param": "scenario_id",
+            "message": f"Scenario '{scenario['id']}' not found."}
+    v1_error(admin_api.get(f"{SCENARIOS}/{scenario['id']}"), 404, **gone)
+    v1_error(admin_api.delete(f"{SCENARIOS}/{scenario['id']}"), 404, **gone)
 
 
 def test_the_flag_that_spares_queries_follows_the_active_scenarios(admin_api, demo):
@@ -101,19 +104,20 @@ def test_the_flag_that_spares_queries_follows_the_active_scenarios(admin_api, de
 
 def test_one_accounts_scenarios_are_invisible_to_another(admin_api):
     scenario = create(admin_api, operation="payment.create", outcome="decline").json()
-    other = account_create(name="Other")
-    _, secret = api_key_create(account=other, name="admin", scopes=["api:admin"])
-    stranger = client_for(secret)
-    assert stranger.get(f"{SCENARIOS}/{scenario['id']}").status_code == 404
-    assert stranger.delete(f"{SCENARIOS}/{scenario['id']}").status_code == 404
+    stranger = client_for(make_api_key(make_account(), ["api:admin"]).secret)
+    unknown = {"code": "resource_missing", "message": f"Scenario '{scenario['id']}' not found."}
+    v1_error(stranger.get(f"{SCENARIOS}/{scenario['id']}"), 404, **unknown)
+    v1_error(stranger.delete(f"{SCENARIOS}/{scenario['id']}"), 404, **unknown)
     assert stranger.get(SCENARIOS).json()["data"] == []
-    assert admin_api.get(f"{SCENARIOS}/{scenario['id']}").status_code == 200
+    assert admin_api.get(f"{SCENARIOS}/{scenario['id']}").json() == scenario  # still there
 
 
 def test_reset_clears_scenarios_and_the_clock(admin_api, demo):
     create(admin_api, operation="payment.create", outcome="decline")
     admin_api.post("/v1/test/clock/advance", {"seconds": 3600}, format="json")
-    assert admin_api.post("/v1/test/reset", {}, format="json").status_code == 200
+    reset = admin_api.post("/v1/test/reset", {}, format="json")
+    assert reset.status_code == 200
+    assert reset.json()["message"] == "All test data has been reset."
     assert admin_api.get(SCENARIOS).json()["data"] == []
     assert admin_api.get("/v1/test/clock").json()["offset_seconds"] == 0
     demo.refresh_from_db()

@@ -12,7 +12,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -21,17 +20,24 @@ from rest_framework.test import APIClient
 
 from accounts import scopes
 from accounts.models import ApiKey, Scenario
-from accounts.services import account_create, api_key_create, scenario_create
+from accounts.services import scenario_create
 from api.models import IdempotencyKey
 from oauth_app.models import OAuthToken
 from oauth_app.services import oauth_client_create, oauth_token_issue
 from payments.models import Customer, Payment
-from payments.services import customer_create, payment_create, payment_open
 from refunds.models import Refund
-from refunds.services import refund_create
-from tests.conftest import client_for
+from tests.support.credentials import client_for
+from tests.support.factories import (
+    make_account,
+    make_api_key,
+    make_authorized_payment,
+    make_customer,
+    make_endpoint,
+    make_payment,
+    make_refund,
+    make_stripe_payment,
+)
 from webhooks_app.models import Delivery, Event, WebhookEndpoint
-from webhooks_app.services import endpoint_create
 
 PUBLIC = None
 
@@ -189,23 +195,18 @@ class World:
 def objects_of(account) -> dict:
     """An endpoint, a completed payment with a refund, a pending one, their events and
     deliveries, and a scenario."""
-    endpoint = endpoint_create(account=account, url="https://example.com/hook",
-                               events=["payment.created"])
-    payment = payment_create(account=account, amount_minor=10000, currency="USD")
-    pending = payment_create(account=account, amount_minor=5000, currency="USD",
-                             payment_method="bank_transfer")
-    refund = refund_create(account=account, payment_id=payment.public_id, amount=Decimal(5))
+    endpoint = make_endpoint(account, events=["payment.created"])
+    payment = make_payment(account)
+    pending = make_payment(account, 5000, payment_method="bank_transfer")
+    refund = make_refund(payment, amount_minor=500)
     event = Event.objects.filter(account=account, format="v1").first()
     delivery = Delivery.objects.filter(endpoint=endpoint).first()
     scenario = scenario_create(account=account, operation="payment.settle", outcome="fail",
                                decline_code="card_declined")
-    intent = payment_open(origin="stripe", account=account, amount_minor=2000, currency="USD")
-    authorized = payment_open(origin="stripe", account=account, amount_minor=2000,
-                              currency="USD", payment_method_id="pm_card_visa", confirm=True,
-                              capture_method="manual")
-    customer = customer_create(account=account, email="matrix@example.com")
-    stripe_endpoint = endpoint_create(account=account, url="https://example.com/stripe",
-                                      events=["*"], format="stripe")
+    intent = make_stripe_payment(account, 2000, payment_method_id="")
+    authorized = make_authorized_payment(account, 2000)
+    customer = make_customer(account, email="matrix@example.com")
+    stripe_endpoint = make_endpoint(account, format="stripe")
     stripe_event = Event.objects.get(account=account, format="stripe", type="customer.created")
     return {"payment_id": payment.public_id, "pending_id": pending.public_id,
             "refund_id": refund.public_id, "endpoint_id": endpoint.public_id,
@@ -217,15 +218,13 @@ def objects_of(account) -> dict:
 
 
 def key_with(account, key_scopes, **fields) -> Credential:
-    key, secret = api_key_create(account=account, name="matrix", scopes=list(key_scopes),
-                                 **fields)
+    key, secret = make_api_key(account, key_scopes, **fields)
     return Credential(secret, key.client_id)
 
 
 @pytest.fixture
 def world(db) -> World:
-    mine = account_create(name="Mine")
-    other = account_create(name="Other")
+    mine, other = make_account(name="Mine"), make_account(name="Other")
     keys = {scope: key_with(mine, [scope]) for scope in scopes.ALL}
     keys["none"] = key_with(mine, [])
     return World(ids=objects_of(mine), keys=keys, stranger=key_with(other, scopes.ALL),
@@ -251,6 +250,31 @@ def call(op: Op, credential: Credential | None, ids: dict):
                                        content_type="application/x-www-form-urlencoded",
                                        headers=headers)
     return getattr(api, op.method)(fill(op.path, ids), body, format="json", headers=headers)
+
+
+# What a refusal's code says, in the surfaces whose errors have a code (all but devdraft).
+REFUSAL_CODES = {403: "insufficient_scope", 404: "resource_missing",
+                 400: "resource_missing"}  # 400: Stripe's unknown object named in the body
+
+
+def refused(op: Op, response, status: int) -> dict:
+    """The refusal, checked in the shape of the operation's surface (a client of that surface
+    reads it there): `/v1`'s envelope with its status, Stripe's `error`, UQPay's flat
+    code and message, devdraft's statusCode and message."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    if op.surface == "devdraft":
+        assert body["statusCode"] == status and body["message"], body
+        return body
+    error = body["error"] if op.surface in ("v1", "stripe") else body
+    if op.surface == "v1":
+        assert error["status"] == status, error
+    if status == 401 and op.surface in ("v1", "stripe"):
+        assert error["type"] == "authentication_error", error
+    if status in REFUSAL_CODES:
+        assert error["code"] == REFUSAL_CODES[status], error
+    assert error["message"], error
+    return error
 
 
 def stripe_form(body: dict) -> str:
@@ -285,15 +309,15 @@ def test_every_other_scope_is_403_and_writes_nothing(world, op):
         if scope == op.scope:
             continue
         before = snapshot()
-        response = call(op, credential, world.ids)
-        assert response.status_code == 403, (scope, response.content)
+        error = refused(op, call(op, credential, world.ids), 403)
+        assert f"'{op.scope}'" in error["message"], (scope, error)  # the scope it lacks
         assert snapshot() == before, scope
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=ids_of)
 def test_without_a_credential_it_is_401(world, op):
     before = snapshot()
-    assert call(op, None, world.ids).status_code == 401
+    refused(op, call(op, None, world.ids), 401)
     assert snapshot() == before
 
 
@@ -305,8 +329,7 @@ def test_expired_inactive_and_revoked_keys_are_401(world, op):
     inactive = key_with(account, scopes.ALL, is_active=False)
     before = snapshot()
     for credential in (expired_but_active, inactive):
-        response = call(op, credential, world.ids)
-        assert response.status_code == 401, response.content
+        refused(op, call(op, credential, world.ids), 401)
     assert snapshot() == before
 
 
@@ -325,8 +348,7 @@ def test_revoked_and_expired_access_tokens_are_401(world, op):
         access_expires_at=timezone.now() - timedelta(seconds=1))
     before = snapshot()
     for token in (revoked, expired):
-        response = call(op, Credential(token, "matrix_app"), world.ids)
-        assert response.status_code == 401, response.content
+        refused(op, call(op, Credential(token, "matrix_app"), world.ids), 401)
     assert snapshot() == before
 
 
@@ -336,7 +358,7 @@ def test_another_accounts_objects_are_404_and_untouched(world, op):
     response = call(op, world.stranger, world.ids)  # every scope, but not the owner
     # Stripe answers an object named in the body (not the path) that is not found with 400
     named_in_body = op.surface == "stripe" and "{" not in op.path
-    assert response.status_code == (400 if named_in_body else 404), response.content
+    refused(op, response, 400 if named_in_body else 404)
     assert snapshot() == before
 
 

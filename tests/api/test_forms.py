@@ -5,7 +5,7 @@ import pytest
 from rest_framework.exceptions import ParseError
 
 from api.stripe.forms import MAX_DEPTH, parse_brackets
-from tests.conftest import STANDARD_KEY, client_for
+from tests.support.credentials import STANDARD_KEY, client_for
 
 
 def test_objects_arrays_and_expand_as_the_sdks_send_them():

@@ -10,12 +10,14 @@ from django.http import HttpResponse
 from django.tasks import default_task_backend
 from django.utils import timezone
 
-from accounts.services import account_create, api_key_create
 from api import idempotency
 from api.models import IdempotencyKey, IdempotencyStatus
 from core.json import loads
 from payments.models import Payment
-from tests.conftest import ADMIN_KEY, PAYMENT_BODY, client_for
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import ADMIN_KEY, client_for
+from tests.support.errors import v1_error
+from tests.support.factories import make_account, make_api_key
 
 
 def post(api, body, key="order-12345-attempt", path="/v1/payments", header="Idempotency-Key"):
@@ -57,7 +59,7 @@ def test_same_key_different_body_is_409_with_seed_000s_message(api, demo):
 def test_same_key_on_another_endpoint_is_a_conflict(api, demo):
     payment_id = post(api, {**PAYMENT_BODY, "payment_method": "crypto"}).json()["id"]
     response = post(api, {}, path=f"/v1/payments/{payment_id}/cancel")
-    assert response.status_code == 409
+    v1_error(response, 409, type="idempotency_error", code="idempotency_key_reused")
     assert Payment.objects.get(public_id=payment_id).status == "pending"
 
 
@@ -76,22 +78,30 @@ def test_malformed_keys_are_400(api, demo, key):
 
 @pytest.mark.parametrize("key", ["abc-12", "A" * 64, "550e8400-e29b-41d4-a716-446655440000"])
 def test_well_formed_keys(api, demo, key):
-    assert post(api, PAYMENT_BODY, key=key).status_code == 201
+    response = post(api, PAYMENT_BODY, key=key)
+    assert response.status_code == 201
+    assert response.json()["idempotency_key"] == key
 
 
 def test_validation_failure_stores_nothing_so_the_key_can_be_retried(api, demo):
-    assert post(api, {**PAYMENT_BODY, "currency": "XYZ"}).status_code == 422
+    v1_error(post(api, {**PAYMENT_BODY, "currency": "XYZ"}), 422, type="validation_error",
+             param="currency")
     assert not IdempotencyKey.objects.exists()
-    assert post(api, PAYMENT_BODY).status_code == 201
+    retried = post(api, PAYMENT_BODY)
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried
+    assert retried.json()["currency"] == "USD"
 
 
 def test_not_found_payment_method_stores_nothing(api, demo):
-    assert post(api, {**PAYMENT_BODY, "payment_method_id": "pm_nope"}).status_code == 404
-    assert post(api, PAYMENT_BODY).status_code == 201
+    v1_error(post(api, {**PAYMENT_BODY, "payment_method_id": "pm_nope"}), 404,
+             type="not_found", code="resource_missing", param="payment_method_id",
+             message="No such payment method: 'pm_nope'.")
+    retried = post(api, PAYMENT_BODY)
+    assert retried.status_code == 201 and retried.json()["payment_method_id"] is None
 
 
 def test_malformed_json_stores_nothing(api, demo):
-    assert post(api, "{nope").status_code == 400
+    v1_error(post(api, "{nope"), 400, code="malformed_json")
     assert not IdempotencyKey.objects.exists()
 
 
@@ -107,8 +117,9 @@ def test_a_state_conflict_is_stored_and_replayed(api, demo):
     payment_id = post(api, PAYMENT_BODY, key="create-1").json()["id"]
     first = post(api, {}, key="cancel-1", path=f"/v1/payments/{payment_id}/cancel")
     again = post(api, {}, key="cancel-1", path=f"/v1/payments/{payment_id}/cancel")
-    assert first.status_code == again.status_code == 409
+    v1_error(first, 409, code="invalid_state")
     assert again["Idempotent-Replayed"] == "true"
+    assert (again.status_code, again.content) == (409, first.content)
 
 
 def test_a_crash_stores_nothing_and_answers_a_json_500(api, demo, monkeypatch):
@@ -203,11 +214,12 @@ def test_keys_are_shared_by_the_keys_of_one_account(api, demo):
 
 
 def test_keys_are_scoped_to_the_account(api, demo):
-    other = account_create(name="Other")
-    _, secret = api_key_create(account=other, name="k", scopes=["payments:write"])
+    other = make_account()
+    theirs = client_for(make_api_key(other, ["payments:write"]).secret)
     post(api, PAYMENT_BODY)
-    response = post(client_for(secret), {**PAYMENT_BODY, "amount": 50})
-    assert response.status_code == 201
+    response = post(theirs, {**PAYMENT_BODY, "amount": 50})
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+    assert response.json()["amount"] == 50
     assert Payment.objects.filter(account=other).count() == 1
 
 

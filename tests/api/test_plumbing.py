@@ -3,7 +3,8 @@
 import pytest
 from django.test import override_settings
 
-from tests.conftest import EXPIRED_KEY, PAYMENT_BODY, READONLY_KEY, client_for
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import EXPIRED_KEY, READONLY_KEY, client_for
 
 
 def assert_envelope(response, status, type_=None, code=None):
@@ -32,8 +33,10 @@ class TestAuthentication:
 
     def test_x_api_key_header(self, demo, api):
         client = client_for(None)
+        api.post("/v1/payments", PAYMENT_BODY, format="json")
         response = client.get("/v1/payments", headers={"X-API-Key": READONLY_KEY})
         assert response.status_code == 200
+        assert response.json()["total_count"] == 1  # the demo account's list
 
     def test_non_bearer_scheme_is_401(self, demo):
         client = client_for(None)

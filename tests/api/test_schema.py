@@ -6,7 +6,7 @@ import yaml
 from django.urls import get_resolver
 from openapi_spec_validator import validate
 
-from tests.conftest import client_for
+from tests.support.credentials import client_for
 
 SURFACE_PREFIXES = ("v1/", "api/v0/", "api/v2/", "stripe/v1/")
 

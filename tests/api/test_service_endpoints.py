@@ -5,7 +5,8 @@ import subprocess
 import sys
 
 from payments.models import Payment
-from tests.conftest import PAYMENT_BODY, client_for
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import client_for
 
 
 def test_health_reports_each_dependency(db):

@@ -1,23 +1,12 @@
-"""Playwright driving Debian's Chromium, headless, against pytest-django's live server.
+"""The browser tests' page: Playwright's Chromium (tests/support/browser.py) against
+pytest-django's live server."""
 
-Screenshots land in `test-artifacts/browser/` (`make test` lists them at the end).
-"""
-
-import os
 import shutil
-from pathlib import Path
 
 import pytest
 from django.db import connections
 
-playwright = pytest.importorskip("playwright.sync_api")
-expect = playwright.expect
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from tests.support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, playwright
 
 
 def pytest_collection_modifyitems(items):
@@ -41,14 +30,3 @@ def page(live_server, monkeypatch):
         # ORM calls made while Playwright's loop runs get connections of their own context;
         # close them here, or the test database cannot be dropped at the end.
         connections.close_all()
-
-
-def shot(page, name: str, element=None) -> Path:
-    """A full-page screenshot, or one of `element` (a locator) alone."""
-    path = ARTIFACTS / f"{name}.png"
-    if element is not None:
-        element.screenshot(path=str(path))
-    else:
-        page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path

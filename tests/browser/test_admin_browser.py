@@ -12,10 +12,10 @@ from payments import services
 from payments.models import Payment
 from refunds.models import Refund
 from refunds.seeding import payments_bulk_seed
-from tests.accounts.staff import VIEW_ONLY, staff_user
-from tests.browser.conftest import expect, shot
+from tests.support.browser import expect, shot
+from tests.support.factories import make_endpoint, make_payment
+from tests.support.staff import VIEW_ONLY, staff_user
 from webhooks_app.models import Delivery, Event
-from webhooks_app.services import endpoint_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -151,8 +151,8 @@ def viewer(django_user_model, demo):
     """A staff user who may view everything and do nothing, and something to act on."""
     staff_user(django_user_model, "viewer", *VIEW_ONLY, password="pw-view-123")
     payments_bulk_seed(account=demo, count=60, days=30)
-    endpoint_create(account=demo, url="https://example.com/hook", events=["payment.completed"])
-    payment = services.payment_create(account=demo, amount_minor=5000, currency="USD")
+    make_endpoint(demo, "https://example.com/hook", ["payment.completed"])
+    payment = make_payment(demo, 5000, "USD")
     oauth_token_issue(client=OAuthClient.objects.get(client_id="my_app"),
                       scopes=["payments:read"], access_token="tok_browser", expires_in=3600,
                       refresh_token=None)

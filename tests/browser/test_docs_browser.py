@@ -3,8 +3,8 @@
 import pytest
 
 from payments.models import Customer, Payment
-from tests.browser.conftest import expect, shot
-from tests.conftest import STANDARD_KEY
+from tests.support.browser import expect, shot
+from tests.support.credentials import STANDARD_KEY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

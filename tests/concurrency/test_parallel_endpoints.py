@@ -10,8 +10,8 @@ import requests
 from django.db import connection
 
 from accounts.models import Account
-from tests.conftest import ADMIN_KEY
-from tests.live_server import run_gunicorn
+from tests.support.credentials import ADMIN_KEY
+from tests.support.live_server import run_gunicorn
 from webhooks_app.models import WebhookEndpoint
 
 pytestmark = [

@@ -18,8 +18,9 @@ import requests
 from django.db import connection
 
 from payments.models import Payment
-from tests.conftest import PAYMENT_BODY, STANDARD_KEY
-from tests.live_server import run_gunicorn
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import STANDARD_KEY
+from tests.support.live_server import run_gunicorn
 
 WORKERS = 4
 REQUEST_TIMEOUT = 30

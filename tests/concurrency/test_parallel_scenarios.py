@@ -15,8 +15,9 @@ from django.db import connection
 from accounts.models import Scenario
 from accounts.services import scenario_create
 from payments.models import Payment
-from tests.conftest import PAYMENT_BODY, STANDARD_KEY
-from tests.live_server import run_gunicorn
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import STANDARD_KEY
+from tests.support.live_server import run_gunicorn
 
 pytestmark = [
     pytest.mark.postgres,

@@ -9,8 +9,8 @@ import stripe
 from django.db import connection
 
 from payments.models import Payment
-from tests.conftest import STANDARD_KEY
-from tests.live_server import run_gunicorn
+from tests.support.credentials import STANDARD_KEY
+from tests.support.live_server import run_gunicorn
 
 pytestmark = [
     pytest.mark.postgres,

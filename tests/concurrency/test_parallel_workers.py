@@ -10,13 +10,10 @@ import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from accounts.services import account_create
-from payments.services import payment_create
-from tests.live_server import run_worker
-from tests.webhooks_app.conftest import Receiver, serve
-from tests.webhooks_app.test_fair_delivery import most_at_once
+from tests.support.factories import make_account, make_endpoint, make_payment
+from tests.support.live_server import run_worker
+from tests.support.webhooks import most_at_once
 from webhooks_app.models import Delivery
-from webhooks_app.services import endpoint_create
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,25 +27,21 @@ ACCOUNTS, ENDPOINTS, PAYMENTS = 3, 2, 10
 
 
 @pytest.fixture
-def hooks():
-    state = Receiver(url="", delay=0.3)
-    server = serve(state)
-    yield state
-    server.shutdown()
-    server.server_close()
+def hooks(receivers):
+    return receivers(delay=0.3)
 
 
 def test_two_workers_deliver_everything_exactly_once_within_the_limits(settings, hooks):
     settings.TASKS = {"default": DATABASE_QUEUE}
-    accounts = [account_create(name=f"Account {n}") for n in range(ACCOUNTS)]
+    accounts = [make_account(name=f"Account {n}") for n in range(ACCOUNTS)]
     for account in accounts:
         for _ in range(ENDPOINTS):
-            endpoint_create(account=account, url=hooks.url, events=["payment.completed"])
+            make_endpoint(account, hooks.url, ["payment.completed"])
         account.refresh_from_db()
     with run_worker() as one, run_worker() as two:
         for _ in range(PAYMENTS):
             for account in accounts:
-                payment_create(account=account, amount_minor=100, currency="USD")
+                make_payment(account, 100, "USD")
         expected = ACCOUNTS * ENDPOINTS * PAYMENTS
         deadline = time.monotonic() + 90
         while (Delivery.objects.filter(status="succeeded").count() < expected

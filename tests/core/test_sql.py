@@ -12,7 +12,7 @@ from accounts.models import ApiKey
 from api.models import IdempotencyKey, IdempotencyStatus
 from core import sql
 from payments.models import Payment, PaymentStatus
-from tests.conftest import STANDARD_KEY
+from tests.support.credentials import STANDARD_KEY
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 
 from payments.models import Payment
 from refunds.models import Refund
-from tests.conftest import STANDARD_KEY
+from tests.support.credentials import STANDARD_KEY
+from tests.support.errors import devdraft_error
 
 BODY = {"amount": 100.00, "currency": "USD", "description": "Test payment for order #12345",
         "customerId": "cus_12345"}
@@ -45,7 +46,11 @@ def test_create_answers_seed_000s_body(dd):
 
 
 def test_client_key_and_secret_headers_of_the_seed_curl(demo):
-    assert create(devdraft_client(style="Client")).status_code == 201
+    response = create(devdraft_client(style="Client"))
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["status"], body["currency"]) == ("succeeded", "USD")
+    assert Payment.objects.get(public_id=body["id"]).account.public_id == "acct_demo"
 
 
 def test_a_payment_made_here_shows_on_v1(dd, api):
@@ -97,7 +102,9 @@ def test_credential_errors_use_the_dialect_shape(demo, client, status):
 def test_only_one_of_the_pair_is_401(demo):
     client = APIClient()
     client.credentials(HTTP_X_CLIENT_KEY="demo_client_standard")
-    assert create(client).status_code == 401
+    devdraft_error(create(client), 401,
+                   message="Both x-client-key and x-client-secret headers are required.")
+    assert not Payment.objects.exists()
 
 
 @pytest.mark.parametrize(

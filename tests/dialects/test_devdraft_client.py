@@ -8,7 +8,7 @@ from devdraft.rest import ApiException
 
 from payments.models import Payment
 from refunds.models import Refund
-from tests.conftest import STANDARD_KEY
+from tests.support.credentials import STANDARD_KEY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

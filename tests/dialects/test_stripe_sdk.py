@@ -14,7 +14,9 @@ import stripe
 
 from payments.models import Payment
 from refunds.models import Refund
-from tests.conftest import ADMIN_KEY, PAYMENT_BODY, client_for
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import ADMIN_KEY, client_for
+from tests.support.errors import v1_error
 from webhooks_app.models import Delivery
 from webhooks_app.tasks import attempt_delivery
 
@@ -165,7 +167,8 @@ def test_a_v1_payment_and_a_stripe_refund_share_one_balance(sdk):
     assert refund.amount == 4000
     left = client_for(ADMIN_KEY).post(f"/v1/payments/{v1['id']}/refund", {"amount": 10.00},
                                       format="json")
-    assert left.status_code == 422  # 9.99 left
+    error = v1_error(left, 422, type="validation_error", param="amount")
+    assert "9.99 USD" in error["message"]  # what the Stripe refund left
 
 
 def docs_block(marker: str, fence: str, base: str) -> str:

@@ -6,14 +6,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from refunds.models import Refund
-from tests.conftest import STANDARD_KEY
+from tests.support.credentials import READONLY_CLIENT_ID, READONLY_KEY, STANDARD_KEY, uqpay_client
+from tests.support.errors import uqpay_error
 
 
 @pytest.fixture
 def uq(demo):
-    client = APIClient()
-    client.credentials(HTTP_X_AUTH_TOKEN=STANDARD_KEY, HTTP_X_CLIENT_ID="demo_client_standard")
-    return client
+    return uqpay_client()
 
 
 def body_for(payment, **overrides):
@@ -135,10 +134,10 @@ def test_bad_credentials_are_401(demo, completed_payment, headers):
 
 
 def test_read_only_key_cannot_refund(demo, completed_payment):
-    client = APIClient()
-    client.credentials(HTTP_X_AUTH_TOKEN="demo_key_readonly_9f8g7h6j5k4l3m2n",
-                       HTTP_X_CLIENT_ID="demo_client_readonly")
-    assert refund(client, body_for(completed_payment)).status_code == 403
+    client = uqpay_client(READONLY_CLIENT_ID, READONLY_KEY)
+    uqpay_error(refund(client, body_for(completed_payment)), 403, code="insufficient_scope",
+                message="This credential lacks the 'refunds:write' scope.")
+    assert not Refund.objects.exists()
 
 
 def test_unknown_refund_is_404(uq):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.conftest import ADMIN_KEY
-from tests.live_server import run_gunicorn
+from tests.support.credentials import ADMIN_KEY
+from tests.support.live_server import run_gunicorn
 
 pytestmark = [
     pytest.mark.postgres,

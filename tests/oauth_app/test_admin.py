@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from oauth_app.models import OAuthClient, OAuthToken
 from oauth_app.services import oauth_token_issue
-from tests.accounts.staff import VIEW_ONLY, staff_user
+from tests.support.staff import VIEW_ONLY, staff_user
 
 CLIENTS = "/admin/oauth_app/oauthclient/"
 TOKENS = "/admin/oauth_app/oauthtoken/"

@@ -2,17 +2,13 @@
 it already holds, at once: on /v1, on refresh and on introspection."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from oauth_app import services
 from oauth_app.models import OAuthClient
-from tests.conftest import PAYMENT_BODY, client_for
-from tests.oauth_app.test_oauth import basic, code_for, form_post, token
-
-
-@pytest.fixture
-def anon(demo):
-    return APIClient()
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import client_for, uqpay_client
+from tests.support.errors import oauth_error, uqpay_error, v1_error
+from tests.support.oauth import basic, code_for, form_post, token
 
 
 @pytest.fixture
@@ -37,19 +33,21 @@ def test_deactivating_a_client_ends_its_tokens_at_once(anon, my_app, issued):
     response = api.get("/v1/payments")
     assert response.status_code == 401
     assert "deactivated" in response.json()["error"]["message"]
-    uqpay = APIClient()
-    uqpay.credentials(HTTP_X_AUTH_TOKEN=issued["access_token"], HTTP_X_CLIENT_ID="my_app")
-    assert uqpay.get("/api/v2/payment/refunds/ref_nope").status_code == 401
+    uqpay = uqpay_client("my_app", issued["access_token"])
+    error = uqpay_error(uqpay.get("/api/v2/payment/refunds/ref_nope"), 401)
+    assert "deactivated" in error["message"]
     refresh = token(anon, grant_type="refresh_token", refresh_token=issued["refresh_token"])
     assert refresh.status_code == 401 and refresh.json()["error"] == "invalid_client"
-    assert introspect(anon, issued["access_token"]).status_code == 401
+    oauth_error(introspect(anon, issued["access_token"]), 401, "invalid_client")
 
 
 def test_narrowing_a_clients_scopes_narrows_its_tokens(anon, my_app, issued):
     api = client_for(issued["access_token"])
     services.oauth_client_update(client=my_app, allowed_scopes=["payments:read"])
     assert api.get("/v1/payments").status_code == 200
-    assert api.post("/v1/payments", PAYMENT_BODY, format="json").status_code == 403
+    v1_error(api.post("/v1/payments", PAYMENT_BODY, format="json"), 403,
+             type="permission_error", code="insufficient_scope",
+             message="This credential lacks the 'payments:write' scope.")
     assert introspect(anon, issued["access_token"]).json()["scope"] == "payments:read"
     refreshed = token(anon, grant_type="refresh_token", refresh_token=issued["refresh_token"])
     assert refreshed.status_code == 200 and refreshed.json()["scope"] == "payments:read"
@@ -67,7 +65,7 @@ def test_rotating_the_secret_ends_the_tokens_issued_before(anon, my_app, issued)
     refresh = token(anon, client_secret=secret, grant_type="refresh_token",
                     refresh_token=issued["refresh_token"])
     assert refresh.status_code == 400 and refresh.json()["error"] == "invalid_grant"
-    assert token(anon, grant_type="client_credentials").status_code == 401  # the old secret
+    oauth_error(token(anon, grant_type="client_credentials"), 401, "invalid_client")  # old one
     fresh = token(anon, client_secret=secret, grant_type="client_credentials").json()
     assert client_for(fresh["access_token"]).get("/v1/payments").status_code == 200
     assert introspect(anon, fresh["access_token"], secret=secret).json()["active"] is True

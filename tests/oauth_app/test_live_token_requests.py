@@ -18,7 +18,7 @@ from django.db import connection
 
 from accounts import scopes
 from oauth_app.services import new_client_secret, oauth_client_create
-from tests.live_server import run_gunicorn
+from tests.support.live_server import run_gunicorn
 
 pytestmark = [
     pytest.mark.postgres,

@@ -1,61 +1,28 @@
 """The OAuth2 server: authorize, token, revoke, introspect, and tokens on `/v1`."""
 
-import base64
 import hashlib
-import secrets
 from datetime import timedelta
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts import scopes
-from accounts.services import account_create
 from oauth_app.models import OAuthClient, OAuthGrant, OAuthToken
 from oauth_app.services import oauth_client_create
-from tests.conftest import PAYMENT_BODY, client_for
-
-REDIRECT = "https://example.com/callback"
-
-
-def pkce_pair():
-    verifier = secrets.token_urlsafe(48)
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-@pytest.fixture
-def anon(demo):
-    return APIClient()
-
-
-def authorize(client, **params):
-    query = {"client_id": "my_app", "redirect_uri": REDIRECT, "response_type": "code", **params}
-    return client.get("/v1/oauth/authorize", {k: v for k, v in query.items() if v is not None})
-
-
-def code_for(client, **params):
-    response = authorize(client, **params)
-    assert response.status_code == 200, response.content
-    return response.json()["authorization_code"]
-
-
-def token(client, **body):
-    """A JSON token request (the documented style) authenticated with body credentials."""
-    body = {"client_id": "my_app", "client_secret": "my_secret", **body}
-    body = {k: v for k, v in body.items() if v is not None}
-    return client.post("/v1/oauth/token", body, format="json")
-
-
-def form_post(client, path, data, **headers):
-    """A form-encoded request, as RFC 6749, 7009 and 7662 describe them."""
-    return client.post(path, urlencode(data), content_type="application/x-www-form-urlencoded",
-                       headers=headers)
-
-
-def basic(client_id="my_app", secret="my_secret"):
-    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import client_for, uqpay_client
+from tests.support.errors import oauth_error, uqpay_error, v1_error
+from tests.support.factories import make_account
+from tests.support.oauth import (
+    REDIRECT,
+    authorize,
+    basic,
+    code_for,
+    form_post,
+    pkce_pair,
+    token,
+)
 
 
 class TestAuthorize:
@@ -70,7 +37,10 @@ class TestAuthorize:
         assert body["redirect_uri"].startswith(REDIRECT + "?")
 
     def test_redirect_uri_may_be_omitted_with_a_single_registered_one(self, anon):
-        assert authorize(anon, redirect_uri=None).status_code == 200
+        response = authorize(anon, redirect_uri=None)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["redirect_uri"] == f"{REDIRECT}?code={body['authorization_code']}"
 
     @pytest.mark.parametrize(
         ("params", "error"),
@@ -125,7 +95,9 @@ class TestAuthorizationCode:
         first = token(anon, grant_type="authorization_code", code=code).json()
         replay = token(anon, grant_type="authorization_code", code=code)
         assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
-        assert client_for(first["access_token"]).get("/v1/payments").status_code == 401
+        error = v1_error(client_for(first["access_token"]).get("/v1/payments"), 401,
+                         type="authentication_error")
+        assert "revoked" in error["message"]
         refreshed = token(anon, grant_type="refresh_token", refresh_token=first["refresh_token"])
         assert refreshed.json()["error"] == "invalid_grant"
 
@@ -152,6 +124,10 @@ class TestAuthorizationCode:
         code = code_for(anon, code_challenge=challenge, code_challenge_method="S256")
         response = token(anon, grant_type="authorization_code", code=code, code_verifier=verifier)
         assert response.status_code == 200
+        body = response.json()
+        assert body["token_type"] == "Bearer" and body["access_token"].startswith("tok_")
+        assert body["refresh_token"].startswith("rtok_")
+        assert client_for(body["access_token"]).get("/v1/payments").status_code == 200
 
     def test_pkce_can_be_required_per_client(self, anon, demo):
         oauth_client_create(account=demo, client_id="strict", name="Strict", secret="s3cret",
@@ -177,15 +153,16 @@ class TestAuthorizationCode:
         oauth_client_create(account=demo, client_id="multi", name="Multi", secret="s3cret",
                             redirect_uris=[REDIRECT, "https://example.com/other"],
                             scopes=[scopes.PAYMENTS_READ])
-        assert authorize(anon, client_id="multi", redirect_uri=None).status_code == 400
+        oauth_error(authorize(anon, client_id="multi", redirect_uri=None), 400,
+                    "invalid_request")
         code = code_for(anon, client_id="multi")
         response = token(anon, client_id="multi", client_secret="s3cret",
                          grant_type="authorization_code", code=code)
-        assert response.status_code == 400
+        oauth_error(response, 400, "invalid_request")
         ok = token(anon, client_id="multi", client_secret="s3cret",
                    grant_type="authorization_code", code=code_for(anon, client_id="multi"),
                    redirect_uri=REDIRECT)
-        assert ok.status_code == 200
+        assert ok.status_code == 200 and ok.json()["access_token"].startswith("tok_")
 
     def test_a_code_belongs_to_its_client(self, anon, demo):
         oauth_client_create(account=demo, client_id="other", name="Other", secret="s3cret",
@@ -253,7 +230,8 @@ class TestClientCredentials:
         assert response.status_code == 200 and "refresh_token" not in body
         api = client_for(body["access_token"])
         assert api.get("/v1/payments").status_code == 200
-        assert api.post("/v1/payments", PAYMENT_BODY, format="json").status_code == 403
+        v1_error(api.post("/v1/payments", PAYMENT_BODY, format="json"), 403,
+                 type="permission_error", code="insufficient_scope")
 
     def test_scopes_beyond_the_clients_are_refused(self, anon, demo):
         oauth_client_create(account=demo, client_id="reader", name="Reader", secret="s3cret",
@@ -270,14 +248,15 @@ class TestClientCredentials:
         assert response.json()["error"] == "unsupported_grant_type"
 
     def test_a_clients_token_sees_only_its_account(self, anon, api, create_payment):
-        other = account_create(name="Other merchant")
+        other = make_account(name="Other merchant")
         oauth_client_create(account=other, client_id="other_app", name="Other", secret="s3cret",
                             redirect_uris=[REDIRECT], scopes=list(scopes.ALL))
         payment_id = create_payment().json()["id"]
         body = form_post(anon, "/v1/oauth/token", {"grant_type": "client_credentials"},
                          **basic("other_app", "s3cret")).json()
         foreign = client_for(body["access_token"])
-        assert foreign.get(f"/v1/payments/{payment_id}").status_code == 404
+        v1_error(foreign.get(f"/v1/payments/{payment_id}"), 404, code="resource_missing",
+                 message=f"Payment '{payment_id}' not found.")
         assert foreign.get("/v1/payments").json()["total_count"] == 0
 
 
@@ -290,17 +269,18 @@ class TestAccessTokensOnV1:
         assert "expired" in response.json()["error"]["message"]
 
     def test_unknown_tokens_are_401(self, anon):
-        assert client_for("tok_madeup").get("/v1/payments").status_code == 401
+        v1_error(client_for("tok_madeup").get("/v1/payments"), 401, type="authentication_error",
+                 code="invalid_credentials", message="Invalid access token.")
 
     def test_uqpay_accepts_an_access_token_with_its_client_id(self, anon, completed_payment):
         access = token(anon, grant_type="authorization_code", code=code_for(anon)).json()
-        client = APIClient()
-        client.credentials(HTTP_X_AUTH_TOKEN=access["access_token"], HTTP_X_CLIENT_ID="my_app")
-        response = client.get("/api/v2/payment/refunds/ref_nope")
-        assert response.status_code == 404  # authenticated, the refund just does not exist
-        client.credentials(HTTP_X_AUTH_TOKEN=access["access_token"],
-                           HTTP_X_CLIENT_ID="demo_client_standard")
-        assert client.get("/api/v2/payment/refunds/ref_nope").status_code == 401
+        client = uqpay_client("my_app", access["access_token"])
+        # Authenticated: the refund just does not exist.
+        uqpay_error(client.get("/api/v2/payment/refunds/ref_nope"), 404,
+                    code="resource_missing", message="Refund 'ref_nope' not found.")
+        client = uqpay_client("demo_client_standard", access["access_token"])
+        uqpay_error(client.get("/api/v2/payment/refunds/ref_nope"), 401,
+                    code="invalid_credentials")
 
 
 class TestRevokeAndIntrospect:
@@ -322,8 +302,9 @@ class TestRevokeAndIntrospect:
     def test_revoking_the_access_token_ends_the_authorization(self, anon, issued):
         response = form_post(anon, "/v1/oauth/revoke", {"token": issued["access_token"]},
                              **basic())
-        assert response.status_code == 200
-        assert client_for(issued["access_token"]).get("/v1/payments").status_code == 401
+        assert (response.status_code, response.json()) == (200, {})
+        v1_error(client_for(issued["access_token"]).get("/v1/payments"), 401,
+                 type="authentication_error", message="This access token has been revoked.")
         for kind in ("access_token", "refresh_token"):
             body = form_post(anon, "/v1/oauth/introspect", {"token": issued[kind]},
                              **basic()).json()
@@ -342,7 +323,8 @@ class TestRevokeAndIntrospect:
 
     def test_unknown_token_revocation_is_200(self, anon, demo):
         response = form_post(anon, "/v1/oauth/revoke", {"token": "tok_nope"}, **basic())
-        assert response.status_code == 200
+        # RFC 7009: the same answer as for a token that existed, telling nothing.
+        assert (response.status_code, response.json()) == (200, {})
 
     def test_client_authentication_is_required(self, anon, issued):
         for path in ("/v1/oauth/revoke", "/v1/oauth/introspect"):

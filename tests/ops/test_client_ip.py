@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from api.client_ip import client_ip
 from config.settings import env_networks
 from core.logging import JSONFormatter, RequestIdFilter
-from tests.conftest import STANDARD_KEY, client_for
+from tests.support.credentials import STANDARD_KEY, client_for
 
 PROXY = "10.0.0.2"
 CLIENT, OTHER_CLIENT = "198.51.100.4", "203.0.113.7"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.ops.deploy_support import (
+from tests.support.deploy import (
     PYTHON,
     ROOT,
     SECRET,

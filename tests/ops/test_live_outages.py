@@ -12,7 +12,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -23,9 +22,11 @@ import redis
 import requests
 from django.db import connection
 
-from tests.conftest import PAYMENT_BODY, STANDARD_KEY
-from tests.live_server import run_gunicorn
-from tests.ops.test_outages import SURFACES, V1_UNAVAILABLE
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import STANDARD_KEY
+from tests.support.live_server import run_gunicorn
+from tests.support.outages import SURFACES, V1_UNAVAILABLE
+from tests.support.processes import free_port
 
 pytestmark = [
     pytest.mark.postgres,
@@ -141,16 +142,10 @@ def test_stopped_postgresql_is_503_on_every_surface_until_it_is_back(demo):
     assert _statuses(again) == WORKING
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def private_redis(tmp_path):
     """A Redis of this test's own, to stop for good (the suite's must stay up)."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
          "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -8,21 +8,19 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core.periodic import run_periodic_jobs
-from payments import services
 from payments.models import Payment
-from tests.conftest import client_for
+from tests.support.credentials import client_for
+from tests.support.factories import make_endpoint, make_payment
 from webhooks_app.models import Delivery
-from webhooks_app.services import delivery_attempt, endpoint_create
+from webhooks_app.services import delivery_attempt
 from webhooks_app.tasks import attempt_delivery
 
 
 def test_overdue_settlements_and_deliveries_are_enqueued_again(demo, settings):
     settings.SETTLEMENT_DELAY_SECONDS = 30
-    endpoint_create(account=demo, url="https://example.com/hook", events=["payment.created"])
-    payment = services.payment_create(account=demo, amount_minor=5000, currency="EUR",
-                                      payment_method="bank_transfer")
-    fresh = services.payment_create(account=demo, amount_minor=5000, currency="EUR",
-                                     payment_method="crypto")
+    make_endpoint(demo, "https://example.com/hook", ["payment.created"])
+    payment = make_payment(demo, 5000, "EUR", payment_method="bank_transfer")
+    fresh = make_payment(demo, 5000, "EUR", payment_method="crypto")
     Payment.objects.filter(pk=payment.pk).update(created_at=timezone.now() - timedelta(hours=1))
     Delivery.objects.update(scheduled_for=timezone.now() - timedelta(hours=1))
     default_task_backend.clear()
@@ -34,8 +32,8 @@ def test_overdue_settlements_and_deliveries_are_enqueued_again(demo, settings):
 
 
 def test_a_resumed_attempt_that_already_ran_does_nothing(demo):
-    endpoint_create(account=demo, url="http://127.0.0.1:1/closed", events=["payment.created"])
-    services.payment_create(account=demo, amount_minor=5000, currency="USD")
+    make_endpoint(demo, "http://127.0.0.1:1/closed", ["payment.created"])
+    make_payment(demo, 5000, "USD")
     first = Delivery.objects.get()
     delivery_attempt(delivery_id=first.pk)
     again = delivery_attempt(delivery_id=first.pk)

@@ -6,64 +6,18 @@ Here the database breaks inside the test process (every query fails as with Post
 stopped); tests/ops/test_live_outages.py stops the real servers under gunicorn.
 """
 
-import contextlib
 import json
 import logging
 import uuid
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.test import RequestFactory
-from rest_framework.test import APIClient
 
 from api.middleware import RequestContextMiddleware
-from tests.conftest import PAYMENT_BODY, STANDARD_KEY, client_for
-
-REFUSED = ('connection failed: connection to server at "127.0.0.1", port 5432 failed: '
-           "Connection refused")
-
-
-@contextlib.contextmanager
-def database_down(only: str | None = None):
-    """Every query (or those on the table `only`) fails as with PostgreSQL stopped."""
-    def refuse(execute, sql, params, many, context):
-        if only is None or only in sql:
-            raise OperationalError(REFUSED)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(refuse):
-        yield
-
-
-def _devdraft() -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_X_CLIENT_KEY="demo_client_standard", HTTP_X_CLIENT_SECRET=STANDARD_KEY)
-    return client
-
-
-def _uqpay() -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_X_CLIENT_ID="demo_client_standard", HTTP_X_AUTH_TOKEN=STANDARD_KEY)
-    return client
-
-
-V1_UNAVAILABLE = {"error": {"type": "api_error", "code": "service_unavailable", "status": 503,
-                            "message": "The service is temporarily unavailable; retry shortly."}}
-# Each surface's request, and the body it answers with the database down.
-SURFACES = {
-    "v1": (lambda: client_for(STANDARD_KEY).get("/v1/payments"), V1_UNAVAILABLE),
-    "devdraft": (lambda: _devdraft().get("/api/v0/test-payment/pay_nope"),
-                 {"statusCode": 503,
-                  "message": "The service is temporarily unavailable; retry shortly."}),
-    "uqpay": (lambda: _uqpay().get("/api/v2/payment/refunds/ref_nope"),
-              {"code": "service_unavailable",
-               "message": "The service is temporarily unavailable; retry shortly."}),
-    "oauth": (lambda: APIClient().post("/v1/oauth/token", {
-        "grant_type": "client_credentials", "client_id": "my_app", "client_secret": "my_secret"},
-        format="json"),
-              {"error": "temporarily_unavailable",
-               "error_description": "The service is temporarily unavailable; retry shortly."}),
-}
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import client_for
+from tests.support.outages import REFUSED, SURFACES, V1_UNAVAILABLE, database_down
 
 
 def assert_unavailable(response, body):
@@ -102,7 +56,9 @@ def test_an_answered_request_survives_a_maintenance_trigger_that_fails(db, monke
         raise OperationalError(REFUSED)  # enqueueing the maintenance task without a database
 
     monkeypatch.setattr("api.middleware.schedule_maintenance", trigger)
-    assert client_for(None).get("/v1/health").status_code == 200
+    response = client_for(None).get("/v1/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "healthy"  # the answer went out whole
 
 
 def test_health_is_503_only_without_the_database(db, monkeypatch):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from core.logging import JSONFormatter, RequestIdFilter
-from tests.conftest import client_for
+from tests.support.credentials import client_for
 
 
 def test_metrics_count_requests_payments_and_queue_depth(api, create_payment,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.deploy_support import (
+from tests.support.deploy import (
     PYTHON,
     ROOT,
     SECRET,

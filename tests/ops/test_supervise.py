@@ -6,12 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from django.db import connection
 
-from tests.live_server import PROJECT_ROOT, database_url
+from tests.support.live_server import PROJECT_ROOT, database_url
+from tests.support.processes import wait_for
 
 CHILD = ("import os, sys, time, signal\n"
          "signal.signal(signal.SIGTERM, lambda *a: (open(sys.argv[1] + '.term', 'a')"
@@ -22,14 +22,6 @@ CHILD = ("import os, sys, time, signal\n"
 
 def pids(path) -> list[int]:
     return [int(line) for line in path.read_text().split()] if path.exists() else []
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.05)
 
 
 def test_a_command_that_dies_is_started_again_and_a_stop_is_passed_on_once(tmp_path):

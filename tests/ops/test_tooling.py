@@ -8,7 +8,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.ops.deploy_support import ROOT
+from tests.support.deploy import ROOT
 
 LOCKS = {"main": [], "sentry": ["sentry"], "celery": ["celery"],
          "dev": ["test", "dev", "sentry", "celery"]}

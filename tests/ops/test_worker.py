@@ -29,6 +29,7 @@ from core.tasks import (
 from core.worker import Lane, parse_lanes
 from payments import services as payments
 from payments.models import Payment
+from tests.support.factories import make_endpoint, make_payment
 from webhooks_app import services as webhooks
 from webhooks_app.models import Delivery
 from webhooks_app.tasks import attempt_delivery
@@ -211,11 +212,9 @@ def test_rows_of_dead_workers_are_run_again_and_failed_after_three_deaths(queue)
 
 
 def test_lost_work_is_resumed_once_not_while_its_task_waits(queue, demo):
-    webhooks.endpoint_create(account=demo, url="https://example.com/h",
-                             events=["payment.created"])
+    make_endpoint(demo, "https://example.com/h", ["payment.created"])
     demo.refresh_from_db()
-    payment = payments.payment_create(account=demo, amount_minor=500, currency="EUR",
-                                      payment_method="bank_transfer")
+    payment = make_payment(demo, 500, "EUR", payment_method="bank_transfer")
     long_ago = timezone.now() - timedelta(hours=1)
     Payment.objects.update(created_at=long_ago)
     Delivery.objects.update(scheduled_for=long_ago)
@@ -244,13 +243,11 @@ def test_lost_work_of_an_account_whose_clock_was_advanced_is_resumed_on_the_wall
         queue, demo):
     """Its times are on its own clock (a day ahead here): lost work counts as overdue by how
     long ago, on the wall, it was due, not a day late."""
-    webhooks.endpoint_create(account=demo, url="https://example.com/h",
-                             events=["payment.created"])
+    make_endpoint(demo, "https://example.com/h", ["payment.created"])
     demo.clock_offset_seconds = 86_400
     demo.save(update_fields=["clock_offset_seconds"])
     demo.refresh_from_db()
-    payments.payment_create(account=demo, amount_minor=500, currency="EUR",
-                            payment_method="bank_transfer")
+    make_payment(demo, 500, "EUR", payment_method="bank_transfer")
     assert Payment.objects.get().created_at > timezone.now() + timedelta(hours=23)
     DBTaskResult.objects.update(status="FAILED")
     grace = timedelta(seconds=60)

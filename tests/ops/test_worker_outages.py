@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from payments.services import payment_create
-from tests.live_server import run_worker
-from tests.webhooks_app.conftest import Receiver, serve
+from tests.support.factories import make_endpoint, make_payment
+from tests.support.live_server import run_worker
+from tests.support.processes import wait_for
 from webhooks_app.models import Delivery
-from webhooks_app.services import endpoint_create
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
@@ -25,26 +24,14 @@ DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
 
 
 @pytest.fixture
-def hooks(settings):
+def hooks(settings, receiver):
     """A receiver, and this process enqueueing into the database queue the worker reads."""
     settings.TASKS = {"default": DATABASE_QUEUE}
-    state = Receiver(url="")
-    server = serve(state)
-    yield state
-    server.shutdown()
-    server.server_close()
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.1)
+    return receiver
 
 
 def pay(account):
-    return payment_create(account=account, amount_minor=1000, currency="USD")
+    return make_payment(account, 1000, "USD")
 
 
 def all_succeeded() -> bool:
@@ -53,14 +40,14 @@ def all_succeeded() -> bool:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="locks a SQLite database")
 def test_the_worker_waits_out_a_locked_sqlite_database_then_delivers(demo, hooks):
-    endpoint_create(account=demo, url=hooks.url, events=["payment.completed"])
+    make_endpoint(demo, hooks.url, ["payment.completed"])
     demo.refresh_from_db()
     hooks.delay = 1.0  # the answer comes back while the database is locked
     # The worker gives up on a lock after 0.1 s instead of 20, so a few seconds are plenty.
     impatient = {"DJANGO_SETTINGS_MODULE": "tests.ops.settings_impatient_sqlite"}
     with run_worker(extra_env=impatient) as worker:
         pay(demo)
-        wait_for(lambda: hooks.requests, 20, "the first delivery is sent")
+        wait_for(lambda: hooks.requests, 20, "the first delivery is sent", interval=0.1)
         locker = sqlite3.connect(connection.settings_dict["NAME"], timeout=10,
                                  isolation_level=None)
         locker.execute("BEGIN EXCLUSIVE")  # no other process may write until we end it
@@ -69,7 +56,7 @@ def test_the_worker_waits_out_a_locked_sqlite_database_then_delivers(demo, hooks
         locker.close()
         pay(demo)
         wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 2, 30,
-                 "both events are delivered after the lock")
+                 "both events are delivered after the lock", interval=0.1)
         assert worker.poll() is None, "the worker exited"
         log = worker.log_path.read_text()
     assert "database unavailable (OperationalError: database is locked)" in log
@@ -113,17 +100,17 @@ def postgres_down(seconds: float):
                     reason="needs the PostgreSQL of scripts/with-postgres")
 @pytest.mark.disruptive
 def test_the_worker_waits_out_a_stopped_postgresql_then_delivers(demo, hooks):
-    endpoint_create(account=demo, url=hooks.url, events=["payment.completed"])
+    make_endpoint(demo, hooks.url, ["payment.completed"])
     demo.refresh_from_db()
     with run_worker() as worker:
         pay(demo)
         wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 1, 20,
-                 "the first event is delivered")
+                 "the first event is delivered", interval=0.1)
         with postgres_down(4):
             pass
         pay(demo)
         wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 2, 45,
-                 "the event created after the restart is delivered")
+                 "the event created after the restart is delivered", interval=0.1)
         assert worker.poll() is None, "the worker exited"
         log = worker.log_path.read_text()
     assert "database unavailable (OperationalError" in log

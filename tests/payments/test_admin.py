@@ -16,10 +16,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from payments.models import Payment
-from payments.services import payment_create
 from refunds.models import Refund
-from tests.accounts.staff import VIEW_ONLY, staff_user
-from tests.conftest import PAYMENT_BODY
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.factories import make_payment
+from tests.support.staff import VIEW_ONLY, staff_user
 
 CHANGELIST = "/admin/payments/payment/"
 EXPORT = f"{CHANGELIST}export/"
@@ -281,9 +281,8 @@ def test_staff_without_any_permission_cannot_export(client, django_user_model, d
 def test_each_action_needs_its_own_permission(operator, demo, perm, allowed):
     staff = operator(perm)
     assert offered_actions(staff) == {allowed}
-    completed = payment_create(account=demo, amount_minor=10000, currency="USD")
-    pending = payment_create(account=demo, amount_minor=10000, currency="USD",
-                             payment_method="bank_transfer")
+    completed = make_payment(demo, 10000, "USD")
+    pending = make_payment(demo, 10000, "USD", payment_method="bank_transfer")
     # Each action is tried on a payment it could act on, so a refusal is the permission's.
     target = {"refund": completed, "cancel": pending, "export_selected": completed}
     for name, extra in MONEY_ACTIONS:
@@ -332,9 +331,8 @@ def test_export_is_logged_with_the_user_and_the_row_count(operator, create_payme
     "\t=1+2", "\r=1+2",
 ])
 def test_export_neutralises_spreadsheet_formulas(staff, demo, text):
-    formula = payment_create(account=demo, amount_minor=4999, currency="USD", description=text)
-    plain = payment_create(account=demo, amount_minor=100, currency="USD",
-                           description="Plain - text")
+    formula = make_payment(demo, 4999, "USD", description=text)
+    plain = make_payment(demo, 100, "USD", description="Plain - text")
     header, *rows = csv_rows(staff.get(EXPORT))
     rows = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     assert rows[formula.public_id]["description"] == f"'{text}"

@@ -8,7 +8,10 @@ from django.core.cache import cache
 from accounts.services import scenario_create
 from core.periodic import SCHEDULE_CACHE_KEY
 from payments.models import Payment
-from tests.conftest import ADMIN_KEY, PAYMENT_BODY, READONLY_KEY, client_for
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import ADMIN_KEY, READONLY_KEY, client_for
+from tests.support.errors import v1_error
+from tests.support.factories import make_account, make_api_key
 
 
 def post_raw(api, body: str, **headers):
@@ -103,11 +106,16 @@ def test_missing_required_fields_are_all_reported(api, demo):
 
 
 def test_body_that_is_not_an_object_is_422(api, demo):
-    assert post_raw(api, "[1, 2]").status_code == 422
+    error = v1_error(post_raw(api, "[1, 2]"), 422, type="validation_error")
+    assert error["errors"][0]["field"] is None  # the body as a whole, no field of it
+    assert "Expected a dictionary" in error["errors"][0]["message"]
 
 
 def test_metadata_of_20_keys_is_fine(create_payment):
-    assert create_payment(metadata={f"k{i}": "v" for i in range(20)}).status_code == 201
+    metadata = {f"k{i}": "v" for i in range(20)}
+    response = create_payment(metadata=metadata)
+    assert response.status_code == 201
+    assert response.json()["metadata"] == metadata
 
 
 def test_currency_is_case_insensitive(create_payment):
@@ -139,7 +147,11 @@ def test_test_payment_methods(create_payment, method_id, reason):
 
 
 def test_pm_test_success_succeeds(create_payment):
-    assert create_payment(payment_method_id="pm_test_success").status_code == 201
+    response = create_payment(payment_method_id="pm_test_success")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["status"], body["failure_reason"], body["payment_method_id"]) == (
+        "completed", None, "pm_test_success")
 
 
 def test_unknown_payment_method_is_404(create_payment):
@@ -169,13 +181,12 @@ def test_unknown_payment_is_404_in_seed_003s_shape(api, demo):
 
 
 def test_another_accounts_payment_is_invisible(api, demo, create_payment):
-    from accounts.services import account_create, api_key_create
-
-    other = account_create(name="Other")
-    _, secret = api_key_create(account=other, name="k", scopes=["payments:read"])
+    stranger = client_for(make_api_key(make_account(), ["payments:read"]).secret)
     payment_id = create_payment().json()["id"]
-    assert client_for(secret).get(f"/v1/payments/{payment_id}").status_code == 404
-    assert client_for(secret).get("/v1/payments").json()["total_count"] == 0
+    # Exactly as if it did not exist: nothing tells the stranger it belongs to someone.
+    v1_error(stranger.get(f"/v1/payments/{payment_id}"), 404, type="not_found",
+             code="resource_missing", message=f"Payment '{payment_id}' not found.")
+    assert stranger.get("/v1/payments").json()["total_count"] == 0
 
 
 class TestList:
@@ -246,7 +257,11 @@ class TestCancel:
 
     def test_cancel_without_body(self, api, create_payment):
         payment_id = create_payment(payment_method="crypto").json()["id"]
-        assert api.post(f"/v1/payments/{payment_id}/cancel").status_code == 200
+        response = api.post(f"/v1/payments/{payment_id}/cancel")
+        assert response.status_code == 200
+        body = response.json()
+        assert (body["id"], body["status"]) == (payment_id, "cancelled")
+        assert body["cancellation_reason"] in ("", None)
 
     def test_cancel_completed_is_409_with_seed_003s_message(self, api, create_payment):
         payment_id = create_payment().json()["id"]
@@ -257,21 +272,28 @@ class TestCancel:
         )
 
     def test_cancel_unknown_is_404(self, api, demo):
-        assert api.post("/v1/payments/pay_nope/cancel").status_code == 404
+        v1_error(api.post("/v1/payments/pay_nope/cancel"), 404, type="not_found",
+                 code="resource_missing", param="payment_id",
+                 message="Payment 'pay_nope' not found.")
 
     def test_cancel_reason_must_be_a_string(self, api, create_payment):
         payment_id = create_payment(payment_method="crypto").json()["id"]
         response = api.post(f"/v1/payments/{payment_id}/cancel", {"reason": 5}, format="json")
-        assert response.status_code == 422
+        error = v1_error(response, 422, type="validation_error", param="reason")
+        assert error["errors"] == [
+            {"field": "reason", "code": "invalid_value", "message": "Must be a string."}]
+        assert api.get(f"/v1/payments/{payment_id}").json()["status"] == "pending"
 
 
 class TestScopes:
     def test_read_only_key_can_read_but_not_write(self, demo, create_payment):
         payment_id = create_payment().json()["id"]
         reader = client_for(READONLY_KEY)
-        assert reader.get(f"/v1/payments/{payment_id}").status_code == 200
-        assert reader.post("/v1/payments", PAYMENT_BODY, format="json").status_code == 403
-        assert reader.post(f"/v1/payments/{payment_id}/cancel").status_code == 403
+        assert reader.get(f"/v1/payments/{payment_id}").json()["id"] == payment_id
+        for refused in (reader.post("/v1/payments", PAYMENT_BODY, format="json"),
+                        reader.post(f"/v1/payments/{payment_id}/cancel")):
+            v1_error(refused, 403, type="permission_error", code="insufficient_scope",
+                     message="This credential lacks the 'payments:write' scope.")
 
 
 @pytest.mark.django_db(transaction=True)

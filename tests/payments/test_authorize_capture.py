@@ -9,27 +9,36 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.services import account_create, clock_advance
+from accounts.services import clock_advance
 from core.errors import InvalidState, NotFound, UnprocessableRequest
 from payments import services
 from payments.api.stripe.rendering import payment_to_stripe
 from payments.models import Payment, PaymentStatus
 from refunds.services import refund_create
+from tests.support.errors import v1_error
+from tests.support.factories import (
+    make_account,
+    make_authorized_payment,
+    make_payment,
+    make_stripe_payment,
+)
 from webhooks_app.models import Event
 
 S = PaymentStatus
 WEEK = 7 * 86400
 
 
+ORDER_42 = {"description": "Order 42", "metadata": {"order_id": "42"}}
+
+
 def intent(account, **overrides):
-    fields = dict(account=account, amount_minor=10000, currency="USD",
-                  payment_method_id="pm_card_visa", description="Order 42",
-                  metadata={"order_id": "42"})
-    return services.payment_open(origin="stripe", **{**fields, **overrides})
+    """A PaymentIntent of 100.00 USD with pm_card_visa attached, to be confirmed."""
+    return make_stripe_payment(account, **{**ORDER_42, **overrides})
 
 
 def authorized(account, **overrides):
-    return intent(account, confirm=True, capture_method="manual", **overrides)
+    """An intent confirmed with manual capture: authorized, nothing captured."""
+    return make_authorized_payment(account, **{**ORDER_42, **overrides})
 
 
 def fresh(payment) -> Payment:
@@ -175,19 +184,17 @@ def test_confirming_needs_a_method_and_the_right_status(demo):
     assert str(excinfo.value) == (
         f"Payment '{completed.public_id}' cannot be confirmed. Current status: 'completed'.")
     with pytest.raises(InvalidState):  # not an intent: /v1's payments are never unconfirmed
-        services.payment_confirm(account=demo, payment_id=services.payment_create(
-            account=demo, amount_minor=500, currency="USD").public_id,
+        services.payment_confirm(account=demo, payment_id=make_payment(
+            demo, 500).public_id,
             payment_method_id="pm_card_visa")
 
 
 def test_stripe_cards_decide_alone_on_every_surface(demo):
     # 13.00 would be declined by the amount trigger; Stripe's test cards decide alone.
     assert intent(demo, amount_minor=1300, confirm=True).status == S.COMPLETED
-    v1 = services.payment_create(account=demo, amount_minor=1300, currency="USD",
-                                 payment_method_id="pm_card_visa")
+    v1 = make_payment(demo, 1300, payment_method_id="pm_card_visa")
     assert (v1.status, v1.public_id[:4]) == (S.COMPLETED, "pay_")
-    declined = services.payment_create(account=demo, amount_minor=500, currency="USD",
-                                       payment_method_id="pm_card_chargeDeclinedExpiredCard")
+    declined = make_payment(demo, 500, payment_method_id="pm_card_chargeDeclinedExpiredCard")
     assert (declined.status, declined.failure_reason) == (S.FAILED, "expired_card")
     # No Stripe events for payments made elsewhere.
     assert event_types(demo, "stripe") == ["payment_intent.created",
@@ -279,7 +286,7 @@ def test_a_refund_of_an_intent_has_a_stripe_id_and_stripe_events(demo):
     refund_create(account=demo, payment_id=payment.public_id)
     assert last_event(demo, "stripe", "charge.refunded")["refunded"] is True
     # Refunds of /v1's payments keep their ids and emit no Stripe events.
-    v1 = services.payment_create(account=demo, amount_minor=500, currency="USD")
+    v1 = make_payment(demo, 500)
     assert refund_create(account=demo, payment_id=v1.public_id).public_id.startswith("ref_")
     assert event_types(demo, "stripe").count("refund.created") == 2
 
@@ -322,7 +329,7 @@ def test_a_completed_intent_cannot_be_cancelled(demo):
 
 def test_an_uncaptured_authorization_is_released_after_seven_days_of_the_accounts_clock(demo):
     payment = authorized(demo)
-    other = authorized(account_create(name="Other"))
+    other = authorized(make_account())
     assert clock_advance(account=demo, seconds=WEEK - 60)["authorizations_released"] == 0
     assert fresh(payment).status == S.AUTHORIZED
     assert clock_advance(account=demo, seconds=60)["authorizations_released"] == 1
@@ -345,7 +352,7 @@ def test_an_expired_authorization_cannot_be_captured(demo):
 
 def test_the_periodic_job_releases_what_expired_by_each_accounts_clock(demo):
     expired, running = authorized(demo), authorized(demo)
-    ahead = account_create(name="Ahead")
+    ahead = make_account(name="Ahead")
     clock_advance(account=ahead, seconds=WEEK - 30)
     expired_by_its_clock = authorized(ahead)  # its clock is ahead: expires in a week of it
     Payment.objects.filter(pk=expired.pk).update(
@@ -379,7 +386,8 @@ def test_v1_shows_and_filters_the_new_statuses(api, demo):
                                         payment_id=authorized(demo).public_id)
     over = api.post(f"/v1/payments/{captured.public_id}/refund", {"amount": 40.01},
                     format="json")
-    assert over.status_code == 422
+    error = v1_error(over, 422, type="validation_error", param="amount")
+    assert "40.00 USD" in error["message"]  # what was captured, not the 100.00 authorized
     assert api.post(f"/v1/payments/{captured.public_id}/refund", {},
                     format="json").json()["amount"] == 40.0
 
@@ -455,11 +463,10 @@ def test_the_stripe_renderings_have_stripes_fields(demo):
 
 
 def test_payments_made_elsewhere_render_as_intents_too(demo):
-    pending = services.payment_create(account=demo, amount_minor=500, currency="JPY",
-                                      payment_method="bank_transfer")
+    pending = make_payment(demo, 500, "JPY", payment_method="bank_transfer")
     assert (payment_to_stripe(pending)["status"], payment_to_stripe(pending)["currency"]) == (
         "processing", "jpy")
-    failed = services.payment_create(account=demo, amount_minor=1300, currency="USD")
+    failed = make_payment(demo, 1300)  # the 13.00 amount trigger
     rendered = payment_to_stripe(failed)
     assert rendered["status"] == "requires_payment_method"
     assert (rendered["last_payment_error"]["code"],

@@ -9,6 +9,7 @@ from payments import services
 from payments.models import Payment, PaymentStatus
 from payments.state import TRANSITIONS
 from payments.tasks import settle_payment
+from tests.support.factories import make_account
 
 
 def create(account, **overrides):
@@ -107,9 +108,7 @@ def test_cancel_from_a_final_status_is_a_conflict_naming_the_status(demo, method
 
 
 def test_cancel_of_another_accounts_payment_is_not_found(demo):
-    from accounts.services import account_create
-
-    other = account_create(name="Other")
+    other = make_account()
     payment = create(other, payment_method="bank_transfer")
     with pytest.raises(NotFound):
         services.payment_cancel(account=demo, payment_id=payment.public_id)

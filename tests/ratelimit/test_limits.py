@@ -12,8 +12,14 @@ from django_ratelimit.core import get_usage
 from rest_framework.test import APIClient
 
 from accounts.models import ApiKey
-from accounts.services import api_key_create
-from tests.conftest import ADMIN_KEY, STANDARD_KEY, client_for
+from tests.support.credentials import (
+    ADMIN_KEY,
+    STANDARD_KEY,
+    client_for,
+    devdraft_client,
+    uqpay_client,
+)
+from tests.support.factories import make_api_key
 
 
 @pytest.fixture
@@ -35,8 +41,7 @@ def frozen_windows(monkeypatch):
 
 
 def fresh_key(account, scopes=("payments:read", "payments:write", "refunds:write")):
-    _, secret = api_key_create(account=account, name="rl", scopes=list(scopes))
-    return secret
+    return make_api_key(account, scopes, name="rl").secret
 
 
 def client_credentials_token(**body):
@@ -74,7 +79,7 @@ def test_headers_count_down_and_the_limit_answers_429(demo, limits):
 
 def test_in_a_windows_last_second_the_reset_is_the_next_second(demo, limits, monkeypatch):
     """django-ratelimit's window counts the whole second its `time_left` reaches 0 in."""
-    key, secret = api_key_create(account=demo, name="rl", scopes=["payments:read"])
+    key, secret = make_api_key(demo, ["payments:read"], name="rl")
     window_end = 1_800_000_000 + zlib.crc32(f"apikey:{key.pk}".encode()) % 60
     clock = SimpleNamespace(time=lambda: window_end + 0.9)
     monkeypatch.setattr("django_ratelimit.core.time", clock)
@@ -132,8 +137,7 @@ def test_failed_authentication_is_limited_per_client_ip(demo, limits, secret):
 
 
 def test_failed_authentication_answers_429_in_the_devdraft_shape(demo, limits):
-    guesser = APIClient()
-    guesser.credentials(HTTP_X_CLIENT_KEY="demo_client_standard", HTTP_X_CLIENT_SECRET="wrong")
+    guesser = devdraft_client(secret="wrong")
     for _ in range(5):
         response = guesser.get("/api/v0/test-payment/pay_nope")
         assert response.status_code == 401 and response.json()["statusCode"] == 401
@@ -144,18 +148,14 @@ def test_failed_authentication_answers_429_in_the_devdraft_shape(demo, limits):
 
 
 def test_the_dialects_answer_429_in_their_own_shapes(demo, limits):
-    devdraft = APIClient()
-    devdraft.credentials(HTTP_X_CLIENT_KEY="demo_client_standard",
-                         HTTP_X_CLIENT_SECRET=STANDARD_KEY)
+    devdraft = devdraft_client()
     for _ in range(5):
         devdraft.get("/api/v0/test-payment/pay_nope")
     response = devdraft.get("/api/v0/test-payment/pay_nope")
     assert response.status_code == 429
     assert response.json()["statusCode"] == 429 and "Retry-After" in response
 
-    uqpay = APIClient()
-    uqpay.credentials(HTTP_X_AUTH_TOKEN=STANDARD_KEY, HTTP_X_CLIENT_ID="demo_client_standard")
-    response = uqpay.get("/api/v2/payment/refunds/ref_nope")  # the same key: already spent
+    response = uqpay_client().get("/api/v2/payment/refunds/ref_nope")  # the same key: spent
     assert response.status_code == 429
     assert response.json()["code"] == "rate_limit_exceeded"
 

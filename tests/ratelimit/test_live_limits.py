@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections import Counter
@@ -12,8 +11,9 @@ import pytest
 import requests
 from django.db import connection
 
-from accounts.services import api_key_create
-from tests.live_server import run_gunicorn
+from tests.support.factories import make_api_key
+from tests.support.live_server import run_gunicorn
+from tests.support.processes import free_port
 
 pytestmark = [
     pytest.mark.postgres,
@@ -27,7 +27,7 @@ LIMITS = {"RATELIMIT_ENABLE": "1", "RATE_LIMIT_PER_MINUTE": "100", "RATE_LIMIT_P
 
 
 def fresh_key(account) -> dict:
-    _, secret = api_key_create(account=account, name="live", scopes=["payments:read"])
+    secret = make_api_key(account, ["payments:read"], name="live").secret
     return {"Authorization": f"Bearer {secret}"}
 
 
@@ -85,16 +85,10 @@ def test_the_burst_rule_alone_trips_at_21_in_a_second(demo):
     assert refused.json()["error"]["code"] == "rate_limit_exceeded"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 @pytest.mark.parametrize(("fail_open", "expected"), [("1", 200), ("0", 503)])
 def test_a_stopped_redis_is_handled_as_configured(demo, tmp_path, fail_open, expected):
-    port = _free_port()
+    port = free_port()
     redis = subprocess.Popen(
         ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
          "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

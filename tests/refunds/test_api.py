@@ -7,7 +7,8 @@ from django.core.cache import cache
 
 from core.periodic import SCHEDULE_CACHE_KEY
 from refunds.models import Refund
-from tests.conftest import READONLY_KEY, client_for
+from tests.support.credentials import READONLY_KEY, client_for
+from tests.support.errors import v1_error
 
 
 def post_refund(api, payment_id, body=None, **headers):
@@ -78,7 +79,10 @@ def test_refund_of_a_failed_payment_is_400(api, create_payment):
 
 def test_refund_of_a_pending_payment_is_400(api, create_payment):
     payment_id = create_payment(payment_method="bank_transfer").json()["id"]
-    assert post_refund(api, payment_id).status_code == 400
+    v1_error(post_refund(api, payment_id), 400, type="invalid_request",
+             code="payment_not_refundable",
+             message=f"Payment '{payment_id}' cannot be refunded. Current status: 'pending'.")
+    assert not Refund.objects.exists()
 
 
 def test_refund_of_a_fully_refunded_payment_is_409(api, completed_payment):
@@ -89,14 +93,19 @@ def test_refund_of_a_fully_refunded_payment_is_409(api, completed_payment):
 
 
 def test_unknown_payment_and_refund_are_404(api, demo):
-    assert post_refund(api, "pay_nope").status_code == 404
-    assert api.get("/v1/refunds/ref_nope").status_code == 404
-    assert api.get("/v1/payments/pay_nope/refunds").status_code == 404
+    missing_payment = {"type": "not_found", "code": "resource_missing", "param": "payment_id",
+                       "message": "Payment 'pay_nope' not found."}
+    v1_error(post_refund(api, "pay_nope"), 404, **missing_payment)
+    v1_error(api.get("/v1/payments/pay_nope/refunds"), 404, **missing_payment)
+    v1_error(api.get("/v1/refunds/ref_nope"), 404, type="not_found", code="resource_missing",
+             param="refund_id", message="Refund 'ref_nope' not found.")
 
 
 def test_refunds_need_refunds_write(completed_payment):
     reader = client_for(READONLY_KEY)
-    assert post_refund(reader, completed_payment.public_id).status_code == 403
+    v1_error(post_refund(reader, completed_payment.public_id), 403, type="permission_error",
+             code="insufficient_scope", message="This credential lacks the 'refunds:write' scope.")
+    assert not Refund.objects.exists()
 
 
 def test_refund_is_idempotent(api, completed_payment):
@@ -108,7 +117,8 @@ def test_refund_is_idempotent(api, completed_payment):
     assert Refund.objects.count() == 1
     conflict = post_refund(api, completed_payment.public_id, {"amount": 11},
                            **{"Idempotency-Key": "refund-123456"})
-    assert conflict.status_code == 409
+    v1_error(conflict, 409, type="idempotency_error", code="idempotency_key_reused")
+    assert Refund.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ from payments import services as payment_services
 from payments.models import Payment, PaymentStatus
 from refunds.models import Refund
 from refunds.services import refund_create
+from tests.support.factories import make_account, make_payment
 
 
 def refund(account, payment, amount=None, **kwargs):
@@ -60,9 +61,7 @@ def test_zero_negative_and_over_precise_are_422(demo, completed_payment, amount)
      ({"payment_method": "bank_transfer"}, PaymentStatus.PENDING)],
 )
 def test_payments_that_are_not_completed_cannot_be_refunded(demo, overrides, status):
-    payment = payment_services.payment_create(
-        account=demo, **{"amount_minor": 5000, "currency": "USD", **overrides}
-    )
+    payment = make_payment(demo, **{"amount_minor": 5000, **overrides})
     assert payment.status == status
     with pytest.raises(ServiceError) as excinfo:
         refund(demo, payment)
@@ -71,8 +70,7 @@ def test_payments_that_are_not_completed_cannot_be_refunded(demo, overrides, sta
 
 
 def test_cancelled_payment_cannot_be_refunded(demo):
-    payment = payment_services.payment_create(account=demo, amount_minor=5000, currency="EUR",
-                                              payment_method="crypto")
+    payment = make_payment(demo, 5000, "EUR", payment_method="crypto")
     payment_services.payment_cancel(account=demo, payment_id=payment.public_id)
     with pytest.raises(ServiceError) as excinfo:
         refund(demo, payment)
@@ -80,16 +78,14 @@ def test_cancelled_payment_cannot_be_refunded(demo):
 
 
 def test_unknown_and_foreign_payments_are_not_found(demo, completed_payment):
-    from accounts.services import account_create
-
     with pytest.raises(NotFound):
         refund_create(account=demo, payment_id="pay_nope")
     with pytest.raises(NotFound):
-        refund(account_create(name="Other"), completed_payment)
+        refund(make_account(), completed_payment)
 
 
 def test_jpy_refunds_in_whole_yen(demo):
-    payment = payment_services.payment_create(account=demo, amount_minor=1500, currency="JPY")
+    payment = make_payment(demo, 1500, "JPY")
     assert refund(demo, payment, Decimal("500")).amount_minor == 500
     with pytest.raises(UnprocessableRequest):
         refund(demo, payment, Decimal("0.5"))

@@ -20,21 +20,19 @@ from django.db import OperationalError, transaction
 from django.tasks import task_backends
 from django.utils import timezone
 
-from accounts.services import account_create
 from core import celery_backend, periodic
 from core.tasks import CONCURRENCY_LIMITS, live_task_values
 from payments import tasks as payment_tasks
 from payments.models import Payment
-from payments.services import payment_create
-from tests.tasks.celery_app import QUEUES, app
-from tests.webhooks_app.conftest import Receiver, serve
+from tests.support.celery_app import QUEUES, app
+from tests.support.factories import make_account, make_endpoint, make_payment
+from tests.support.processes import wait_for
 from webhooks_app import tasks as webhook_tasks
 from webhooks_app.models import Delivery
-from webhooks_app.services import endpoint_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CELERY = {"BACKEND": "core.celery_backend.CeleryBackend", "QUEUES": QUEUES,
-          "OPTIONS": {"CELERY_APP": "tests.tasks.celery_app.app"}}
+          "OPTIONS": {"CELERY_APP": "tests.support.celery_app.app"}}
 
 
 def drain() -> list:
@@ -89,15 +87,6 @@ def published():
     before_task_publish.disconnect(record)
 
 
-def wait_for(condition, timeout: float, what: str) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.05)
-    return time.monotonic() - started
-
-
 def test_the_engine_is_registered_with_late_acknowledgement_and_retries(celery):
     from config.celery import app as project_app  # what TASKS_BACKEND=celery uses
     from config.settings import CELERY_BROKER_TRANSPORT_OPTIONS, next_redis_database
@@ -114,11 +103,10 @@ def test_the_engine_is_registered_with_late_acknowledgement_and_retries(celery):
 
 
 def test_tasks_are_published_only_once_the_change_commits(demo, celery, receiver):
-    endpoint_create(account=demo, url=receiver.url, events=["payment.created"])
+    make_endpoint(demo, receiver.url, ["payment.created"])
     demo.refresh_from_db()
     with transaction.atomic():
-        payment = payment_create(account=demo, amount_minor=1000, currency="USD",
-                                 payment_method="bank_transfer")
+        payment = make_payment(demo, 1000, "USD", payment_method="bank_transfer")
         assert drain() == []  # nothing reaches the broker inside the transaction
     taken = {(queue, message.headers["task"]): message for queue, message in drain()}
     assert set(taken) == {("settlements", "payments.tasks.settle_payment"),
@@ -127,19 +115,16 @@ def test_tasks_are_published_only_once_the_change_commits(demo, celery, receiver
     assert settle.payload[1] == {"payment_id": payment.public_id}
     assert settle.headers["eta"]  # at the end of the settlement delay
     with pytest.raises(RuntimeError), transaction.atomic():
-        payment_create(account=demo, amount_minor=1000, currency="USD",
-                       payment_method="bank_transfer")
+        make_payment(demo, 1000, "USD", payment_method="bank_transfer")
         raise RuntimeError("rolled back")
     assert drain() == []  # a rolled-back change enqueues nothing
 
 
 def test_a_payment_settles_and_its_events_are_delivered(demo, settings, worker, receiver):
     settings.SETTLEMENT_DELAY_SECONDS = 1
-    endpoint_create(account=demo, url=receiver.url,
-                    events=["payment.created", "payment.completed"])
+    make_endpoint(demo, receiver.url, ["payment.created", "payment.completed"])
     demo.refresh_from_db()
-    payment = payment_create(account=demo, amount_minor=1000, currency="USD",
-                             payment_method="bank_transfer")
+    payment = make_payment(demo, 1000, "USD", payment_method="bank_transfer")
     assert payment.status == "pending"
     wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 2, 20,
              "the payment settles and both events are delivered")
@@ -150,39 +135,34 @@ def test_a_payment_settles_and_its_events_are_delivered(demo, settings, worker, 
 
 
 def test_at_most_so_many_attempts_of_one_account_run_at_once(demo, settings, worker, receiver,
-                                                              published):
+                                                              receivers, published):
     settings.WEBHOOK_CONCURRENCY_PER_ACCOUNT = 2
-    fast = Receiver(url="")
-    fast_server = serve(fast)
-    other = account_create(name="Other")
-    try:
-        in_flight, most, lock = [0], [0], threading.Lock()
-        answer = receiver.answer
+    fast = receivers()
+    other = make_account()
+    in_flight, most, lock = [0], [0], threading.Lock()
+    answer = receiver.answer
 
-        def counting_answer():  # as each POST arrives; it answers 0.4 s later
-            with lock:
-                in_flight[0] += 1
-                most[0] = max(most[0], in_flight[0])
-            time.sleep(0.4)
-            with lock:  # just before the answer goes out (the place is given back after)
-                in_flight[0] -= 1
-            return answer()
+    def counting_answer():  # as each POST arrives; it answers 0.4 s later
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.4)
+        with lock:  # just before the answer goes out (the place is given back after)
+            in_flight[0] -= 1
+        return answer()
 
-        receiver.answer = counting_answer
-        endpoint_create(account=demo, url=receiver.url, events=["payment.completed"])
-        endpoint_create(account=other, url=fast.url, events=["payment.completed"])
-        demo.refresh_from_db()
-        other.refresh_from_db()
-        for _ in range(6):
-            payment_create(account=demo, amount_minor=100, currency="USD")
-        time.sleep(0.2)  # the busy account's attempts are queued first
-        payment_create(account=other, amount_minor=100, currency="USD")
-        waited = wait_for(lambda: fast.requests, 10, "the other account's attempt")
-        wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 7, 30,
-                 "every attempt")
-    finally:
-        fast_server.shutdown()
-        fast_server.server_close()
+    receiver.answer = counting_answer
+    make_endpoint(demo, receiver.url, ["payment.completed"])
+    make_endpoint(other, fast.url, ["payment.completed"])
+    demo.refresh_from_db()
+    other.refresh_from_db()
+    for _ in range(6):
+        make_payment(demo, 100, "USD")
+    time.sleep(0.2)  # the busy account's attempts are queued first
+    make_payment(other, 100, "USD")
+    waited = wait_for(lambda: fast.requests, 10, "the other account's attempt")
+    wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 7, 30,
+             "every attempt")
     assert most[0] == 2  # the limit, and reached
     assert waited < 2.0  # not behind the busy account's queue
     deferred = [h for name, h in published if h.get(celery_backend.BUSY_HEADER)]
@@ -196,8 +176,7 @@ def test_a_task_due_after_half_the_visibility_timeout_waits_in_hops(demo, settin
                                                                      published):
     settings.CELERY_VISIBILITY_TIMEOUT_SECONDS = 2  # a hop: 1 s
     settings.SETTLEMENT_DELAY_SECONDS = 3
-    payment = payment_create(account=demo, amount_minor=1000, currency="USD",
-                             payment_method="bank_transfer")
+    payment = make_payment(demo, 1000, "USD", payment_method="bank_transfer")
     assert payment.public_id in live_task_values(payment_tasks.settle_payment, "payment_id")
     time.sleep(2.2)
     payment.refresh_from_db()
@@ -225,8 +204,7 @@ def test_a_task_failing_on_a_database_outage_is_run_again(demo, settings, worker
         return settle(**kwargs)
 
     monkeypatch.setattr(payment_tasks.services, "payment_settle", flaky)
-    payment = payment_create(account=demo, amount_minor=1000, currency="USD",
-                             payment_method="bank_transfer")
+    payment = make_payment(demo, 1000, "USD", payment_method="bank_transfer")
     wait_for(lambda: Payment.objects.get(pk=payment.pk).status == "completed", 15,
              "the settlement is run again")
     assert failures == [{"payment_id": payment.public_id}]

@@ -15,10 +15,10 @@ import redis
 from django.conf import settings as django_settings
 from django.db import connection
 
-from payments.services import payment_create
-from tests.live_server import run_worker
+from tests.support.factories import make_endpoint, make_payment
+from tests.support.live_server import run_worker
+from tests.support.processes import wait_for
 from webhooks_app.models import Delivery
-from webhooks_app.services import endpoint_create
 
 pytestmark = [
     pytest.mark.postgres,
@@ -49,15 +49,6 @@ def broker(settings, monkeypatch):
     client.close()
 
 
-def wait_for(condition, timeout: float, what: str) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.05)
-    return time.monotonic() - started
-
-
 def ready(worker) -> bool:
     return " ready." in worker.log_path.read_text()
 
@@ -65,13 +56,11 @@ def ready(worker) -> bool:
 def test_a_payment_settles_and_its_events_are_delivered_through_celery(
         demo, settings, broker, receiver):
     settings.SETTLEMENT_DELAY_SECONDS = 1
-    endpoint_create(account=demo, url=receiver.url,
-                    events=["payment.created", "payment.completed"])
+    make_endpoint(demo, receiver.url, ["payment.created", "payment.completed"])
     demo.refresh_from_db()
     with run_worker(extra_env=CELERY_WORKER) as worker:
         wait_for(lambda: ready(worker), 30, "the Celery worker is ready")
-        payment = payment_create(account=demo, amount_minor=1000, currency="USD",
-                                 payment_method="bank_transfer")
+        payment = make_payment(demo, 1000, "USD", payment_method="bank_transfer")
         assert payment.status == "pending"
         wait_for(lambda: Delivery.objects.filter(status="succeeded").count() == 2, 30,
                  "settled, and both events delivered")
@@ -86,12 +75,12 @@ def test_a_payment_settles_and_its_events_are_delivered_through_celery(
 def test_a_celery_worker_killed_mid_task_has_its_task_run_again(
         demo, broker, receiver, capsys):
     receiver.delay = 3.0  # the worker dies while it waits for the answer
-    endpoint_create(account=demo, url=receiver.url, events=["payment.completed"])
+    make_endpoint(demo, receiver.url, ["payment.completed"])
     demo.refresh_from_db()
     # No scheduler: what brings the task back is the broker (late ack + visibility timeout).
     with run_worker(extra_env=CELERY_WORKER, args=("--no-scheduler",)) as doomed:
         wait_for(lambda: ready(doomed), 30, "the first Celery worker is ready")
-        payment_create(account=demo, amount_minor=1000, currency="USD")
+        make_payment(demo, 1000, "USD")
         wait_for(lambda: receiver.requests, 30, "the first worker sends the event")
         os.killpg(doomed.pid, signal.SIGKILL)
         doomed.wait()

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from api.admin import redact_body
 from api.models import IdempotencyKey
-from tests.accounts.staff import VIEW_ONLY, staff_user
+from tests.support.staff import VIEW_ONLY, staff_user
 from webhooks_app.models import Delivery, Event, WebhookEndpoint
 
 RESENDS = [("/admin/webhooks_app/delivery/", "resend", Delivery),

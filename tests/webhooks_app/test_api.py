@@ -2,7 +2,12 @@
 
 import pytest
 
-from tests.conftest import READONLY_KEY, client_for
+from tests.support.credentials import READONLY_KEY, client_for
+from tests.support.errors import v1_error
+from webhooks_app.models import WebhookEndpoint
+
+LACKS_WEBHOOKS_MANAGE = {"type": "permission_error", "code": "insufficient_scope",
+                         "message": "This credential lacks the 'webhooks:manage' scope."}
 
 URL = "https://example.com/webhooks/payments"
 
@@ -28,8 +33,9 @@ def test_register_returns_the_secret_once(admin_api):
 
 
 def test_standard_key_cannot_manage_webhooks(api):
-    assert register(api).status_code == 403
-    assert api.get("/v1/webhooks/endpoints").status_code == 403
+    v1_error(register(api), 403, **LACKS_WEBHOOKS_MANAGE)
+    v1_error(api.get("/v1/webhooks/endpoints"), 403, **LACKS_WEBHOOKS_MANAGE)
+    assert not WebhookEndpoint.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -61,7 +67,9 @@ def test_private_destinations_are_refused_unless_allowed(admin_api, settings, ur
 
 def test_public_addresses_are_accepted_when_private_ones_are_not(admin_api, settings):
     settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
-    assert register(admin_api, url="https://93.184.216.34/hook").status_code == 201
+    response = register(admin_api, url="https://93.184.216.34/hook")
+    assert response.status_code == 201
+    assert response.json()["url"] == "https://93.184.216.34/hook"
 
 
 def test_delete(admin_api):
@@ -69,8 +77,10 @@ def test_delete(admin_api):
     response = admin_api.delete(f"/v1/webhooks/endpoints/{endpoint_id}")
     assert response.status_code == 200
     assert response.json() == {"id": endpoint_id, "object": "webhook_endpoint", "deleted": True}
-    assert admin_api.get(f"/v1/webhooks/endpoints/{endpoint_id}").status_code == 404
-    assert admin_api.delete(f"/v1/webhooks/endpoints/{endpoint_id}").status_code == 404
+    gone = {"type": "not_found", "code": "resource_missing", "param": "endpoint_id",
+            "message": f"Webhook endpoint '{endpoint_id}' not found."}
+    v1_error(admin_api.get(f"/v1/webhooks/endpoints/{endpoint_id}"), 404, **gone)
+    v1_error(admin_api.delete(f"/v1/webhooks/endpoints/{endpoint_id}"), 404, **gone)
 
 
 def test_events_are_listed_newest_first_and_filtered(api, create_payment):
@@ -89,10 +99,18 @@ def test_events_are_listed_newest_first_and_filtered(api, create_payment):
 
 
 def test_event_list_validation_and_scope(api, demo):
-    assert api.get("/v1/webhooks/events?type=nope").status_code == 422
-    assert api.get("/v1/webhooks/events/evt_nope").status_code == 404
-    assert client_for(READONLY_KEY).get("/v1/webhooks/events").status_code == 200
-    assert client_for(None).get("/v1/webhooks/events").status_code == 401
+    v1_error(api.get("/v1/webhooks/events?type=nope"), 422, type="validation_error",
+             code="invalid_choice", param="type")
+    v1_error(api.get("/v1/webhooks/events/evt_nope"), 404, type="not_found",
+             code="resource_missing", param="event_id", message="Event 'evt_nope' not found.")
+    api.post("/v1/payments", {"amount": 10, "currency": "USD", "description": "d",
+                              "customer_email": "a@example.com"}, format="json")
+    listed = client_for(READONLY_KEY).get("/v1/webhooks/events")
+    assert listed.status_code == 200
+    assert [e["type"] for e in listed.json()["data"]] == [
+        "payment.completed", "payment.created"]  # newest first
+    v1_error(client_for(None).get("/v1/webhooks/events"), 401, type="authentication_error",
+             code="missing_credentials")
 
 
 def test_simulate(admin_api, api):
@@ -105,8 +123,11 @@ def test_simulate(admin_api, api):
     assert event["data"]["object"] == {"payment": {"id": "pay_test", "amount": 99.99}}
     assert api.get(f"/v1/webhooks/events/{event['id']}").json() == event
     bad = admin_api.post("/v1/webhooks/simulate", {"event_type": "nope"}, format="json")
-    assert bad.status_code == 422
-    assert api.post("/v1/webhooks/simulate", body, format="json").status_code == 403
+    error = v1_error(bad, 422, type="validation_error", code="invalid_choice",
+                     param="event_type")
+    assert "payment.completed" in error["errors"][0]["message"]  # the choices it has
+    v1_error(api.post("/v1/webhooks/simulate", body, format="json"), 403,
+             **LACKS_WEBHOOKS_MANAGE)
 
 
 def test_reset_clears_webhooks_and_events(admin_api, create_payment):

@@ -8,9 +8,9 @@ import uuid
 import pytest
 from django.conf import settings
 
-from tests.conftest import PAYMENT_BODY
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.factories import make_endpoint
 from webhooks_app.models import Delivery, WebhookEndpoint
-from webhooks_app.services import endpoint_create
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def advance(admin_api, committed):
 
 def test_duplicate_sends_one_event_twice_with_the_same_webhook_id(create_payment, admin_api, demo,
                                                                   receiver, run_due_tasks):
-    endpoint_create(account=demo, url=receiver.url, events=["payment.created"])
+    make_endpoint(demo, receiver.url, ["payment.created"])
     admin_api.post("/v1/test/scenarios", {"operation": "webhook.delivery",
                                           "outcome": "duplicate",
                                           "match": {"event_type": "payment.created"}},
@@ -58,7 +58,7 @@ def test_duplicate_sends_one_event_twice_with_the_same_webhook_id(create_payment
 def test_a_failing_endpoint_through_its_whole_schedule_by_advancing_the_clock(
         create_payment, advance, demo, receiver, run_due_tasks):
     receiver.answers = [(500, {})]
-    endpoint = endpoint_create(account=demo, url=receiver.url, events=["payment.created"])
+    endpoint = make_endpoint(demo, receiver.url, ["payment.created"])
     create_payment()
     run_due_tasks()  # the first attempt, at once
     schedule = settings.WEBHOOK_RETRY_SCHEDULE  # 0, 5 s, 5 min, 30 min, 2 h ... 24 h
@@ -84,7 +84,7 @@ def test_a_failing_endpoint_through_its_whole_schedule_by_advancing_the_clock(
 def test_signatures_keep_wall_clock_timestamps(create_payment, advance, demo, receiver,
                                               run_due_tasks):
     advance(30 * 86400)
-    endpoint_create(account=demo, url=receiver.url, events=["payment.created"])
+    make_endpoint(demo, receiver.url, ["payment.created"])
     create_payment()
     run_due_tasks()
     stamp = int(receiver.requests[0].headers["webhook-timestamp"])

@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from payments.services import payment_create
-from tests.live_server import run_worker
+from tests.support.factories import make_endpoint, make_payment
+from tests.support.live_server import run_worker
+from tests.support.processes import wait_for
 from webhooks_app.models import Delivery
-from webhooks_app.services import endpoint_create
 
 pytestmark = [
     pytest.mark.postgres,
@@ -26,23 +26,14 @@ DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
 BOUND = 120.0  # the contract: work left by a dead worker resumes within 2 minutes
 
 
-def wait_for(condition, timeout: float, what: str) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.05)
-    return time.monotonic() - started
-
-
 def test_a_delivery_cut_off_by_a_killed_worker_is_made_again_within_two_minutes(
         demo, receiver, settings, capsys):
     settings.TASKS = {"default": DATABASE_QUEUE}
     receiver.delay = 3.0  # a slow receiver: the worker dies while it waits for the answer
-    endpoint_create(account=demo, url=receiver.url, events=["payment.completed"])
+    make_endpoint(demo, receiver.url, ["payment.completed"])
     demo.refresh_from_db()
     with run_worker() as doomed:
-        payment_create(account=demo, amount_minor=1000, currency="USD")
+        make_payment(demo, 1000, "USD")
         wait_for(lambda: receiver.requests, 30, "the first worker sends the event")
         with run_worker() as survivor:
             wait_for(lambda: "starting" in survivor.log_path.read_text(), 30,

@@ -7,8 +7,10 @@ import uuid
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from accounts.services import account_create, api_key_create
-from tests.conftest import PAYMENT_BODY, client_for
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import client_for
+from tests.support.errors import v1_error
+from tests.support.factories import make_account, make_api_key
 from webhooks_app.models import Delivery, WebhookEndpoint
 
 DELIVERIES = "/v1/webhooks/deliveries"
@@ -90,7 +92,8 @@ def test_the_log_filters_by_endpoint_event_and_status(admin_api, endpoint, pay, 
     assert [d["id"] for d in one_event["data"]] == [succeeded["id"]]
     assert admin_api.get(DELIVERIES, {"endpoint_id": "we_nope"}).json()["data"] == []
     assert len(admin_api.get(DELIVERIES, {"limit": 1}).json()["data"]) == 1
-    assert admin_api.get(DELIVERIES, {"status": "lost"}).status_code == 422
+    v1_error(admin_api.get(DELIVERIES, {"status": "lost"}), 422, type="validation_error",
+             code="invalid_choice", param="status")
 
 
 def test_only_the_first_1024_characters_of_the_answer_are_kept(admin_api, endpoint, pay,
@@ -107,11 +110,10 @@ def test_another_accounts_deliveries_are_not_visible(admin_api, endpoint, pay, r
     pay()
     run_due_tasks()
     delivery = admin_api.get(DELIVERIES).json()["data"][0]
-    other = account_create(name="Other")
-    _, secret = api_key_create(account=other, name="k", scopes=["webhooks:manage"])
-    stranger = client_for(secret)
+    stranger = client_for(make_api_key(make_account(), ["webhooks:manage"]).secret)
     assert stranger.get(DELIVERIES).json()["data"] == []
-    assert stranger.get(f"{DELIVERIES}/{delivery['id']}").status_code == 404
+    v1_error(stranger.get(f"{DELIVERIES}/{delivery['id']}"), 404, code="resource_missing",
+             param="delivery_id", message=f"Delivery '{delivery['id']}' not found.")
 
 
 def test_redelivery_sends_the_same_webhook_id_as_a_new_attempt(admin_api, endpoint, pay,
@@ -147,9 +149,11 @@ def test_redelivery_to_one_named_endpoint(admin_api, endpoint, pay, run_due_task
     refused = post(f"/v1/webhooks/events/{event_id}/redeliver", {"endpoint_id": first["id"]})
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "endpoint_disabled"
-    assert post("/v1/webhooks/events/evt_nope/redeliver").status_code == 404
+    v1_error(post("/v1/webhooks/events/evt_nope/redeliver"), 404, code="resource_missing",
+             param="event_id", message="Event 'evt_nope' not found.")
     missing = post(f"/v1/webhooks/events/{event_id}/redeliver", {"endpoint_id": "we_nope"})
-    assert missing.status_code == 404
+    v1_error(missing, 404, code="resource_missing", param="endpoint_id",
+             message="Webhook endpoint 'we_nope' not found.")
 
 
 def test_patch_re_enables_an_endpoint_disabled_by_a_410(admin_api, endpoint, pay, receiver,
@@ -183,11 +187,12 @@ def test_patch_changes_url_events_and_description_by_the_registration_rules(admi
     settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
     for body in ({"url": "http://127.0.0.1:8080/x"}, {"url": "http://a\\@example.com/"},
                  {"events": []}, {"enabled": "yes"}, {"url": "https://example.com:99999/"}):
-        response = admin_api.patch(url, body, format="json")
-        assert response.status_code == 422, body
+        [field] = body
+        error = v1_error(admin_api.patch(url, body, format="json"), 422)
+        assert error["param"] == field, (body, error)
     assert admin_api.get(url).json()["url"] == "https://example.com/new"
-    assert admin_api.patch("/v1/webhooks/endpoints/we_nope", {"description": "x"},
-                           format="json").status_code == 404
+    v1_error(admin_api.patch("/v1/webhooks/endpoints/we_nope", {"description": "x"},
+                             format="json"), 404, code="resource_missing", param="endpoint_id")
 
 
 def verifies(secret: str, received) -> bool:
@@ -240,4 +245,5 @@ def test_the_overlap_is_bounded(endpoint, post, seconds):
     hook = endpoint()
     response = post(f"/v1/webhooks/endpoints/{hook['id']}/rotate-secret",
                     {"expire_previous_in_seconds": seconds})
-    assert response.status_code == 422
+    v1_error(response, 422, type="validation_error", param="expire_previous_in_seconds")
+    assert WebhookEndpoint.objects.get(public_id=hook["id"]).previous_secret in ("", None)

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from payments import services
-from refunds.services import refund_create
+from tests.support.factories import make_endpoint, make_payment, make_refund
 from webhooks_app.models import Event
 
 
@@ -15,9 +15,7 @@ def types():
 
 
 def create(account, **overrides):
-    fields = dict(account=account, amount_minor=5000, currency="USD", description="d",
-                  customer_email="a@example.com")
-    return services.payment_create(**{**fields, **overrides})
+    return make_payment(account, **{"amount_minor": 5000, **overrides})
 
 
 def test_card_payment(demo):
@@ -41,7 +39,7 @@ def test_settlement_and_cancel(demo):
 
 def test_refund(demo):
     payment = create(demo)
-    refund_create(account=demo, payment_id=payment.public_id, amount=Decimal("10"))
+    make_refund(payment, amount=Decimal("10"))
     assert types()[2:] == ["refund.created", "refund.completed", "payment.refunded"]
 
 
@@ -60,9 +58,7 @@ def enqueued(callbacks):
 
 
 def subscribe(account, events=("payment.created", "payment.completed")):
-    from webhooks_app.services import endpoint_create
-
-    return endpoint_create(account=account, url="https://example.com/hook", events=list(events))
+    return make_endpoint(account, events=events)
 
 
 def test_delivery_is_enqueued_only_after_commit(demo, django_capture_on_commit_callbacks):

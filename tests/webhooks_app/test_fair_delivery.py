@@ -3,18 +3,16 @@ settlements, do not hold back another account's first attempt; the slow account 
 everything, at most WEBHOOK_CONCURRENCY_PER_ACCOUNT attempts at a time."""
 
 import time
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 
-from accounts.services import account_create
 from payments.models import Payment
-from payments.services import payment_create
-from tests.live_server import run_worker
-from tests.webhooks_app.conftest import Receiver, serve
+from tests.support.factories import make_account, make_endpoint, make_payment
+from tests.support.live_server import run_worker
+from tests.support.processes import wait_for
+from tests.support.webhooks import most_at_once
 from webhooks_app.models import Delivery
-from webhooks_app.services import endpoint_create
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
@@ -22,40 +20,6 @@ DATABASE_QUEUE = {"BACKEND": "django_tasks_db.DatabaseBackend",
 SLOW_ENDPOINTS, SLOW_SECONDS = 6, 3.0
 
 
-@pytest.fixture
-def receivers():
-    made = []
-
-    def make(delay: float) -> Receiver:
-        state = Receiver(url="", delay=delay)
-        made.append(serve(state))
-        return state
-
-    yield make
-    for server in made:
-        server.shutdown()
-        server.server_close()
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.1)
-
-
-def most_at_once(deliveries) -> int:
-    """The most attempts that were in flight at the same moment."""
-    edges = []
-    for delivery in deliveries:
-        end = delivery.attempted_at
-        edges += [(end - timedelta(milliseconds=delivery.latency_ms), 1), (end, -1)]
-    running = most = 0
-    for _, step in sorted(edges):
-        running += step
-        most = max(most, running)
-    return most
 
 
 @pytest.mark.skipif(connection.vendor not in ("postgresql", "sqlite"), reason="a worker")
@@ -64,29 +28,30 @@ def test_a_slow_account_does_not_hold_back_another_accounts_first_attempt(
     settings.TASKS = {"default": DATABASE_QUEUE}
     settings.SETTLEMENT_DELAY_SECONDS = 0  # the settlements below are all due at once
     slow, fast = receivers(SLOW_SECONDS), receivers(0)
-    other = account_create(name="Other")
-    busy = account_create(name="Settles a lot")
+    other = make_account()
+    busy = make_account(name="Settles a lot")
     for _ in range(SLOW_ENDPOINTS):
-        endpoint_create(account=demo, url=slow.url, events=["payment.completed"])
-    endpoint_create(account=other, url=fast.url, events=["payment.completed"])
+        make_endpoint(demo, slow.url, ["payment.completed"])
+    make_endpoint(other, fast.url, ["payment.completed"])
     demo.refresh_from_db()
     other.refresh_from_db()
     with run_worker() as worker:
-        wait_for(lambda: "starting" in worker.log_path.read_text(), 30, "the worker starts")
+        wait_for(lambda: "starting" in worker.log_path.read_text(), 30, "the worker starts",
+                 interval=0.1)
         for _ in range(30):
-            payment_create(account=busy, amount_minor=100, currency="EUR",
-                           payment_method="bank_transfer")
-        payment_create(account=demo, amount_minor=1000, currency="USD")
+            make_payment(busy, 100, "EUR", payment_method="bank_transfer")
+        make_payment(demo, 1000, "USD")
         time.sleep(0.3)  # the slow account's attempts are queued first
-        payment_create(account=other, amount_minor=1000, currency="USD")
+        make_payment(other, 1000, "USD")
         wait_for(lambda: Delivery.objects.filter(endpoint__account=other,
                                                  attempted_at__isnull=False).exists(),
-                 SLOW_ENDPOINTS * SLOW_SECONDS + 30, "the other account's first attempt")
+                 SLOW_ENDPOINTS * SLOW_SECONDS + 30, "the other account's first attempt",
+                 interval=0.1)
         [first] = Delivery.objects.filter(endpoint__account=other)
         waited = (first.attempted_at - first.scheduled_for).total_seconds()
         wait_for(lambda: Delivery.objects.filter(endpoint__account=demo,
                                                  status="succeeded").count() == SLOW_ENDPOINTS,
-                 SLOW_ENDPOINTS * SLOW_SECONDS + 30, "every slow delivery")
+                 SLOW_ENDPOINTS * SLOW_SECONDS + 30, "every slow delivery", interval=0.1)
         settled = not Payment.objects.filter(account=busy, status="pending").exists()
     slowest = list(Delivery.objects.filter(endpoint__account=demo))
     with capsys.disabled():

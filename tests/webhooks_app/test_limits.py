@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import UnprocessableRequest
 from core.periodic import run_periodic_jobs
+from tests.support.errors import v1_error
 from webhooks_app import services
 from webhooks_app.models import Delivery, DeliveryStatus, Event, WebhookEndpoint
 
@@ -47,7 +48,9 @@ def test_the_17th_endpoint_is_a_422(admin_api):
 
 def test_the_endpoint_cap_is_a_setting(admin_api, settings):
     settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT = 2
-    assert [register(admin_api).status_code for _ in range(3)] == [201, 201, 422]
+    assert [register(admin_api).status_code for _ in range(2)] == [201, 201]
+    error = v1_error(register(admin_api), 422, code="too_many_endpoints")
+    assert "at most 2 webhook endpoints" in error["message"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,7 +87,9 @@ def simulate(client, payload):
 
 def test_a_simulate_payload_of_16_kib_is_accepted(admin_api):
     payload = {"b": "x" * (16384 - len('{"b":""}'))}  # exactly 16,384 bytes of compact JSON
-    assert simulate(admin_api, payload).status_code == 201
+    response = simulate(admin_api, payload)
+    assert response.status_code == 201
+    assert response.json()["data"]["object"] == payload  # whole, not truncated
 
 
 @pytest.mark.parametrize("payload", [
@@ -103,7 +108,9 @@ def test_an_oversized_simulate_is_a_422_and_stores_nothing(admin_api, payload):
 def test_the_simulate_cap_is_a_setting(admin_api, settings):
     settings.WEBHOOK_SIMULATE_MAX_BYTES = 10
     assert simulate(admin_api, {"a": 1}).status_code == 201  # {"a":1}: 7 bytes
-    assert simulate(admin_api, {"a": 1, "b": 2}).status_code == 422  # 13 bytes
+    error = v1_error(simulate(admin_api, {"a": 1, "b": 2}), 422,  # 13 bytes
+                     code="too_large", param="payload")
+    assert "10 bytes" in error["errors"][0]["message"], error  # the limit, as configured
 
 
 def test_old_finished_deliveries_are_purged(demo, settings):

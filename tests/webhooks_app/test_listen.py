@@ -3,10 +3,7 @@ server: each new event reaches the local receiver once, signed with the secret i
 it stops on SIGTERM at once, keeps polling a sandbox it cannot reach, and ends when the
 sandbox refuses its key."""
 
-import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,35 +12,14 @@ import requests
 from django.db import connection
 from standardwebhooks.webhooks import Webhook
 
-from tests.conftest import PAYMENT_BODY, STANDARD_KEY
-from tests.live_server import run_gunicorn, run_worker
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import STANDARD_KEY
+from tests.support.live_server import run_gunicorn, run_worker
+from tests.support.processes import free_port
+from tests.support.webhooks import Forwarder
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Forwarder:
-    def __init__(self, *args: str):
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "webhooks_app.listen", "--interval", "0.2", *args],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={"PATH": "/usr/bin:/bin"},  # no Django settings, no database
-        )
-
-    def line(self) -> str:
-        return self.process.stdout.readline().rstrip("\n")
-
-    def stop(self) -> tuple[int, str]:
-        """SIGTERM: it stops cleanly (a process still running after 5 s fails the test)."""
-        self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=5)
-        return code, self.process.stdout.read()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def create_payment(server):
@@ -102,14 +78,12 @@ def test_a_refused_key_ends_it_with_a_clear_message(live_server, demo, receiver)
     assert "refused the API key (HTTP 401" in output and "--api-key" in output
 
 
-@pytest.mark.postgres
 @pytest.mark.live
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (a worker)")
-def test_the_docs_debugging_walkthrough(demo, tmp_path):
-    """docs/webhooks.md's walkthrough, run as written, with gunicorn and a real task worker
-    (ports and /tmp moved aside)."""
-    docs = (ROOT / "docs" / "webhooks.md").read_text()
-    script = docs.split("<!-- debugging-webhooks -->")[1].split("```sh")[1].split("\n```")[0]
+def test_the_readme_debugging_walkthrough(demo, tmp_path):
+    """Run as written, with gunicorn and a real task worker (ports and /tmp moved aside)."""
+    readme = (ROOT / "README.md").read_text()
+    script = readme.split("<!-- debugging-webhooks -->")[1].split("```sh")[1].split("\n```")[0]
     script = (script.replace("/tmp/", f"{tmp_path}/").replace("9877", str(free_port()))
               .replace("9878", str(free_port())))
     extra_env = {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}

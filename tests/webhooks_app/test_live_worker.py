@@ -8,8 +8,9 @@ import requests
 from django.db import connection
 from standardwebhooks.webhooks import Webhook
 
-from tests.conftest import ADMIN_KEY, PAYMENT_BODY
-from tests.live_server import run_gunicorn, run_worker
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import ADMIN_KEY
+from tests.support.live_server import run_gunicorn, run_worker
 
 pytestmark = [
     pytest.mark.postgres,

@@ -18,7 +18,8 @@ from standardwebhooks.webhooks import Webhook
 
 from accounts.demo import DEMO_ACCOUNT_ID
 from accounts.models import Account
-from tests.conftest import ADMIN_KEY, STANDARD_KEY, client_for
+from tests.support.credentials import ADMIN_KEY, STANDARD_KEY, client_for
+from tests.support.errors import stripe_error, v1_error
 from webhooks_app import sender, services
 from webhooks_app.api.stripe import signing
 from webhooks_app.models import Delivery, Event, WebhookEndpoint
@@ -197,7 +198,8 @@ def test_dialects_do_not_cross(stripe_endpoint, receiver, admin_api, run_tasks, 
     # Each surface lists and finds only its own.
     v1_events = [e["id"] for e in api.get("/v1/webhooks/events").json()["data"]]
     assert v1_events == [theirs.public_id]
-    assert api.get(f"/v1/webhooks/events/{ours.public_id}").status_code == 404
+    v1_error(api.get(f"/v1/webhooks/events/{ours.public_id}"), 404, code="resource_missing",
+             message=f"Event '{ours.public_id}' not found.")
     stripe_events = [e["id"] for e in admin_api.get("/stripe/v1/events").json()["data"]]
     assert stripe_events == [ours.public_id]
     missing = admin_api.get(f"/stripe/v1/events/{theirs.public_id}")
@@ -213,13 +215,15 @@ def test_dialects_do_not_cross(stripe_endpoint, receiver, admin_api, run_tasks, 
         "type": "invalid_request_error", "code": "resource_missing", "param": "id",
         "message": f"No such webhook endpoint: '{standard['id']}'"}}
     stripe_id = stripe_endpoints[0]["id"]
-    assert admin_api.get(f"/v1/webhooks/endpoints/{stripe_id}").status_code == 404
-    assert admin_api.delete(f"/v1/webhooks/endpoints/{stripe_id}").status_code == 404
-    assert admin_api.patch(f"/v1/webhooks/endpoints/{stripe_id}", {"enabled": False},
-                           format="json").status_code == 404
+    not_v1s = {"code": "resource_missing", "param": "endpoint_id",
+               "message": f"Webhook endpoint '{stripe_id}' not found."}
+    v1_error(admin_api.get(f"/v1/webhooks/endpoints/{stripe_id}"), 404, **not_v1s)
+    v1_error(admin_api.delete(f"/v1/webhooks/endpoints/{stripe_id}"), 404, **not_v1s)
+    v1_error(admin_api.patch(f"/v1/webhooks/endpoints/{stripe_id}", {"enabled": False},
+                             format="json"), 404, **not_v1s)
     redeliver = admin_api.post(f"/v1/webhooks/events/{ours.public_id}/redeliver", {},
                                format="json")
-    assert redeliver.status_code == 404
+    v1_error(redeliver, 404, code="resource_missing", param="event_id")
     deliveries = admin_api.get("/v1/webhooks/deliveries").json()["data"]
     assert {d["endpoint_id"] for d in deliveries} == {standard["id"]}
 
@@ -355,7 +359,9 @@ def test_scopes_and_credentials(demo, receiver):
     payments_only = client_for(STANDARD_KEY)  # no webhooks:manage
     denied = form(payments_only, "/stripe/v1/webhook_endpoints",
                   [("url", receiver.url), ("enabled_events[0]", "*")])
-    assert denied.status_code == 403
+    stripe_error(denied, 403, type="invalid_request_error", code="insufficient_scope",
+                 message="This credential lacks the 'webhooks:manage' scope.")
+    assert not WebhookEndpoint.objects.exists()
     assert payments_only.get("/stripe/v1/events").status_code == 200  # payments:read
     anonymous = client_for(None).get("/stripe/v1/webhook_endpoints")
     assert anonymous.status_code == 401
@@ -467,7 +473,7 @@ def test_the_sdk_manages_endpoints_and_walks_events(sdk, receiver):
 
 def test_the_forwarder_forwards_stripe_events_signed_as_stripe_signs(live_server, demo,
                                                                       receiver):
-    from tests.webhooks_app.test_listen import Forwarder
+    from tests.support.webhooks import Forwarder
 
     emit(("customer.created", {**CUSTOMER, "id": "cus_before"}))  # before it started
     forwarder = Forwarder("--forward-to", receiver.url, "--base-url", live_server.url,

@@ -2,7 +2,7 @@
 
 Tests that need several processes (idempotency, locking) use this instead of the test client:
 
-    from tests.live_server import run_gunicorn
+    from tests.support.live_server import run_gunicorn
 
     @pytest.mark.django_db(transaction=True)
     def test_something(demo):
@@ -34,7 +34,7 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HEALTH_PATH = "/v1/health"
 OUTPUT_TAIL_CHARS = 20_000
 

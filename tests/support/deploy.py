@@ -5,7 +5,6 @@ stopping exactly the process group that was started."""
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,15 +12,11 @@ from pathlib import Path
 
 import requests
 
+from tests.support.processes import free_port  # noqa: F401 - the deploy tests' port
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 SECRET = "deploy-tests-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFG"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -1,0 +1,104 @@
+"""The fixtures every test folder uses (a pytest plugin, registered by tests/conftest.py):
+the demo account and clients holding its keys, a payment, the task backend of production,
+the live server, query ceilings and a webhook receiver. Folder-specific fixtures stay in
+their folder's conftest.py."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from accounts.demo import DEMO_ACCOUNT_ID
+from accounts.models import Account
+from core.periodic import schedule_maintenance
+from tests.support import factories
+from tests.support.bodies import PAYMENT_BODY
+from tests.support.credentials import ADMIN_KEY, STANDARD_KEY, client_for
+from tests.support.queries import query_ceilings
+from tests.support.receiver import Receiver, serve, stop
+
+
+@pytest.fixture(autouse=True)
+def fresh_maintenance_trigger():
+    """Each test starts like a fresh process: its first request asks whether maintenance is
+    due (the trigger otherwise asks once a minute per process)."""
+    schedule_maintenance.next_ask = 0.0
+
+
+@pytest.fixture
+def demo(db) -> Account:
+    """The demo account of `seed_demo`, with its four keys and the `my_app` OAuth client."""
+    with open("/dev/null", "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
+    return Account.objects.get(public_id=DEMO_ACCOUNT_ID)
+
+
+@pytest.fixture
+def api(demo) -> APIClient:
+    """A client holding the standard demo key (payments:read/write, refunds:write)."""
+    return client_for(STANDARD_KEY)
+
+
+@pytest.fixture
+def admin_api(demo) -> APIClient:
+    """A client holding the admin demo key (every scope)."""
+    return client_for(ADMIN_KEY)
+
+
+@pytest.fixture
+def create_payment(api):
+    """POST /v1/payments with the documented example body, overridden by keyword arguments."""
+
+    def create(headers: dict | None = None, **overrides):
+        body = {**PAYMENT_BODY, **overrides}
+        return api.post("/v1/payments", body, format="json", headers=headers or {})
+
+    return create
+
+
+@pytest.fixture
+def completed_payment(demo):
+    """A settled 100.00 USD card payment of the demo account."""
+    return factories.make_payment(demo)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The persistent task backend of production, instead of the tests' in-memory one."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database exists so that it is
+    stopped (closing its connections) before that database is dropped."""
+    return live_server
+
+
+@pytest.fixture
+def count_queries(django_assert_max_num_queries):
+    """Assert two ceilings per request: every statement sent (`django_assert_max_num_queries`,
+    transaction control included) and the data statements among them (SELECT, INSERT,
+    UPDATE, DELETE: the "queries per request" of the performance targets)."""
+    return query_ceilings(django_assert_max_num_queries)
+
+
+@pytest.fixture
+def receivers():
+    """More webhook receivers: `receivers(delay=3.0)` starts one more (answering after
+    `delay` seconds); all are stopped after the test."""
+    started = []
+
+    def start(delay: float = 0.0) -> Receiver:
+        state = Receiver(url="", delay=delay)
+        started.append(serve(state))
+        return state
+
+    yield start
+    for server in started:
+        stop(server)
+
+
+@pytest.fixture
+def receiver(receivers) -> Receiver:
+    """A webhook receiver on 127.0.0.1 answering 200 (`tests.support.receiver.Receiver`)."""
+    return receivers()
