@@ -84,7 +84,7 @@ system-deps: ## Debian packages the tests use: Chromium (browser tests), Redis, 
 	scripts/ensure-debs chromium:chromium redis-server:redis-server wrk:wrk nginx:nginx-light
 
 test-sqlite: install ## The suite on the embedded SQLite database (all but the postgres tests)
-	@echo "== The suite on SQLite, on $(TEST_WORKERS) processes =="
+	@echo "== The suite on SQLite (all but the postgres tests) =="
 	env -u DATABASE_URL $(VPY) -m pytest $(PYTEST_PARALLEL) -m "not postgres" $(PYTEST_ARGS)
 
 # The tests that stop or freeze the shared servers run alone, after the others (a filter in
