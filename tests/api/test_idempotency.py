@@ -46,7 +46,7 @@ def test_key_order_whitespace_and_trailing_zeros_do_not_matter(api, demo):
     assert again.content == first.content
 
 
-def test_same_key_different_body_is_409_with_seed_000s_message(api, demo):
+def test_same_key_different_body_is_409_with_devdrafts_message(api, demo):
     post(api, PAYMENT_BODY)
     response = post(api, {**PAYMENT_BODY, "amount": 50})
     assert response.status_code == 409

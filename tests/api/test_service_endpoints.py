@@ -35,7 +35,7 @@ def test_health_is_degraded_but_200_when_the_cache_fails(db, monkeypatch):
     assert body["checks"]["database"] == "connected"
 
 
-def test_api_info_matches_seed_003(db):
+def test_api_info_lists_what_is_supported(db):
     body = client_for(None).get("/v1/api-info").json()
     assert body["name"] == "Payment Processing API"
     assert body["api_version"] == "2024-01-15"

@@ -33,7 +33,7 @@ def create(client, body=BODY, key=None):
     return client.post("/api/v0/test-payment", body, format="json", headers=headers)
 
 
-def test_create_answers_seed_000s_body(dd):
+def test_create_answers_devdrafts_body(dd):
     response = create(dd)
     assert response.status_code == 201
     body = response.json()
@@ -60,7 +60,7 @@ def test_a_payment_made_here_shows_on_v1(dd, api):
 
 
 @pytest.mark.parametrize("key", [False, "abc", "x" * 65, "bad key!"])
-def test_missing_or_malformed_idempotency_key_is_seed_000s_400(dd, key):
+def test_missing_or_malformed_idempotency_key_is_devdrafts_400(dd, key):
     response = create(dd, key=key)
     assert response.status_code == 400
     assert response.json() == {

@@ -31,7 +31,7 @@ def refund(client, body, key=None):
     return client.post("/api/v2/payment/refunds", body, format="json", headers=headers)
 
 
-def test_create_answers_seed_004s_body(uq, completed_payment):
+def test_create_answers_uqpays_body(uq, completed_payment):
     response = refund(uq, body_for(completed_payment))
     assert response.status_code == 200
     body = response.json()

@@ -26,7 +26,7 @@ from tests.support.oauth import (
 
 
 class TestAuthorize:
-    def test_seed_003s_json(self, anon):
+    def test_the_documented_json(self, anon):
         response = authorize(anon, scope="payments:read", state="xyz")
         body = response.json()
         assert set(body) == {"authorization_code", "redirect_uri", "expires_in"}
@@ -70,7 +70,7 @@ class TestAuthorize:
 
 
 class TestAuthorizationCode:
-    def test_seed_003s_exchange_and_the_token_works_on_v1(self, anon):
+    def test_the_documented_exchange_and_the_token_works_on_v1(self, anon):
         code = code_for(anon, scope="payments:read payments:write")
         response = token(anon, grant_type="authorization_code", code=code)
         assert response.status_code == 200

@@ -1,6 +1,6 @@
 """Request bodies the documentation shows, for tests to send as they are or overridden."""
 
-# `POST /v1/payments`: seed 003's example (a card payment that completes at once).
+# `POST /v1/payments`: the documented example (a card payment that completes at once).
 PAYMENT_BODY = {
     "amount": 49.99,
     "currency": "USD",

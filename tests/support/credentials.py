@@ -1,4 +1,4 @@
-"""The demo account's keys (seed 003, made by `seed_demo`) and API clients holding them."""
+"""The demo account's keys (made by `seed_demo`) and API clients holding them."""
 
 from rest_framework.test import APIClient
 

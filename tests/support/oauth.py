@@ -1,4 +1,4 @@
-"""Speaking OAuth2 to `/v1/oauth` as the demo's `my_app` client (seed 003): authorization
+"""Speaking OAuth2 to `/v1/oauth` as the demo's `my_app` client: authorization
 requests, token requests in JSON or as forms, Basic client authentication and PKCE."""
 
 import base64
