@@ -18,7 +18,7 @@ def post_raw(api, body: str, **headers):
     return api.post("/v1/payments", body, content_type="application/json", headers=headers)
 
 
-def test_create_answers_201_with_seed_003s_payment_object(create_payment):
+def test_create_answers_201_with_the_payment_object(create_payment):
     response = create_payment()
     assert response.status_code == 201
     body = response.json()
@@ -171,7 +171,7 @@ def test_get_and_status(api, create_payment):
                       "updated_at": created["updated_at"]}
 
 
-def test_unknown_payment_is_404_in_seed_003s_shape(api, demo):
+def test_unknown_payment_is_404_in_the_v1_error_shape(api, demo):
     response = api.get("/v1/payments/pay_000000000000000000000000")
     assert response.status_code == 404
     error = response.json()["error"]

@@ -17,7 +17,7 @@ def post_refund(api, payment_id, body=None, **headers):
                     content_type="application/json", headers=headers)
 
 
-def test_refund_answers_201_with_seed_003s_body(api, completed_payment):
+def test_refund_answers_201_with_the_refund_object(api, completed_payment):
     response = post_refund(api, completed_payment.public_id,
                            {"amount": 25.00, "reason": "requested_by_customer"})
     assert response.status_code == 201
