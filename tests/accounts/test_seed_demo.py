@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from accounts.models import ApiKey, hash_secret
 
 
-def test_seed_demo_creates_seed_003s_keys_with_their_permissions(demo):
+def test_seed_demo_creates_the_documented_keys_with_their_permissions(demo):
     keys = {k.client_id: k for k in ApiKey.objects.filter(account=demo)}
     assert set(keys) == {"demo_client_standard", "demo_client_admin", "demo_client_readonly",
                          "demo_client_expired"}

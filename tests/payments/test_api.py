@@ -263,7 +263,7 @@ class TestCancel:
         assert (body["id"], body["status"]) == (payment_id, "cancelled")
         assert body["cancellation_reason"] in ("", None)
 
-    def test_cancel_completed_is_409_with_seed_003s_message(self, api, create_payment):
+    def test_cancel_completed_is_409_with_the_current_status(self, api, create_payment):
         payment_id = create_payment().json()["id"]
         response = api.post(f"/v1/payments/{payment_id}/cancel")
         assert response.status_code == 409
