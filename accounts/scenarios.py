@@ -8,14 +8,16 @@ requests of an API surface (not to the admin, commands or tasks); `payment.settl
 `webhook.delivery` happen in the background and have no surface.
 """
 
+import math
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import F
 
 from accounts.models import Account, Scenario
-from core import context
-from core.errors import SimulatedFailure
+from core import context, sandbox
+from core.errors import ServiceError, SimulatedFailure
 from core.formats import Format
 from core.registry import Registry
 
@@ -57,6 +59,18 @@ MAX_DELAY_MS = 30_000
 MATCH_FIELDS = Registry("scenario match field")
 
 
+class TooManyDelays(ServiceError):
+    """The account's delayed answers already hold all the server threads it may hold."""
+
+    status = 429
+    type = "rate_limit_error"
+    code = "too_many_delayed_requests"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 def take(*, account: Account, operation: str,
          facts: dict | Callable[[], dict]) -> Scenario | None:
     """The scenario that shapes this operation, counted down; None when none applies.
@@ -65,7 +79,7 @@ def take(*, account: Account, operation: str,
     `match` is compared with: amount in major units as a Decimal, currency, payment_method,
     event_type. An account without scenarios costs no query.
     """
-    if not account.has_scenarios:
+    if not account.has_scenarios or not settings.SANDBOX_TEST_CONTROLS:
         return None
     surface = context.surface()
     if operation not in BACKGROUND and surface is None:
@@ -78,7 +92,7 @@ def take(*, account: Account, operation: str,
         account=account, operation=operation, remaining__gt=0).order_by("created_at", "id")
     if operation not in BACKGROUND:
         candidates = candidates.filter(surface__in=["any", surface])
-    scenario = next((c for c in candidates if _matches(c.match, facts) and _count_down(c)),
+    scenario = next((c for c in candidates if _matches(c.match, facts) and _taken(c, operation)),
                     None)
     if scenario is None:
         return None
@@ -93,6 +107,33 @@ def take(*, account: Account, operation: str,
                                status=503, code="simulated_unavailable",
                                scenario_id=scenario.public_id, retry_after=1)
     return scenario
+
+
+def _taken(scenario: Scenario, operation: str) -> bool:
+    """Whether this request gets `scenario` (counted down): a delayed answer holds a server
+    thread, so a `delay` of a request first takes one of the account's delay slots (429 when
+    it has none left, and the scenario stays as it was)."""
+    slot = None
+    if scenario.outcome == DELAY and operation not in BACKGROUND:
+        slot = _delay_slot(scenario)
+    if _count_down(scenario):
+        if slot:
+            context.current().delay_slot = slot
+        return True
+    if slot:
+        sandbox.release_delay_slot(slot)
+    return False
+
+
+def _delay_slot(scenario: Scenario) -> str:
+    slot = sandbox.delay_slot(account_id=scenario.account_id,
+                              seconds=scenario.delay_ms / 1000)
+    if slot is None:
+        raise TooManyDelays(
+            f"This account already has {settings.SCENARIO_DELAYS_PER_ACCOUNT} delayed answers "
+            "in flight (test scenarios of outcome delay); retry when one has gone out.",
+            retry_after=max(1, math.ceil(scenario.delay_ms / 1000)))
+    return slot
 
 
 def _count_down(scenario: Scenario) -> bool:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Account, ApiKey, Scenario, hash_secret
 from core import clock
-from core.errors import NotFound
+from core.errors import NotFound, UnprocessableRequest
 from core.sandbox import DUE_WORK, TEST_DATA_RESETS
 from core.transactions import service_transaction
 
@@ -90,8 +90,13 @@ def scenario_create(*, account: Account, operation: str, outcome: str, times: in
                     surface: str = "any", decline_code: str = "", delay_ms: int | None = None,
                     match: dict | None = None) -> Scenario:
     """Shape the account's next `times` matching operations (validated by the caller against
-    `accounts.scenarios.OUTCOMES`)."""
-    _locked(account)
+    `accounts.scenarios.OUTCOMES`); at most `SCENARIOS_PER_ACCOUNT` active at once."""
+    _locked(account)  # parallel creations count in turn
+    limit = settings.SCENARIOS_PER_ACCOUNT
+    if Scenario.objects.filter(account=account, remaining__gt=0).count() >= limit:
+        raise UnprocessableRequest(
+            f"An account can have at most {limit} active scenarios; delete one first.",
+            code="too_many_scenarios")
     scenario = Scenario.objects.create(
         account=account, operation=operation, outcome=outcome, times=times, remaining=times,
         surface=surface, decline_code=decline_code, delay_ms=delay_ms, match=match or {},

@@ -111,6 +111,17 @@ def describe(exc: Exception) -> ErrorDescription | None:
     return None
 
 
+class RouteNotFound(ServiceError):
+    """No operation at this path: what an unknown route answers, in its surface's shape."""
+
+    status = 404
+    type = "not_found"
+    code = "route_not_found"
+
+    def __init__(self, request):
+        super().__init__(f"No route matches {request.method} {request.path}.")
+
+
 INTERNAL_ERROR = ErrorDescription(
     500, "api_error", "internal_error", "An unexpected error occurred. It has been logged."
 )

@@ -14,7 +14,7 @@ from api import metrics
 from api.client_ip import client_ip
 from api.errors import INTERNAL_ERROR, ErrorDescription, describe, json_error
 from api.surfaces import surface_for
-from core import context
+from core import context, sandbox
 from core.periodic import schedule_maintenance
 
 logger = logging.getLogger("api.requests")
@@ -46,7 +46,11 @@ def _shaped(response, request_context: context.RequestContext) -> None:
     if request_context.scenarios:
         response[SCENARIO_HEADER] = ", ".join(dict.fromkeys(request_context.scenarios))
     if request_context.delay_ms:
-        time.sleep(request_context.delay_ms / 1000)
+        try:
+            time.sleep(request_context.delay_ms / 1000)
+        finally:
+            if request_context.delay_slot is not None:
+                sandbox.release_delay_slot(request_context.delay_slot)
 
 
 def _error_body(request):

@@ -248,12 +248,10 @@ def _hashed(group: str, limit: int, period: int, key: str, window: int) -> str:
     return "rl:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
-def clear(keys: Iterable[str], *, account_key: str | None = None) -> None:
-    """Forget the current counters of the credentials `keys` and of `account_key`'s ceiling
-    (the test reset): one cache call."""
+def clear(keys: Iterable[str]) -> None:
+    """Forget the current counters of the credentials `keys` (the test reset): one cache
+    call. An account's ceiling is never cleared: resets must not lift an account over it."""
     targets = [(key, _rules()) for key in keys]
-    if account_key is not None:
-        targets.append((account_key, _rules(account=True)))
     now = time.time()
     cache_keys = [
         counter_key(group, rate, key, now=now)

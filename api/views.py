@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import RETRY_AFTER_SECONDS, ErrorDescription, json_error
+from api.errors import RETRY_AFTER_SECONDS, RouteNotFound, describe, json_error
 from api.surfaces import surface_for
 
 
@@ -95,7 +95,4 @@ class HealthView(APIView):
 @csrf_exempt  # an API path never answers Django's HTML CSRF page, whatever the method
 def api_not_found(request, *args, **kwargs):
     """Unknown routes under an API prefix answer in that surface's error shape."""
-    error = ErrorDescription(
-        404, "not_found", "route_not_found", f"No route matches {request.method} {request.path}."
-    )
-    return json_error(error, surface_for(request.path).error_body)
+    return json_error(describe(RouteNotFound(request)), surface_for(request.path).error_body)

@@ -467,8 +467,13 @@ WEBHOOK_RETRY_SCHEDULE = tuple(
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # An endpoint that has failed every delivery for this long is disabled.
 WEBHOOK_DISABLE_AFTER = timedelta(days=env_int("WEBHOOK_DISABLE_AFTER_DAYS", 5))
-# Registering more endpoints than this on one account is refused (422).
+# Registering more endpoints than this on one account is refused (422); so is a second
+# endpoint of an account on a URL it already has.
 WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT = env_int("WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT", 16)
+# Deliveries to any one destination host, from all accounts together, at most this many a
+# second: the others wait their turn (queued, never dropped). A sandbox must not be a way to
+# flood a host that is not the account's own receiver.
+WEBHOOK_HOST_RATE_PER_SECOND = env_int("WEBHOOK_HOST_RATE_PER_SECOND", 10)
 # Largest `payload` of POST /v1/webhooks/simulate, in bytes of compact JSON (422 beyond).
 WEBHOOK_SIMULATE_MAX_BYTES = env_int("WEBHOOK_SIMULATE_MAX_BYTES", 16384)
 # Finished delivery attempts older than this many days are deleted by the maintenance task.
@@ -486,6 +491,20 @@ ALLOW_DEMO_DATA = env_bool("ALLOW_DEMO_DATA", DEBUG or SANDBOX)
 
 # Lists count matching rows up to this many; past it `total` is capped (see api.pagination).
 LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 1_000)
+
+# --- Sandbox controls (/v1/test/*: test scenarios and the sandbox clock) ----------------------
+# Off: /v1/test/* answers 404 as an unknown route does, and no scenario or clock offset has
+# any effect (for deployments that want none of them).
+SANDBOX_TEST_CONTROLS = env_bool("SANDBOX_TEST_CONTROLS", True)
+# `delay` scenarios hold a server thread while the answer waits: at most this many delayed
+# answers of one account at once (429 beyond), so that one account cannot occupy the
+# threads every account is served by.
+SCENARIO_DELAYS_PER_ACCOUNT = env_int("SCENARIO_DELAYS_PER_ACCOUNT", 2)
+# Active scenarios one account may have (422 beyond).
+SCENARIOS_PER_ACCOUNT = env_int("SCENARIOS_PER_ACCOUNT", 100)
+# Due work a clock advance runs before answering, at most (settlements, releases, webhook
+# attempts); the answer says what remains, and the task workers' scheduler takes it on.
+CLOCK_ADVANCE_MAX_ITEMS = env_int("CLOCK_ADVANCE_MAX_ITEMS", 200)
 
 # --- Domain settings ----------------------------------------------------------------------------
 # How long bank_transfer and crypto payments stay pending before the worker settles them.

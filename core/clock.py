@@ -8,13 +8,17 @@ times, lock timeouts, webhook signature timestamps) reads the wall clock.
 
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import DateTimeField, Func
 from django.utils import timezone
 
 
 def now(account=None) -> datetime:
-    """The account's current time; the wall clock without an account."""
+    """The account's current time; the wall clock without an account (or with the sandbox's
+    test controls switched off: `SANDBOX_TEST_CONTROLS`)."""
     offset = getattr(account, "clock_offset_seconds", 0) if account is not None else 0
+    if offset and not settings.SANDBOX_TEST_CONTROLS:
+        offset = 0
     wall = timezone.now()
     return wall + timedelta(seconds=offset) if offset else wall
 

@@ -20,6 +20,7 @@ class RequestContext:
     idempotency_key: str | None = None
     scenarios: list[str] = field(default_factory=list)  # ids of the scenarios that applied
     delay_ms: int = 0  # how long the answer waits after the work committed
+    delay_slot: str | None = None  # the account's delay slot that wait holds (a cache key)
     rate_limit: object | None = None  # the credential's usage (`api.ratelimit.Usage`)
     described_status: int | None = None  # an error's status before its surface reworded it
 

@@ -1,10 +1,20 @@
-"""The plug-in points of an account's sandbox controls, filled by the apps that own the data.
-
-`accounts.services` runs them (a test-data reset, a clock advance) without importing the
-apps, which register here from their `AppConfig.ready`.
+"""An account's sandbox controls, below the apps: the plug-in points that the apps owning the
+data fill (`accounts.services` runs them: a test-data reset, a clock advance, without
+importing the apps, which register from their `AppConfig.ready`), and the slots that bound
+an account's delayed answers (taken by `accounts.scenarios`, given back by the API
+middleware once the answer has gone out).
 """
 
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+
 from core.registry import Registry
+
+logger = logging.getLogger(__name__)
+# A slot outlives its delay by this much at most, should its process die while it waits.
+DELAY_SLOT_MARGIN_SECONDS = 5
 
 # What a test-data reset deletes: each is called as `reset(account=...)` inside the reset's
 # transaction.
@@ -13,3 +23,28 @@ TEST_DATA_RESETS = Registry("test data reset")
 # `run(account=..., now=...)` inside the advance's transaction and returns its counts
 # (`{"payments_settled": 2}`).
 DUE_WORK = Registry("due work")
+
+
+def delay_slot(*, account_id: int, seconds: float) -> str | None:
+    """One of the account's `SCENARIO_DELAYS_PER_ACCOUNT` slots for an answer held back
+    `seconds` (a cache key: atomic on every cache, shared by every process on Redis), or None
+    when the account has none free. A cache that cannot answer lets the delay through
+    without a slot ("")."""
+    try:
+        for index in range(settings.SCENARIO_DELAYS_PER_ACCOUNT):
+            key = f"sandbox:delay:{account_id}:{index}"
+            if cache.add(key, 1, timeout=seconds + DELAY_SLOT_MARGIN_SECONDS):
+                return key
+    except Exception:  # noqa: BLE001 - the cache is down: as the rate limits, fail open
+        logger.warning("Cannot count the delayed answers of account %s", account_id)
+        return ""
+    return None
+
+
+def release_delay_slot(slot: str) -> None:
+    if not slot:
+        return
+    try:
+        cache.delete(slot)
+    except Exception:  # noqa: BLE001 - it expires by itself
+        logger.warning("Cannot give back the delay slot %s", slot)

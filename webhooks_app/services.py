@@ -20,11 +20,11 @@ from core.metrics import count_after_commit
 from core.periodic import frequent
 from core.tasks import enqueue_on_commit, live_task_values, on_queue
 from core.transactions import service_transaction
-from webhooks_app import sender, tasks
+from webhooks_app import pacing, sender, tasks
 from webhooks_app.events import RENDERINGS
 from webhooks_app.models import Delivery, DeliveryStatus, Event, WebhookEndpoint, new_signing_secret
 from webhooks_app.selectors import endpoint_missing, event_missing
-from webhooks_app.urlsafety import UnsafeURL, vet
+from webhooks_app.urlsafety import Destination, UnsafeURL, parse, vet
 
 
 @service_transaction
@@ -35,14 +35,16 @@ def endpoint_create(
 ) -> WebhookEndpoint:
     """Register an endpoint; its `format` decides which events it receives and how they are
     rendered and signed (`events` may be `["*"]`: every type of its format)."""
-    _vet(url)
+    destination = _vet(url)
     Account.objects.select_for_update().get(pk=account.pk)  # parallel creations count in turn
     limit = settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT
-    if WebhookEndpoint.objects.filter(account=account).count() >= limit:
+    endpoints = list(WebhookEndpoint.objects.filter(account=account))
+    if len(endpoints) >= limit:
         raise UnprocessableRequest(
             f"An account can have at most {limit} webhook endpoints; delete one first.",
             code="too_many_endpoints",
         )
+    _check_url_free(destination, endpoints)
     _note_endpoints(account, present=True)
     return WebhookEndpoint.objects.create(
         account=account, url=url, events=list(dict.fromkeys(events)), description=description,
@@ -73,7 +75,10 @@ def endpoint_update(*, account: Account, endpoint_id: str, url: str | None = Non
     `metadata` is merged (`core.metadata.merged_metadata`)."""
     endpoint = _endpoint_lock(account, endpoint_id, format)
     if url is not None:
-        _vet(url)
+        destination = _vet(url)
+        Account.objects.select_for_update().get(pk=account.pk)  # as a creation does
+        _check_url_free(destination, WebhookEndpoint.objects.filter(account=account).exclude(
+            pk=endpoint.pk))
         endpoint.url = url
     if events is not None:
         endpoint.events = list(dict.fromkeys(events))
@@ -127,11 +132,20 @@ def secrets_expire(*, now=None, account: Account | None = None) -> int:
     return endpoints.update(previous_secret="", previous_secret_expires_at=None)
 
 
-def _vet(url: str) -> None:
+def _vet(url: str) -> Destination:
     try:
-        vet(url)  # without DNS (a name may not resolve yet): each delivery resolves it
+        return vet(url)  # without DNS (a name may not resolve yet): each delivery resolves it
     except UnsafeURL as exc:
         raise UnprocessableRequest(str(exc), code="url_not_allowed", param="url") from None
+
+
+def _check_url_free(destination: Destination, endpoints) -> None:
+    """One endpoint per URL (as parsed) and account: more would only multiply the requests
+    one event makes to one receiver."""
+    if any(_same_url(parse(endpoint.url), destination) for endpoint in endpoints):
+        raise UnprocessableRequest(
+            f"This account already has a webhook endpoint for {destination.url}; update it "
+            "instead (its events can be changed).", code="url_taken", param="url")
 
 
 @service_transaction
@@ -243,10 +257,31 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
         delivery.attempted_at = clock.now(endpoint.account)
         delivery.save(update_fields=["status", "error", "attempted_at"])
         return delivery
+    wait = pacing.wait_for_turn(_host(endpoint.url))
+    if wait:  # the host's turns this second are taken: a later one (`webhooks_app.pacing`)
+        task = _attempt_task(delivery.attempt).using(
+            run_after=timezone.now() + timedelta(seconds=wait))
+        enqueue_on_commit(task, delivery_id=delivery.pk, account_id=endpoint.account_id)
+        return delivery
     outcome = sender.send(url=endpoint.url, secrets=signing_secrets(endpoint),
                           message_id=delivery.event.public_id, payload=delivery.event.payload,
                           format=endpoint.format)
     return _attempt_record(delivery, outcome)
+
+
+def _same_url(one: Destination, other: Destination) -> bool:
+    """Host names are compared as DNS compares them: without regard to case."""
+    return (one.scheme, one.host.lower(), one.port, one.target) == (
+        other.scheme, other.host.lower(), other.port, other.target)
+
+
+def _host(url: str) -> str:
+    """The host an endpoint's deliveries go to (a URL that cannot be parsed is refused by the
+    sender, whose turn it takes anyway)."""
+    try:
+        return parse(url).host
+    except UnsafeURL:
+        return url
 
 
 def signing_secrets(endpoint: WebhookEndpoint) -> list[str]:

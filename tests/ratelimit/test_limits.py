@@ -186,6 +186,7 @@ def test_oauth_tokens_are_limited_per_authorization(demo, limits):
 
 
 def test_test_reset_clears_the_callers_counters(demo, limits):
+    """A key that spent some of its minute has all of it again after a reset."""
     admin = client_for(ADMIN_KEY)
     for _ in range(3):
         admin.get("/v1/payments")
@@ -194,26 +195,43 @@ def test_test_reset_clears_the_callers_counters(demo, limits):
     assert admin.get("/v1/payments")["X-RateLimit-Remaining"] == "4"
 
 
-def test_test_reset_clears_every_counter_of_the_account(demo, limits, frozen_windows):
-    """Every API key, every OAuth token family, and the account's ceiling (5 × 3 = 15)."""
+def test_test_reset_frees_every_credential_but_not_the_accounts_ceiling(demo, limits,
+                                                                       frozen_windows):
+    """Every API key's and OAuth token family's counters are cleared (a key that hit its own
+    limit is free again), the account's ceiling (5 × 3 = 15) is not."""
     admin, key = client_for(ADMIN_KEY), client_for(fresh_key(demo))
     token = client_for(client_credentials_token())
     for spender in (key, token):
         for _ in range(5):
             assert spender.get("/v1/payments").status_code == 200
-    for _ in range(4):
+    assert key.get("/v1/payments").status_code == 429  # its own limit
+    for _ in range(3):
         assert admin.get("/v1/payments").status_code == 200
-    # The 15th request of the account: its ceiling is reached, not passed.
+    # The 14th request of the account: one is left under its ceiling.
     assert admin.post("/v1/test/reset",
                       headers={"Idempotency-Key": uuid.uuid4().hex}).status_code == 200
-    statuses = []
-    for spender in (key, token, admin):
-        first = spender.get("/v1/payments")
-        assert first["X-RateLimit-Remaining"] == "4"
-        statuses += [first.status_code] + [spender.get("/v1/payments").status_code
-                                           for _ in range(4)]
-    assert statuses == [200] * 15
-    assert client_for(fresh_key(demo)).get("/v1/payments").status_code == 429  # the ceiling
+    freed = key.get("/v1/payments")
+    assert freed.status_code == 200 and freed["X-RateLimit-Remaining"] == "4"
+    refused = token.get("/v1/payments")
+    assert refused.status_code == 429  # the account's 16th: over its ceiling
+    assert "account" in refused.json()["error"]["message"]
+    assert refused["X-RateLimit-Remaining"] == "4"  # the token itself was freed
+
+
+def test_no_sequence_of_resets_lifts_an_account_over_its_ceiling(demo, limits,
+                                                                  frozen_windows):
+    """A burst with a reset after every few requests: in one window the account's requests
+    that pass, resets included, are at most its ceiling (15), however the resets fall."""
+    admin = client_for(ADMIN_KEY)
+    keys = [client_for(fresh_key(demo)) for _ in range(3)]
+    passed = 0
+    for _ in range(10):
+        for api in keys:
+            passed += sum(api.get("/v1/payments").status_code == 200 for _ in range(3))
+        reset = admin.post("/v1/test/reset", headers={"Idempotency-Key": uuid.uuid4().hex})
+        passed += reset.status_code == 200
+        assert reset.status_code in (200, 429)
+    assert passed == 15
 
 
 def test_three_tokens_of_one_client_share_the_accounts_ceiling(demo, limits, frozen_windows):

@@ -16,6 +16,7 @@ from pathlib import Path
 class Received:
     headers: dict
     body: bytes
+    received_at: float = field(default_factory=time.time)  # the receiver's clock
 
 
 @dataclass

@@ -147,7 +147,8 @@ def test_the_account_remembers_whether_it_has_endpoints(admin_api, demo, create_
         return demo.has_webhook_endpoints
 
     assert flag() is False
-    first, second = register(admin_api).json()["id"], register(admin_api).json()["id"]
+    first = register(admin_api).json()["id"]
+    second = register(admin_api, url=f"{URL}?second").json()["id"]
     assert flag() is True
     admin_api.delete(f"/v1/webhooks/endpoints/{first}")
     assert flag() is True

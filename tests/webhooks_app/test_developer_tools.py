@@ -2,6 +2,7 @@
 log with what the receiver answered, redelivery, endpoint updates, and signing-secret
 rotation with an overlap."""
 
+import itertools
 import uuid
 
 import pytest
@@ -26,9 +27,12 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def endpoint(admin_api, receiver):
+    """Endpoints on the receiver, each on a URL of its own (one endpoint per URL)."""
+    urls = (f"{receiver.url}?endpoint={n}" for n in itertools.count())
+
     def create(events=("payment.created",)):
         response = admin_api.post("/v1/webhooks/endpoints",
-                                  {"url": receiver.url, "events": list(events)}, format="json")
+                                  {"url": next(urls), "events": list(events)}, format="json")
         assert response.status_code == 201, response.content
         return response.json()
     return create

@@ -30,8 +30,8 @@ def test_a_slow_account_does_not_hold_back_another_accounts_first_attempt(
     slow, fast = receivers(SLOW_SECONDS), receivers(0)
     other = make_account()
     busy = make_account(name="Settles a lot")
-    for _ in range(SLOW_ENDPOINTS):
-        make_endpoint(demo, slow.url, ["payment.completed"])
+    for n in range(SLOW_ENDPOINTS):  # one endpoint per URL: the same receiver, six URLs
+        make_endpoint(demo, f"{slow.url}?endpoint={n}", ["payment.completed"])
     make_endpoint(other, fast.url, ["payment.completed"])
     demo.refresh_from_db()
     other.refresh_from_db()

@@ -1,6 +1,7 @@
 """Bounds on what one account can make the webhook tables hold: bad URLs are 422s, at most
 16 endpoints, capped simulate payloads, and old delivery history purged."""
 
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -15,8 +16,12 @@ from tests.support.errors import v1_error
 from webhooks_app import services
 from webhooks_app.models import Delivery, DeliveryStatus, Event, WebhookEndpoint
 
+ENDPOINTS = itertools.count()
 
-def register(client, url="https://example.com/hooks"):
+
+def register(client, url=None):
+    """An endpoint (on a URL of its own unless `url` is given: one endpoint per URL)."""
+    url = url or f"https://example.com/hooks/{next(ENDPOINTS)}"
     return client.post("/v1/webhooks/endpoints", {"url": url, "events": ["payment.completed"]},
                        format="json")
 
@@ -57,8 +62,8 @@ def test_the_endpoint_cap_is_a_setting(admin_api, settings):
 def test_parallel_registrations_cannot_pass_the_cap(demo):
     """Each registration counts under the account's row lock, so of several racing for the
     last place exactly one gets it."""
-    for _ in range(15):
-        services.endpoint_create(account=demo, url="https://example.com/hooks",
+    for n in range(15):
+        services.endpoint_create(account=demo, url=f"https://example.com/hooks/{n}",
                                  events=["payment.completed"])
     barrier = threading.Barrier(4, timeout=30)
 
@@ -66,7 +71,7 @@ def test_parallel_registrations_cannot_pass_the_cap(demo):
         try:
             connection.ensure_connection()  # so that the racers start together
             barrier.wait()
-            services.endpoint_create(account=demo, url="https://example.com/hooks",
+            services.endpoint_create(account=demo, url=f"https://example.com/racer/{next(ENDPOINTS)}",
                                      events=["payment.completed"])
             return "created"
         except UnprocessableRequest as exc:

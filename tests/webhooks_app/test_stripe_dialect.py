@@ -4,6 +4,7 @@ the official SDK's `stripe.Webhook.construct_event` verifies. Standard Webhooks 
 events (`/v1`) and Stripe's never cross."""
 
 import base64
+import itertools
 import json
 import time
 import uuid
@@ -49,8 +50,11 @@ def stripe_api(demo):
 
 @pytest.fixture
 def stripe_endpoint(stripe_api, receiver):
+    """Stripe endpoints on the receiver, each on a URL of its own (one endpoint per URL)."""
+    urls = (f"{receiver.url}?stripe={n}" for n in itertools.count())
+
     def register(*enabled_events, url=None, **extra):
-        fields = [("url", url or receiver.url)]
+        fields = [("url", url or next(urls))]
         fields += [(f"enabled_events[{i}]", name) for i, name in
                    enumerate(enabled_events or ("*",))]
         fields += list(extra.items())

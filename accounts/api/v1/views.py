@@ -1,6 +1,7 @@
 """`/v1/test`: the calling account's test-mode controls: reset, scenarios and the
 sandbox clock (`api:admin`)."""
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, inline_serializer
 from rest_framework import serializers, status
@@ -20,6 +21,7 @@ from accounts.api.v1.serializers import (
 from accounts.authentication import api_key_rate_limit_keys
 from accounts.models import Scenario
 from api import ratelimit
+from api.errors import RouteNotFound
 from api.pagination import PageOrOffsetPagination
 from api.surfaces import LIST_ERRORS
 from api.v1 import V1, V1ViewSet
@@ -31,7 +33,17 @@ ResetResult = inline_serializer(
 TEST = {"tag": "test", "scope": scopes.API_ADMIN}
 
 
-class SandboxViewSet(V1ViewSet):
+class TestControlsViewSet(V1ViewSet):
+    """`/v1/test/*`: a route that does not exist where the sandbox's test controls are
+    switched off (`SANDBOX_TEST_CONTROLS`)."""
+
+    def initial(self, request, *args, **kwargs):
+        if not settings.SANDBOX_TEST_CONTROLS:
+            raise RouteNotFound(request)
+        super().initial(request, *args, **kwargs)
+
+
+class SandboxViewSet(TestControlsViewSet):
     """`/v1/test/reset`, and the account's sandbox clock: `GET /v1/test/clock`,
     `POST /v1/test/clock/advance`."""
 
@@ -39,20 +51,20 @@ class SandboxViewSet(V1ViewSet):
         "reset_test_data",
         "Delete this account's test data",
         description="Payments (with their refunds), webhook endpoints and events, finished "
-        "idempotency keys, scenarios, the sandbox clock and every rate-limit counter of the "
-        "account.",
+        "idempotency keys, scenarios, the sandbox clock and the rate-limit counters of the "
+        "account's keys and tokens (not the account's own ceiling).",
         responses={200: ResetResult},
         errors=(400, 401, 403, 409),
         **TEST,
     )
     @action(detail=False, methods=["post"])
     def reset(self, request):
-        # The rate-limit counters go too: every API key's here, every OAuth token family's in
-        # oauth_app's entry of TEST_DATA_RESETS, and the account's ceiling.
+        # The credentials' rate-limit counters go too (every API key's here, every OAuth token
+        # family's in oauth_app's entry of TEST_DATA_RESETS): a key that hit its limit is free
+        # again. The account's ceiling stays: no sequence of resets lifts an account over it.
         account = request.user.account
         services.test_data_reset(account=account)
-        ratelimit.clear(api_key_rate_limit_keys(account),
-                        account_key=ratelimit.account_key_for(account))
+        ratelimit.clear(api_key_rate_limit_keys(account))
         return Response(
             {
                 "message": "All test data has been reset.",
@@ -87,7 +99,7 @@ class SandboxViewSet(V1ViewSet):
         return Response({**clock_to_v1(account), "processed": processed})
 
 
-class ScenarioViewSet(V1ViewSet):
+class ScenarioViewSet(TestControlsViewSet):
     pagination_class = PageOrOffsetPagination
     queryset = Scenario.objects.none()  # for the schema; requests see the caller's own
     lookup_url_kwarg = "scenario_id"
