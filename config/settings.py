@@ -454,9 +454,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Webhooks -------------------------------------------------------------------------------
-# Non-public destinations (loopback, private, link-local, CGNAT, IPv6 forms embedding IPv4, local
-# host names) are refused unless this is on (dev and tests). See webhooks_app/urlsafety.py.
+# Non-public destinations (local host names, and every address outside global unicast or in
+# IANA's special-purpose registries: loopback, private, link-local, CGNAT, documentation, IPv6
+# forms embedding IPv4, ...) are refused unless this is on (dev and tests). See
+# webhooks_app/urlsafety.py.
 WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG or SANDBOX)
+# What a receiver at a non-public address answered is not kept in the delivery log (status,
+# latency and error are), so that allowing private URLs does not make the log a view into the
+# sandbox's own network; on, it is kept like any other answer.
+WEBHOOKS_SHOW_PRIVATE_RESPONSES = env_bool("WEBHOOKS_SHOW_PRIVATE_RESPONSES", False)
 # Seconds before each attempt: Standard Webhooks' example schedule (at once, 5 s, 5 min,
 # 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h). Its length is the number of attempts.
 WEBHOOK_RETRY_SCHEDULE = tuple(

@@ -30,7 +30,9 @@ class Outcome:
     latency_ms: int | None
     error: str = ""
     retry_after: int | None = None  # seconds, from the receiver's Retry-After
-    body: str = ""  # the start of the receiver's answer
+    # The start of the receiver's answer; "" from a non-public address (reached only with
+    # WEBHOOKS_ALLOW_PRIVATE_URLS) unless WEBHOOKS_SHOW_PRIVATE_RESPONSES is on.
+    body: str = ""
 
     @property
     def succeeded(self) -> bool:
@@ -59,8 +61,9 @@ def signed_headers(*, secrets: list[str], message_id: str, payload: str, at: dat
 def send(*, url: str, secrets: list[str], message_id: str, payload: str,
          format: str | None = None) -> Outcome:
     """POST the payload to an address vetted once, from the one parse of `url`; redirects
-    are not followed (a 3xx is a failed delivery). Of the answer, only its start is read.
-    Signed at each attempt with the wall clock's time (receivers refuse stale signatures)."""
+    are not followed (a 3xx is a failed delivery). Of the answer, only its start is read, and
+    only from an address whose answer may be kept (`_shows_answer`). Signed at each attempt
+    with the wall clock's time (receivers refuse stale signatures)."""
     try:
         destination = urlsafety.vet(url)
         addresses = urlsafety.resolve(destination)
@@ -103,7 +106,8 @@ def _post(destination: urlsafety.Destination, addresses: list[str], body: bytes,
 
 def _post_to(destination: urlsafety.Destination, address: str, body: bytes,
              headers: dict) -> tuple[requests.Response, str]:
-    """The response, and the start of its body (read before the connection closes)."""
+    """The response, and the start of its body (read before the connection closes; "" from
+    an address whose answer is not kept)."""
     with requests.Session() as session:
         # Not from the environment: a proxy would connect in our place (and resolve the
         # name again), and .netrc would add credentials.
@@ -111,7 +115,15 @@ def _post_to(destination: urlsafety.Destination, address: str, body: bytes,
         session.mount(f"{destination.scheme}://", PinnedAdapter(destination, address))
         with session.post(destination.url, data=body, headers=headers, allow_redirects=False,
                           timeout=settings.WEBHOOK_TIMEOUT_SECONDS, stream=True) as response:
-            return response, _excerpt(response)
+            return response, _excerpt(response) if _shows_answer(address) else ""
+
+
+def _shows_answer(address: str) -> bool:
+    """Whether what the receiver at `address` (the vetted address connected to) answered may
+    be kept. Not from a non-public one unless WEBHOOKS_SHOW_PRIVATE_RESPONSES is on: with
+    private URLs allowed, the delivery log would otherwise show what answers inside the
+    sandbox's own network, to anyone who can register an endpoint."""
+    return settings.WEBHOOKS_SHOW_PRIVATE_RESPONSES or urlsafety.is_public(address)
 
 
 class PinnedAdapter(HTTPAdapter):

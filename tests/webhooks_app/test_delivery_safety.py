@@ -1,6 +1,8 @@
 """Deliveries in the production configuration (WEBHOOKS_ALLOW_PRIVATE_URLS off) against a
 real receiver on 127.0.0.1: what must not reach it does not, and a vetted destination is
-reached at the address that was vetted, under its own name (Host, SNI, certificate)."""
+reached at the address that was vetted, under its own name (Host, SNI, certificate). With
+private URLs allowed, what a non-public address answered is kept only with
+WEBHOOKS_SHOW_PRIVATE_RESPONSES."""
 
 import pytest
 import urllib3.util.connection
@@ -171,3 +173,88 @@ def test_https_to_a_name_the_certificate_does_not_cover_fails(
     assert tls_receiver.server_names == ["other.example"]
     delivery = Delivery.objects.get()
     assert delivery.status == "failed" and "SSLError" in delivery.error
+
+
+@pytest.fixture
+def public_receiver(monkeypatch, receiver):
+    """Connections to PUBLIC_ADDRESS reach the loopback receiver instead: a receiver at a
+    public address, as far as the sender can tell."""
+    real = urllib3.util.connection.create_connection
+
+    def create_connection(address, *args, **kwargs):
+        if address[0] == PUBLIC_ADDRESS:
+            address = ("127.0.0.1", address[1])
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", create_connection)
+    return receiver
+
+
+ANSWER = b'{"service": "internal-admin", "version": "7.2"}'
+
+
+@pytest.mark.parametrize("status", [200, 500])
+def test_what_a_private_address_answered_is_not_kept_by_default(
+    settings, register, receiver, create_payment, run_tasks, admin_api, status
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True  # the receiver is on 127.0.0.1
+    settings.WEBHOOK_RETRY_SCHEDULE = (0,)
+    assert settings.WEBHOOKS_SHOW_PRIVATE_RESPONSES is False  # the default
+    receiver.answers = [(status, {}, ANSWER)]
+    register(receiver.url)
+    create_payment()
+    run_tasks()
+    assert len(receiver.requests) == 1
+    delivery = Delivery.objects.get()
+    assert delivery.response_status == status and delivery.latency_ms is not None
+    assert delivery.error == ("" if status == 200 else "HTTP 500")
+    assert delivery.response_body == ""
+    [logged] = admin_api.get("/v1/webhooks/deliveries").json()["data"]
+    assert (logged["response_status"], logged["response_body"]) == (status, "")
+
+
+def test_what_a_private_address_answered_is_kept_with_webhooks_show_private_responses(
+    settings, register, receiver, create_payment, run_tasks, admin_api
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True
+    settings.WEBHOOKS_SHOW_PRIVATE_RESPONSES = True
+    receiver.answers = [(200, {}, ANSWER)]
+    register(receiver.url)
+    create_payment()
+    run_tasks()
+    delivery = Delivery.objects.get()
+    assert (delivery.response_status, delivery.response_body) == (200, ANSWER.decode())
+    assert delivery.latency_ms is not None
+    [logged] = admin_api.get("/v1/webhooks/deliveries").json()["data"]
+    assert logged["response_body"] == ANSWER.decode()
+
+
+@pytest.mark.parametrize("allow_private", [False, True])
+def test_what_a_public_address_answered_is_kept(
+    settings, register, public_receiver, dns, create_payment, run_tasks, allow_private
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = allow_private
+    public_receiver.answers = [(200, {}, ANSWER)]
+    dns.answers["hooks.example"] = [[PUBLIC_ADDRESS]]
+    register(f"http://hooks.example:{public_receiver.port}/hooks")
+    create_payment()
+    run_tasks()
+    assert len(public_receiver.requests) == 1
+    assert Delivery.objects.get().response_body == ANSWER.decode()
+
+
+def test_the_address_connected_to_decides_whether_the_answer_is_kept(
+    settings, register, receiver, dns, connections, create_payment, run_tasks
+):
+    """The name has a public address too, but that one refuses connections: the answer came
+    from 127.0.0.1, and is not kept."""
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = True
+    receiver.answers = [(200, {}, ANSWER)]
+    dns.answers["hooks.example"] = [[PUBLIC_ADDRESS, "127.0.0.1"]]
+    register(f"http://hooks.example:{receiver.port}/hooks")
+    create_payment()
+    run_tasks()
+    assert connections == [(PUBLIC_ADDRESS, receiver.port), ("127.0.0.1", receiver.port)]
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.response_status, delivery.response_body) == (
+        "succeeded", 200, "")

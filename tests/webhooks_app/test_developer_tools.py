@@ -55,7 +55,8 @@ def post(admin_api, committed):
 
 
 def test_the_delivery_log_shows_a_500_then_a_200_with_what_the_receiver_said(
-        admin_api, endpoint, pay, receiver, run_due_tasks, post):
+        admin_api, endpoint, pay, receiver, run_due_tasks, post, settings):
+    settings.WEBHOOKS_SHOW_PRIVATE_RESPONSES = True  # the receiver is on 127.0.0.1
     receiver.answers = [(500, {}, b'{"error": "database is down"}'), (200, {}, b"thanks")]
     hook = endpoint()
     payment = pay()
@@ -101,7 +102,9 @@ def test_the_log_filters_by_endpoint_event_and_status(admin_api, endpoint, pay, 
 
 
 def test_only_the_first_1024_characters_of_the_answer_are_kept(admin_api, endpoint, pay,
-                                                               receiver, run_due_tasks):
+                                                               receiver, run_due_tasks,
+                                                               settings):
+    settings.WEBHOOKS_SHOW_PRIVATE_RESPONSES = True  # the receiver is on 127.0.0.1
     receiver.answers = [(200, {}, "é".encode() * 100_000)]
     endpoint()
     pay()

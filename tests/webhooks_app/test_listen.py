@@ -81,13 +81,16 @@ def test_a_refused_key_ends_it_with_a_clear_message(live_server, demo, receiver)
 @pytest.mark.live
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (a worker)")
 def test_the_readme_debugging_walkthrough(demo, tmp_path):
-    """Run as written, with gunicorn and a real task worker (ports and /tmp moved aside)."""
-    readme = (ROOT / "README.md").read_text()
-    script = readme.split("<!-- debugging-webhooks -->")[1].split("```sh")[1].split("\n```")[0]
+    """Run as written (docs/webhooks.md), with gunicorn and a real task worker (ports and /tmp
+    moved aside), both with WEBHOOKS_SHOW_PRIVATE_RESPONSES as the page asks."""
+    page = (ROOT / "docs" / "webhooks.md").read_text()
+    script = page.split("<!-- debugging-webhooks -->")[1].split("```sh")[1].split("\n```")[0]
     script = (script.replace("/tmp/", f"{tmp_path}/").replace("9877", str(free_port()))
               .replace("9878", str(free_port())))
-    extra_env = {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
-    with run_gunicorn(workers=2, extra_env=extra_env) as server, run_worker():
+    extra_env = {"TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+                 "WEBHOOKS_SHOW_PRIVATE_RESPONSES": "1"}
+    with (run_gunicorn(workers=2, extra_env=extra_env) as server,
+          run_worker(extra_env=extra_env)):
         script = script.replace("B=http://127.0.0.1:8000", f"B={server}")
         result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT,
                                 capture_output=True, text=True, timeout=120)

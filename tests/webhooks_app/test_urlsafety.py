@@ -4,7 +4,17 @@ import ipaddress
 
 import pytest
 
-from webhooks_app.urlsafety import Destination, UnsafeURL, parse, refusal, resolve, vet
+from webhooks_app.urlsafety import (
+    IPV4_NON_PUBLIC,
+    IPV6_NON_PUBLIC,
+    Destination,
+    UnsafeURL,
+    is_public,
+    parse,
+    refusal,
+    resolve,
+    vet,
+)
 
 # Refused whatever WEBHOOKS_ALLOW_PRIVATE_URLS says: URLs that two parsers could read
 # differently, or that are not http(s) URLs with a host and a port in 1-65535.
@@ -70,8 +80,16 @@ NON_PUBLIC = [
     "2002:7f00:1::", "2002:808:808::1",  # 6to4
     "2001::1", "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
 ]
-PUBLIC = ["93.184.216.34", "8.8.8.8", "1.1.1.1", "2606:4700:4700::1111",
-          "2a00:1450:4001:82a::200e"]
+# Public to the `ipaddress` module of some Python versions (3.12.1 among them), refused by the
+# tables on every version.
+VERSION_DEPENDENT = ["fec0::1", "192.0.0.8", "3fff::1", "192.88.99.1", "192.0.0.9",
+                     "192.31.196.1", "192.52.193.1", "192.175.48.1", "2620:4f:8000::1",
+                     "2001:1::1", "2001:4:112::1", "2001:20::1"]
+PUBLIC = ["93.184.216.34", "8.8.8.8", "1.1.1.1", "9.9.9.9", "2606:4700:4700::1111",
+          "2a00:1450:4001:82a::200e", "2001:4860:4860::8888", "2620:fe::fe",
+          # next to a refused range
+          "100.63.255.255", "100.128.0.0", "172.32.0.1", "192.0.1.1", "192.88.100.1",
+          "198.20.0.1", "223.255.255.254", "2001:200::1", "3fff:1000::1"]
 LOCAL_NAMES = ["localhost", "LOCALHOST", "localhost.", "api.localhost", "printer.local",
                "db.internal", "metadata.google.internal"]
 
@@ -98,10 +116,56 @@ def test_non_public_addresses_are_refused(address, settings):
     assert vet(f"http://{literal(address)}:8080/hooks").ip == ipaddress.ip_address(address)
 
 
+@pytest.mark.parametrize("address", VERSION_DEPENDENT)
+def test_addresses_some_python_versions_call_public_are_refused(address, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+    assert refusal(ipaddress.ip_address(address))
+    assert not is_public(address)
+    with pytest.raises(UnsafeURL, match="non-public address"):
+        vet(f"http://{literal(address)}/hooks")
+
+
+@pytest.mark.parametrize(("network", "name"), IPV4_NON_PUBLIC + IPV6_NON_PUBLIC,
+                         ids=lambda entry: str(entry))
+def test_every_range_of_the_tables_is_refused_and_named(network, name, settings):
+    """Its first, middle and last addresses are refused; the middle one names the range
+    (a range listed inside a wider one comes first, and takes its own addresses)."""
+    settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
+    middle = network[network.num_addresses // 2]
+    assert refusal(middle).endswith(f"({name}, {network})")
+    for address in (network[0], network[-1]):
+        assert refusal(address)
+    with pytest.raises(UnsafeURL, match=f"{middle} is an? .*{network}"):
+        vet(f"http://{literal(str(middle))}/hooks")
+
+
+@pytest.mark.parametrize("address", ["4000::1", "8000::1", "1000::1", "::2:1:1:1"])
+def test_ipv6_outside_global_unicast_is_refused(address):
+    assert refusal(ipaddress.ip_address(address)).endswith("(outside global unicast, 2000::/3)")
+
+
+def test_the_rule_reads_no_address_property_of_the_interpreter(monkeypatch):
+    """`is_private`, `is_global` and the like differ between Python versions: the rule is the
+    tables, so it answers the same with every one of them broken."""
+    def unavailable(self):
+        raise AssertionError("an interpreter-dependent property was read")
+
+    for cls in (ipaddress.IPv4Address, ipaddress.IPv6Address):
+        for name in ("is_private", "is_global", "is_loopback", "is_link_local",
+                     "is_multicast", "is_reserved", "is_unspecified", "is_site_local"):
+            if hasattr(cls, name):
+                monkeypatch.setattr(cls, name, property(unavailable))
+    for address in NON_PUBLIC + VERSION_DEPENDENT:
+        assert refusal(ipaddress.ip_address(address)), address
+    for address in PUBLIC:
+        assert refusal(ipaddress.ip_address(address)) is None, address
+
+
 @pytest.mark.parametrize("address", PUBLIC)
 def test_public_addresses_are_accepted(address, settings):
     settings.WEBHOOKS_ALLOW_PRIVATE_URLS = False
     assert refusal(ipaddress.ip_address(address)) is None
+    assert is_public(address)
     assert vet(f"https://{literal(address)}/hooks").host == str(ipaddress.ip_address(address))
 
 

@@ -124,8 +124,9 @@ class DeliverySerializer(serializers.Serializer):
     attempt = serializers.IntegerField()
     status = serializers.ChoiceField(choices=DeliveryStatus.choices)
     response_status = serializers.IntegerField(allow_null=True)
-    response_body = serializers.CharField(allow_null=True, help_text="The first 1,024 "
-                                          "characters of the receiver's answer.")
+    response_body = serializers.CharField(
+        allow_null=True, help_text="The first 1,024 characters of the receiver's answer; empty "
+        "from a non-public address unless WEBHOOKS_SHOW_PRIVATE_RESPONSES is on.")
     latency_ms = serializers.IntegerField(allow_null=True)
     error = serializers.CharField(allow_null=True)
     scheduled_at = serializers.DateTimeField()
