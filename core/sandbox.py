@@ -6,6 +6,7 @@ middleware once the answer has gone out).
 """
 
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,9 +21,27 @@ DELAY_SLOT_MARGIN_SECONDS = 5
 # transaction.
 TEST_DATA_RESETS = Registry("test data reset")
 # The account's work that becomes due when its clock moves: each is called as
-# `run(account=..., now=...)` inside the advance's transaction and returns its counts
-# (`{"payments_settled": 2}`).
+# `run(account=..., now=..., limit=...)` inside the advance's transaction, does at most
+# `limit` items and returns a `DueWork`.
 DUE_WORK = Registry("due work")
+
+
+@dataclass
+class DueWork:
+    """What a clock advance ran of one kind of due work (`{"payments_settled": 2}`), and
+    what it left for later (`{"payments_settled": 2800}`: the next advance, or the task
+    workers' scheduler, takes it on)."""
+
+    done: dict[str, int]
+    left: dict[str, int] = field(default_factory=dict)
+
+
+def due_batch(due, limit: int) -> tuple[list, int]:
+    """The first `limit` of `due` (a queryset, in the order to run them) and how many more
+    there are: a clock advance does bounded work, however much became due."""
+    batch = list(due[:limit]) if limit > 0 else []
+    left = due.count() - len(batch) if len(batch) == limit else 0
+    return batch, left
 
 
 def delay_slot(*, account_id: int, seconds: float) -> str | None:

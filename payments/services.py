@@ -19,6 +19,7 @@ from core.ids import id_for
 from core.metadata import merged_metadata
 from core.metrics import count_after_commit
 from core.periodic import frequent
+from core.sandbox import DueWork, due_batch
 from core.tasks import enqueue_on_commit, live_task_values, on_queue
 from core.transactions import service_transaction
 from payments import selectors, simulator, tasks
@@ -141,14 +142,17 @@ def payments_settle_overdue(*, grace: timedelta) -> int:
     return len(resumed)
 
 
-def payments_due(*, account: Account, now: datetime) -> dict[str, int]:
+def payments_due(*, account: Account, now: datetime, limit: int) -> DueWork:
     """Settle the account's pending payments whose delay has passed by its clock (the
-    clock was advanced)."""
+    clock was advanced), the oldest `limit` of them."""
     due = now - timedelta(seconds=settings.SETTLEMENT_DELAY_SECONDS)
-    pending = Payment.objects.filter(account=account, status=PaymentStatus.PENDING,
-                                     created_at__lte=due).values_list("public_id", flat=True)
+    pending, left = due_batch(Payment.objects.filter(
+        account=account, status=PaymentStatus.PENDING, created_at__lte=due,
+    ).order_by("created_at", "id").values_list("public_id", flat=True), limit)
     settled = [payment_settle(payment_id=payment_id) for payment_id in pending]
-    return {"payments_settled": sum(1 for p in settled if p.status != PaymentStatus.PENDING)}
+    return DueWork(
+        {"payments_settled": sum(1 for p in settled if p.status != PaymentStatus.PENDING)},
+        {"payments_settled": left})
 
 
 def _schedule_settlement(payment: Payment) -> None:
@@ -434,12 +438,15 @@ def payments_release_expired(*, grace: timedelta) -> int:
     return sum(payment_release(payment_id=payment_id) for payment_id in expired)
 
 
-def payments_release_due(*, account: Account, now: datetime) -> dict[str, int]:
-    """Release the account's authorizations expired by its clock (the clock was advanced)."""
-    expired = Payment.objects.filter(account=account, status=PaymentStatus.AUTHORIZED,
-                                     capture_before__lte=now).values_list("public_id", flat=True)
-    return {"authorizations_released": sum(
-        payment_release(payment_id=payment_id, account=account) for payment_id in expired)}
+def payments_release_due(*, account: Account, now: datetime, limit: int) -> DueWork:
+    """Release the account's authorizations expired by its clock (the clock was advanced),
+    the first `limit` of them to expire."""
+    expired, left = due_batch(Payment.objects.filter(
+        account=account, status=PaymentStatus.AUTHORIZED, capture_before__lte=now,
+    ).order_by("capture_before", "id").values_list("public_id", flat=True), limit)
+    return DueWork({"authorizations_released": sum(
+        payment_release(payment_id=payment_id, account=account) for payment_id in expired)},
+        {"authorizations_released": left})
 
 
 @service_transaction

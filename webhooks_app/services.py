@@ -18,6 +18,7 @@ from core.formats import Format
 from core.metadata import merged_metadata
 from core.metrics import count_after_commit
 from core.periodic import frequent
+from core.sandbox import DueWork, due_batch
 from core.tasks import enqueue_on_commit, live_task_values, on_queue
 from core.transactions import service_transaction
 from webhooks_app import pacing, sender, tasks
@@ -437,12 +438,13 @@ def _schedule(delivery: Delivery, account: Account) -> None:
     enqueue_on_commit(task, delivery_id=delivery.pk, account_id=account.pk)
 
 
-def webhooks_due(*, account: Account, now) -> dict[str, int]:
-    """The account's clock moved to `now`: attempts whose time has come go out at once, and
-    endpoints failing for `WEBHOOK_DISABLE_AFTER` are disabled."""
-    due = list(Delivery.objects.filter(
+def webhooks_due(*, account: Account, now, limit: int) -> DueWork:
+    """The account's clock moved to `now`: attempts whose time has come go out now (the
+    first `limit` of them; each waits its host's turn), and endpoints failing for
+    `WEBHOOK_DISABLE_AFTER` are disabled."""
+    due, left = due_batch(Delivery.objects.filter(
         endpoint__account=account, status=DeliveryStatus.PENDING, scheduled_for__lte=now,
-    ).values_list("pk", "attempt"))
+    ).order_by("scheduled_for", "id").values_list("pk", "attempt"), limit)
     for delivery_id, attempt in due:
         enqueue_on_commit(_attempt_task(attempt), delivery_id=delivery_id,
                           account_id=account.pk)
@@ -455,7 +457,8 @@ def webhooks_due(*, account: Account, now) -> dict[str, int]:
         endpoint.save(update_fields=["is_enabled", "disabled_reason"])
         disabled += 1
     secrets_expire(now=now, account=account)
-    return {"webhook_attempts": len(due), "endpoints_disabled": disabled}
+    return DueWork({"webhook_attempts": len(due), "endpoints_disabled": disabled},
+                   {"webhook_attempts": left})
 
 
 @service_transaction

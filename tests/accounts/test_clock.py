@@ -39,7 +39,27 @@ def test_advancing_moves_the_accounts_time_and_reports_the_work_done(admin_api):
     assert body["processed"] == {"payments_settled": 0, "authorizations_released": 0,
                                  "webhook_attempts": 0, "endpoints_disabled": 0,
                                  "idempotency_keys_expired": 0}
+    assert body["remaining"] == {"payments_settled": 0, "authorizations_released": 0,
+                                 "webhook_attempts": 0}
     assert advance(admin_api, 60)["offset_seconds"] == 3660  # it adds up; it never goes back
+
+
+def test_an_advance_does_bounded_work_and_says_what_is_left(admin_api, demo, settings,
+                                                           count_queries):
+    """However much became due, one advance runs `CLOCK_ADVANCE_MAX_ITEMS` items (oldest
+    first) and counts the rest; the next advance (one second) runs the next batch."""
+    settings.CLOCK_ADVANCE_MAX_ITEMS = 5
+    pending = [make_payment(demo, payment_method="bank_transfer") for _ in range(12)]
+    with count_queries(statements=60, queries=45):  # 5 settlements, whatever is due
+        body = advance(admin_api, 3600)
+    assert (body["processed"]["payments_settled"], body["remaining"]["payments_settled"]) == (
+        5, 7)
+    settled = {p.public_id for p in Payment.objects.filter(status="completed")}
+    assert settled == {p.public_id for p in pending[:5]}  # the oldest first
+    body = advance(admin_api, 1)
+    assert (body["processed"]["payments_settled"], body["remaining"]["payments_settled"]) == (
+        5, 2)
+    assert advance(admin_api, 1)["remaining"]["payments_settled"] == 0
 
 
 @pytest.mark.parametrize("seconds", [0, -60, 2_592_001, "60", 1.5, None])

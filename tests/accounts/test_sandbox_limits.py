@@ -94,3 +94,20 @@ def test_switched_off_the_test_controls_are_no_route_and_have_no_effect(demo, ad
     assert abs((payment.created_at - payment.updated_at).total_seconds()) < 1
     from django.utils import timezone
     assert abs((timezone.now() - payment.created_at).total_seconds()) < 60  # the wall clock
+
+
+def test_another_accounts_scenario_never_shapes_this_accounts_requests(demo, api):
+    """A decline scenario of another account (on every surface, matching everything) is not
+    this account's: its payment completes and the scenario is left as it was (this account
+    has a scenario of its own, so its requests do look for one)."""
+    assert client_for(ADMIN_KEY).post("/v1/test/scenarios", {
+        "operation": "refund.create", "outcome": "fail"}, format="json").status_code == 201
+    other = make_account()
+    theirs = client_for(make_api_key(other).secret).post("/v1/test/scenarios", {
+        "operation": "payment.create", "outcome": "decline", "times": 5}, format="json")
+    assert theirs.status_code == 201
+    demo.refresh_from_db()
+    response = api.post("/v1/payments", PAYMENT_BODY, format="json")
+    assert response.status_code == 201 and response.json()["status"] == "completed"
+    assert "Sandbox-Scenario" not in response
+    assert Scenario.objects.get(public_id=theirs.json()["id"]).remaining == 5

@@ -114,6 +114,44 @@ def test_nesting_of_32_levels_is_parsed(api):
     assert {"amount", "currency", "metadata"} <= fields
 
 
+@pytest.fixture
+def no_parsing(monkeypatch):
+    """Fail the test if a body is parsed: the refusal must come first, whatever its size."""
+    def parsed(*args, **kwargs):
+        pytest.fail("the body was parsed")
+    monkeypatch.setattr("api.json.json.loads", parsed)
+
+
+def test_a_body_of_52000_keys_is_refused_before_it_is_parsed(api, no_parsing):
+    body = json.dumps({**PAYMENT_BODY, **{f"key{n}": n for n in range(52_000)}})
+    error = v1_error(raw_post(api, "/v1/payments", body), 400, code="malformed_json")
+    assert "at most 1000 members" in error["message"]
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize(("members", "status"), [(1000, 201), (1001, 400)])
+def test_members_are_counted_in_objects_and_arrays_together(api, members, status):
+    """1,000 members in all (the keys of the body and of its objects, and the items of an
+    array inside it) are parsed (an unknown field is then ignored); one more is not."""
+    extra = members - len(PAYMENT_BODY) - len(PAYMENT_BODY["metadata"]) - 1
+    body = json.dumps({**PAYMENT_BODY, "tags": list(range(extra))})
+    response = raw_post(api, "/v1/payments", body)
+    assert response.status_code == status, response.content
+    if status == 400:
+        v1_error(response, 400, code="malformed_json")
+
+
+def test_the_member_limit_holds_on_every_surface(demo):
+    body = json.dumps({f"k{n}": n for n in range(1001)})
+    devdraft = client_for(None).post("/api/v0/test-payment", body, content_type="application/json",
+                                     HTTP_X_CLIENT_KEY="demo_client_standard",
+                                     HTTP_X_CLIENT_SECRET=STANDARD_KEY,
+                                     HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+    assert devdraft.status_code == 400 and "1000 members" in devdraft.json()["message"]
+    oauth = client_for(None).post("/v1/oauth/token", body, content_type="application/json")
+    assert oauth.status_code == 400 and oauth.json()["error"] == "invalid_request"
+
+
 @pytest.mark.parametrize("depth", [33, 5000])
 def test_nesting_on_the_oauth_endpoints_is_400_in_rfc_6749_shape(db, depth):
     response = client_for(None).post("/v1/oauth/token", nested(depth),

@@ -4,8 +4,10 @@ rotation with an overlap."""
 
 import itertools
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tests.support.bodies import PAYMENT_BODY
@@ -234,6 +236,29 @@ def test_a_rotated_secret_overlaps_then_only_the_new_one_signs(admin_api, endpoi
     replay = post(f"/v1/webhooks/endpoints/{hook['id']}/rotate-secret",
                   {"expire_previous_in_seconds": 3600}, key="rotate-key-1")
     assert replay.json()["secret"] is None  # shown once, never stored for replays
+
+
+@pytest.mark.parametrize("ends_by", ["the wall clock", "the account's clock"])
+def test_a_previous_secret_whose_overlap_ended_no_longer_signs_before_it_is_purged(
+        demo, endpoint, pay, receiver, run_due_tasks, post, ends_by):
+    """The delivery path judges the overlap itself: the expired previous secret is still
+    stored (no clean-up ran), and signs nothing."""
+    hook = endpoint()
+    old = hook["secret"]
+    new = post(f"/v1/webhooks/endpoints/{hook['id']}/rotate-secret",
+               {"expire_previous_in_seconds": 60}).json()["secret"]
+    if ends_by == "the wall clock":
+        WebhookEndpoint.objects.filter(public_id=hook["id"]).update(
+            previous_secret_expires_at=timezone.now() - timedelta(seconds=1))
+    else:  # the account's clock moved on; the due work that would purge it did not run
+        demo.clock_offset_seconds = 61
+        demo.save(update_fields=["clock_offset_seconds"])
+    assert WebhookEndpoint.objects.get(public_id=hook["id"]).previous_secret == old
+    pay()
+    run_due_tasks()
+    [signature] = receiver.requests[-1].headers["webhook-signature"].split(" ")
+    assert verifies(new, receiver.requests[-1]) and not verifies(old, receiver.requests[-1])
+    assert signature.startswith("v1,")
 
 
 def test_a_rotation_without_overlap_retires_the_old_secret_at_once(endpoint, pay, receiver,

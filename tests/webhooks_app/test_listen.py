@@ -80,7 +80,7 @@ def test_a_refused_key_ends_it_with_a_clear_message(live_server, demo, receiver)
 
 @pytest.mark.live
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (a worker)")
-def test_the_readme_debugging_walkthrough(demo, tmp_path):
+def test_the_docs_debugging_walkthrough(demo, tmp_path):
     """Run as written (docs/webhooks.md), with gunicorn and a real task worker (ports and /tmp
     moved aside), both with WEBHOOKS_SHOW_PRIVATE_RESPONSES as the page asks."""
     page = (ROOT / "docs" / "webhooks.md").read_text()

@@ -102,8 +102,19 @@ class ProcessedSerializer(serializers.Serializer):
     idempotency_keys_expired = serializers.IntegerField()
 
 
+class RemainingSerializer(serializers.Serializer):
+    payments_settled = serializers.IntegerField(help_text="Pending payments due to settle.")
+    authorizations_released = serializers.IntegerField(
+        help_text="Expired authorizations to release.")
+    webhook_attempts = serializers.IntegerField(help_text="Attempts due to go out.")
+
+
 class AdvancedClockSerializer(ClockSerializer):
-    processed = ProcessedSerializer(help_text="The account's work that became due and ran.")
+    processed = ProcessedSerializer(help_text="The account's work that became due and ran "
+                                    "(at most CLOCK_ADVANCE_MAX_ITEMS items).")
+    remaining = RemainingSerializer(
+        help_text="Due work left for later: another advance (one second is enough) runs the "
+        "next batch, and the task workers' scheduler settles and releases what is left.")
 
 
 class AdvanceSerializer(serializers.Serializer):

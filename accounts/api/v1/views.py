@@ -83,8 +83,9 @@ class SandboxViewSet(TestControlsViewSet):
         "Move the account's time forward and run the work that became due",
         description="Settles pending payments past their delay, sends webhook attempts whose "
         "retry time has come, disables endpoints failing for five days and expires "
-        "idempotency keys older than 24 hours, before answering. The clock never goes back "
-        "(`POST /v1/test/reset` returns it to zero).",
+        "idempotency keys older than 24 hours, before answering: at most "
+        "CLOCK_ADVANCE_MAX_ITEMS items (200), `remaining` counts what is left. The clock "
+        "never goes back (`POST /v1/test/reset` returns it to zero).",
         examples=[OpenApiExample("A day", request_only=True, value={"seconds": 86400})],
         request=AdvanceSerializer,
         responses={200: AdvancedClockSerializer},
@@ -94,9 +95,10 @@ class SandboxViewSet(TestControlsViewSet):
     @action(detail=False, methods=["post"], url_path="clock/advance")
     def advance(self, request):
         account = request.user.account
-        processed = services.clock_advance(account=account,
-                                           **self.validated(AdvanceSerializer))
-        return Response({**clock_to_v1(account), "processed": processed})
+        processed, remaining = services.clock_advance(account=account,
+                                                      **self.validated(AdvanceSerializer))
+        return Response({**clock_to_v1(account), "processed": processed,
+                         "remaining": remaining})
 
 
 class ScenarioViewSet(TestControlsViewSet):
