@@ -19,6 +19,8 @@ PYTEST_PARALLEL_WAITING = -n $(if $(filter auto,$(TEST_WORKERS)),$(shell expr 2 
 # The task engine of `make cluster`, `make soak` and `make soak-short`: database (the
 # default) or celery (docs/scaling-out.md), e.g. `make soak-short TASKS=celery`.
 TASKS ?= database
+# The cluster serves through nginx, as production does (scripts/cluster-run).
+CLUSTER_DEBS := scripts/ensure-debs nginx:nginx-light
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
@@ -114,7 +116,8 @@ bench-profile: install ## Where a create spends its time: in-process timings + p
 bench-levers: install ## Each lever of the create path alone: the ORM/library way vs ours
 	scripts/with-postgres scripts/with-redis $(VPY) bench/levers.py
 
-cluster: install ## Two web instances + two task workers on throwaway PostgreSQL + Redis (TASKS=celery)
+cluster: install ## nginx, two web instances behind it, two task workers, throwaway PostgreSQL + Redis (TASKS=celery)
+	$(CLUSTER_DEBS)
 	TASKS_BACKEND=$(TASKS) scripts/with-postgres scripts/with-redis scripts/cluster-run
 
 # The soak measures faults, not rate limits: its clients share one key, so the limits are
@@ -124,10 +127,12 @@ SOAK_ENV := RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_PER_SECOND=100000 TASKS_BAC
 	$(if $(filter celery,$(TASKS)),CELERY_VISIBILITY_TIMEOUT_SECONDS=20 CELERY_RESTORE_INTERVAL_SECONDS=2)
 
 soak: install ## Fault-injection soak (2 min) on the local cluster: nothing lost or doubled (TASKS=celery)
+	$(CLUSTER_DEBS)
 	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
 		$(VPY) scripts/soak.py --seconds 120
 
 soak-short: install ## The soak's short form (about a minute; CI runs it on both engines)
+	$(CLUSTER_DEBS)
 	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
 		$(VPY) scripts/soak.py --seconds 40
 

@@ -126,6 +126,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database outage on the HTML pages (the admin): a plain 503 page, not a 500. Before the
+    # session and authentication middleware, whose database access (the session and the user,
+    # loaded when a view first asks) it answers; API paths answer in their surface's shape.
+    "api.outages.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

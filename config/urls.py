@@ -39,6 +39,10 @@ SELF_ONLY = csp_override({
     "font-src": [CSP.SELF, "data:"],
 })
 
+# An exception no view handled (debug off): a database outage is a 503 (the plain page, or the
+# surface's body), anything else Django's 500.
+handler500 = "api.outages.server_error"
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="landing.html"), name="landing"),
     path("admin/", admin.site.urls),

@@ -3,7 +3,10 @@
 Runs inside `scripts/with-postgres scripts/with-redis scripts/cluster-run`, which provide
 DATABASE_URL, PG_RESTART_COMMAND, CLUSTER_URLS, CLUSTER_LOGS and the PIDs of the web
 instances and of the task workers' supervisors. Only 127.0.0.1 is ever contacted; the run is
-bounded in time and requests.
+bounded in time and requests. Its clients reach the web instances directly (CLUSTER_URLS), not
+through the cluster's nginx (CLUSTER_URL): each answer is then the instance's own, and a
+killed gunicorn worker shows as a dropped connection, where nginx would report it as a 502
+that the check of 5xx answers could not tell from the service's own.
 
 Clients spread over both web instances create payments with idempotency keys, refund some
 and cancel pending ones, retrying every failed request with the same key. A webhook

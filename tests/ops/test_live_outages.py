@@ -1,6 +1,6 @@
 """Real outages under gunicorn: PostgreSQL stopped (503 `service_unavailable` on every
-surface, health 503, then recovery), Redis frozen or stopped (health `degraded` with 200,
-requests still served: rate limiting fails open).
+surface, the admin's plain 503 page, health 503, then recovery), Redis frozen or stopped
+(health `degraded` with 200, requests still served: rate limiting fails open).
 
 The servers stopped are the throwaway ones of scripts/with-postgres (`PG_RESTART_COMMAND`
 says how to restart it) and scripts/with-redis (`REDIS_SERVER_PID`); each test restores
@@ -21,6 +21,7 @@ import pytest
 import redis
 import requests
 from django.db import connection
+from django.test import Client
 
 from tests.support.bodies import PAYMENT_BODY
 from tests.support.credentials import STANDARD_KEY
@@ -111,21 +112,39 @@ def _healthy_again(server, timeout: float = 30.0):
         time.sleep(0.2)
 
 
+ADMIN_PAGES = ("/admin/", "/admin/payments/payment/")
+
+
+def _admin(server, session: str) -> dict:
+    """The admin's pages, as a signed-in operator (the session is read from the database)."""
+    return {path: _get(server, path, cookies={"sessionid": session}, allow_redirects=False)
+            for path in ADMIN_PAGES}
+
+
 @pytest.mark.skipif(not os.environ.get("PG_RESTART_COMMAND"),
                     reason="needs the PostgreSQL of scripts/with-postgres")
 @pytest.mark.disruptive
-def test_stopped_postgresql_is_503_on_every_surface_until_it_is_back(demo):
+def test_stopped_postgresql_is_503_on_every_surface_until_it_is_back(demo,
+                                                                     django_user_model):
+    operator = Client()
+    operator.force_login(django_user_model.objects.create_superuser(
+        "operator", "op@example.com", "pw-op-12345"))
+    session = operator.cookies["sessionid"].value
     with run_gunicorn(workers=2) as server:
         assert _statuses(_surfaces(server)) == WORKING
+        assert _statuses(_admin(server, session)) == dict.fromkeys(ADMIN_PAGES, 200)
         with postgres_stopped():
             started = time.monotonic()
             during = _surfaces(server)
             health = _get(server, "/v1/health")
             metrics = _get(server, "/metrics")
+            admin = _admin(server, session)
             elapsed = time.monotonic() - started
         after = _healthy_again(server)
         again = _surfaces(server)
-    print(f"\n[postgres stopped] 7 answers in {elapsed:.2f} s")
+        admin_again = _admin(server, session)
+        log = server.output()
+    print(f"\n[postgres stopped] 9 answers in {elapsed:.2f} s")
     for name, response in during.items():
         assert response.status_code == 503, (name, response.text)
         assert response.headers["Content-Type"] == "application/json", name
@@ -140,6 +159,13 @@ def test_stopped_postgresql_is_503_on_every_surface_until_it_is_back(demo):
     assert 'status="503"' in metrics.text
     assert after.status_code == 200 and after.json()["status"] == "healthy"
     assert _statuses(again) == WORKING
+    for path, response in admin.items():  # the plain page, not Django's 500
+        assert response.status_code == 503, (path, response.text[:500])
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8", path
+        assert response.headers["Retry-After"] == "5", path
+        assert "<h1>Service unavailable</h1>" in response.text, path
+    assert _statuses(admin_again) == dict.fromkeys(ADMIN_PAGES, 200)
+    assert "Internal Server Error" not in log, log[-3000:]  # Django's 500, with a traceback
 
 
 @contextlib.contextmanager

@@ -1,18 +1,29 @@
-"""Slow clients against gunicorn as deployed (deploy/gunicorn.conf.py), and against the nginx
-of deploy/compose.yaml in front of it: /v1/health must not wait for them.
+"""Slow clients against gunicorn as deployed (deploy/gunicorn.conf.py), against the nginx of
+deploy/compose.yaml in front of it as scripts/cluster-run puts it there, and against the
+cluster itself (`make cluster`): /v1/health must not wait for them.
 
 The measurement is scripts/slow_clients.py (connections that trickle headers and never finish
-their request, while /v1/health is probed). Before gthread workers, three such clients
-stalled three sync workers for gunicorn's whole 30 s timeout.
+their request, or send nothing at all and come back as soon as they are dropped, while
+/v1/health is probed). Before gthread workers, three such clients stalled three sync workers
+for gunicorn's whole 30 s timeout; gunicorn alone still lets clients that need no credentials
+hold every thread (silent ones that come back every 5 s, or a few more trickling ones than it
+has threads), which is why production puts nginx in front. A probe counts as failed when it
+is not answered within its timeout, set well under what a stalled server makes it wait; the
+latencies are printed, not judged.
 """
 
 import json
+import os
+import select
 import shutil
+import signal
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.support.deploy import (
     PYTHON,
@@ -29,20 +40,24 @@ from tests.support.deploy import (
 pytestmark = [pytest.mark.live]
 
 WORKERS, THREADS = 3, 4  # compose.yaml's WEB_CONCURRENCY, the config's default threads
+# scripts/cluster-run's: the address nginx connects to gunicorn from, which alone is trusted.
+PROXY_SOURCE = "127.0.0.2"
 
 
 def slow_clients(url: str, clients: int, *, seconds: float, probe_timeout: float,
-                 mode: str = "trickle") -> dict:
+                 mode: str = "trickle", reopen: bool = False) -> dict:
     """Probes of /v1/health while `clients` slow clients hold their connections for
-    `seconds`; a probe not answered within `probe_timeout` (well under `seconds`: what a
-    stalled server would make it wait) counts as failed. The latencies are printed, not
-    judged: timing belongs to the benchmarks."""
+    `seconds` (`reopen`: each one the server drops comes back at once); a probe not answered
+    within `probe_timeout` (well under `seconds`: what a stalled server would make it wait)
+    counts as failed. The latencies are printed, not judged: timing belongs to the
+    benchmarks."""
     result = subprocess.run(
         [PYTHON, str(ROOT / "scripts" / "slow_clients.py"), url, "--clients", str(clients),
-         "--seconds", str(seconds), "--mode", mode, "--probe-timeout", str(probe_timeout)],
+         "--seconds", str(seconds), "--mode", mode, "--probe-timeout", str(probe_timeout),
+         *(["--reopen"] if reopen else [])],
         capture_output=True, text=True, timeout=seconds + 60, check=True)
     measured = json.loads(result.stdout)
-    print(f"\n[{clients} {mode} clients] {measured}")
+    print(f"\n[{url}: {clients} {mode} clients{', reopening' if reopen else ''}] {measured}")
     return measured
 
 
@@ -54,7 +69,8 @@ def gunicorn(tmp_path_factory):
     env = clean_env(DJANGO_SETTINGS_MODULE="config.settings", SECRET_KEY=SECRET,
                     ALLOWED_HOSTS="127.0.0.1", SQLITE_PATH=str(tmp / "db.sqlite3"),
                     SECURE_SSL_REDIRECT="0", WEB_CONCURRENCY=str(WORKERS),
-                    GUNICORN_THREADS=str(THREADS), BIND=f"127.0.0.1:{port}")
+                    GUNICORN_THREADS=str(THREADS), BIND=f"127.0.0.1:{port}",
+                    TRUSTED_PROXIES=PROXY_SOURCE, FORWARDED_ALLOW_IPS=PROXY_SOURCE)
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True,
                    timeout=120)
     log = tmp / "gunicorn.log"
@@ -116,30 +132,151 @@ def _nginx() -> str | None:
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None)
 
 
-def test_nginx_in_front_holds_many_slow_clients(gunicorn, tmp_path):
-    """deploy/nginx.conf (compose's proxy), with its upstream pointed at our gunicorn: many
-    more slow clients than gunicorn has threads, and /v1/health does not notice."""
+def _nginx_or_skip() -> str:
     nginx = _nginx()
     if nginx is None:
         pytest.skip("nginx is not installed (Debian: nginx-light; make system-deps)")
-    upstream = gunicorn.removeprefix("http://")
+    return nginx
+
+
+@pytest.fixture(scope="module")
+def proxy(gunicorn):
+    """deploy/nginx.conf in front of our gunicorn, configured as scripts/cluster-run
+    configures it (scripts/nginx_conf.py: the upstream and the listen address filled in,
+    connecting from PROXY_SOURCE). Its directory is not under pytest's (private) one: nginx's
+    workers run as `nobody` when the tests run as root, and write temporary files there."""
+    nginx = _nginx_or_skip()
+    directory = Path(tempfile.mkdtemp(prefix="slow-clients-nginx."))
     port = free_port()
-    conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    # (Debian's nginx may predate `resolve`; the upstream is an address here anyway.)
-    for old, new in [("server web1:8000 resolve;", f"server {upstream};"),
-                     ("server web2:8000 resolve;", ""),
-                     ("listen 8080;", f"listen 127.0.0.1:{port};"),
-                     ("pid /tmp/nginx.pid;", f"pid {tmp_path}/nginx.pid;")]:
-        assert old in conf, old
-        conf = conf.replace(old, new)
-    (tmp_path / "nginx.conf").write_text(conf)
-    command = [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
-    subprocess.run([*command, "-t"], check=True, capture_output=True, timeout=30)
-    log = tmp_path / "nginx.log"
-    proc = start([*command, "-g", "daemon off;"], clean_env(), log)
     try:
-        wait_healthy(proc, f"http://127.0.0.1:{port}", log, timeout=30)
-        result = slow_clients(f"http://127.0.0.1:{port}", 64, seconds=6, probe_timeout=3)
-        assert result["failed"] == 0, (result, tail(log))
+        subprocess.run([PYTHON, "scripts/nginx_conf.py", str(directory),
+                        "--listen", f"127.0.0.1:{port}",
+                        "--upstream", gunicorn.removeprefix("http://"),
+                        "--source", PROXY_SOURCE, "--nginx", nginx],
+                       cwd=ROOT, check=True, capture_output=True, timeout=30)
+        command = [nginx, "-p", str(directory), "-c", str(directory / "nginx.conf")]
+        subprocess.run([*command, "-t", "-q"], check=True, capture_output=True, timeout=30)
+        log = directory / "nginx.log"
+        proc = start([*command, "-g", "daemon off;"], clean_env(), log)
+        try:
+            wait_healthy(proc, f"http://127.0.0.1:{port}", log, timeout=30)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            stop(proc)
     finally:
-        stop(proc)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_nginx_in_front_holds_many_slow_clients(proxy):
+    """Many more slow clients than gunicorn has threads, coming back when dropped, and
+    /v1/health does not notice: nginx waits for whole requests, gunicorn never sees them."""
+    result = slow_clients(proxy, 64, seconds=6, probe_timeout=2, reopen=True)
+    assert result["failed"] == 0, result
+    assert result["probes"] >= 10, result
+
+
+def test_nginx_in_front_holds_silent_clients_that_come_back(proxy):
+    """Connections that send nothing and come back as soon as they are dropped, twice as many
+    as gunicorn takes at once: alone, gunicorn makes each probe wait behind them for its 5 s
+    idle cut-off; behind nginx (which drops them after 10 s), nothing waits."""
+    result = slow_clients(proxy, 2 * WORKERS * THREADS, seconds=12, probe_timeout=2,
+                          mode="silent", reopen=True)
+    assert result["failed"] == 0, result
+    assert result["probes"] >= 20, result
+    assert result["reopened"] > 0, result  # nginx dropped them, and they came back
+
+
+def _metrics(url: str, **headers) -> int:
+    return requests.get(f"{url}/metrics", headers=headers, timeout=10).status_code
+
+
+def test_behind_nginx_the_client_ip_is_the_clients(gunicorn, proxy):
+    """/metrics answers the client IPs of METRICS_ALLOWED_NETWORKS, by default 127.0.0.1 (and
+    ::1), not the proxy's 127.0.0.2: through nginx it answers, so the client IP is ours, read
+    from X-Forwarded-For; an address we write there ourselves is not believed; sent straight
+    to gunicorn, the header is refused (not from a trusted proxy)."""
+    assert _metrics(proxy) == 200
+    assert _metrics(proxy, **{"X-Forwarded-For": "10.9.9.9"}) == 200  # still 127.0.0.1
+    assert _metrics(gunicorn) == 200
+    assert _metrics(gunicorn, **{"X-Forwarded-For": "127.0.0.1"}) == 403
+
+
+# --- The cluster: scripts/cluster-run (make cluster, make soak) ------------------------------
+
+def _read_line(proc: subprocess.Popen, timeout: float) -> str:
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    return proc.stdout.readline() if ready else ""
+
+
+def test_cluster_run_needs_nginx_and_says_so(tmp_path):
+    """Checked before anything starts (the database URLs here lead nowhere)."""
+    env = clean_env(DATABASE_URL="postgres://nowhere/none", REDIS_URL="redis://nowhere/0",
+                    NGINX=str(tmp_path / "no-nginx"), PYTHON=PYTHON)
+    result = subprocess.run([str(ROOT / "scripts" / "cluster-run"), "true"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result
+    assert "nginx is not installed" in result.stderr, result.stderr
+    assert "make system-deps" in result.stderr, result.stderr
+
+
+@pytest.mark.postgres
+def test_the_cluster_serves_through_nginx_and_slow_clients_stall_nothing(tmp_path):
+    """`scripts/cluster-run` (`make cluster`) as documented, on a database of its own: its URL
+    is nginx's, in front of two gunicorn instances. Silent clients that come back when dropped
+    (twice the threads of both instances: alone, each instance makes every probe wait about
+    5 s) and slow-header clients (more than both have threads: alone, they hold every probe
+    for as long as they trickle) leave /v1/health answered within 2 s; the client IP behind
+    the proxy is the client's."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
+        pytest.skip("needs the PostgreSQL and Redis of scripts/with-postgres, scripts/with-redis")
+    nginx = _nginx_or_skip()
+    import psycopg
+
+    name = f"cluster_{os.getpid()}"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    env = clean_env(
+        DATABASE_URL=database_url.rsplit("/", 1)[0] + f"/{name}",
+        # (the test processes take Redis databases 0 to 13: settings_test.py)
+        REDIS_URL=os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14",
+        PYTHON=PYTHON, NGINX=nginx, CLUSTER_PROXY_PORT=str(free_port()),
+        CLUSTER_PORTS=f"{free_port()} {free_port()}")
+    # The command run inside the cluster: says its URLs, then waits until we are done.
+    waiter = ("import os, sys; print(os.environ['CLUSTER_URL'], os.environ['CLUSTER_URLS'], "
+              "flush=True); sys.stdin.read()")
+    log = tmp_path / "cluster-run.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([str(ROOT / "scripts" / "cluster-run"), PYTHON, "-c", waiter],
+                                cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=out, text=True,
+                                start_new_session=True)
+    try:
+        line = _read_line(proc, timeout=240)
+        assert line, f"cluster-run did not start:\n{tail(log)}"
+        url, *instances = line.split()
+        assert len(instances) == 2 and url not in instances, line
+        health = requests.get(f"{url}/v1/health", timeout=10)
+        assert health.status_code == 200 and health.headers["Server"] == "nginx", health.headers
+
+        silent = slow_clients(url, 2 * 2 * 2 * THREADS, seconds=12, probe_timeout=2,
+                              mode="silent", reopen=True)
+        trickling = slow_clients(url, 2 * 2 * THREADS + 4, seconds=8, probe_timeout=2,
+                                 reopen=True)
+        assert silent["failed"] == 0 and silent["probes"] >= 20, silent
+        assert trickling["failed"] == 0 and trickling["probes"] >= 10, trickling
+
+        assert _metrics(url) == 200  # the client, 127.0.0.1, not the proxy's 127.0.0.2
+        assert _metrics(url, **{"X-Forwarded-For": "10.9.9.9"}) == 200
+        assert _metrics(instances[0], **{"X-Forwarded-For": "127.0.0.1"}) == 403
+    finally:
+        proc.stdin.close()  # the command ends; cluster-run stops what it started
+        try:
+            proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        print(f"\n[cluster-run]\n{tail(log, 2000)}")
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
