@@ -24,7 +24,7 @@ CLUSTER_DEBS := scripts/ensure-debs nginx:nginx-light
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install lock run test test-sqlite test-postgres fuzz system-deps bench bench-short bench-profile bench-levers cluster soak soak-short lint clean
+.PHONY: help install lock run test test-sqlite test-postgres fuzz system-deps bench bench-short bench-profile bench-levers cluster soak soak-short tenants lint clean
 
 help: ## Show this help (the README's "Make targets" says more)
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -135,6 +135,10 @@ soak-short: install ## The soak's short form (about a minute; CI runs it on both
 	$(CLUSTER_DEBS)
 	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
 		$(VPY) scripts/soak.py --seconds 40
+
+tenants: install ## A hostile tenant against the local cluster: what one account can do to the others
+	$(CLUSTER_DEBS)
+	scripts/with-postgres scripts/with-redis scripts/cluster-run $(VPY) scripts/tenants.py
 
 lint: install ## Ruff, import-linter contracts, hadolint (Dockerfile), compose.yaml's schema
 	$(VENV)/bin/ruff check .
