@@ -11,6 +11,7 @@ Services, not the ORM: the objects get their ids, times, status transitions, eve
 account flags exactly as in production.
 """
 
+import uuid
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -84,11 +85,13 @@ def make_refund(payment: Payment, amount_minor: int | None = None, *,
                          amount_minor=amount_minor, amount=amount, **overrides)
 
 
-def make_endpoint(account: Account, url: str = "https://example.com/hooks",
+def make_endpoint(account: Account, url: str | None = None,
                   events: list[str] | tuple[str, ...] = ("*",), *, format: str = Format.V1,
                   **overrides) -> WebhookEndpoint:
     """A webhook endpoint of `format` (`"v1"` or `"stripe"`: which events it receives and
-    how they are signed), subscribed to every event of its format by default."""
+    how they are signed), subscribed to every event of its format by default; on a URL of
+    its own unless `url` is given (an account has one endpoint per URL)."""
+    url = url or f"https://example.com/hooks/{uuid.uuid4().hex[:12]}"
     return endpoint_create(account=account, url=url, events=list(events), format=format,
                            **overrides)
 
