@@ -191,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                                                              DEFAULT_BASE_URL))
     parser.add_argument("--api-key", default=os.environ.get("SANDBOX_API_KEY", DEMO_KEY),
                         help="A key with payments:read (default: $SANDBOX_API_KEY, else the "
-                        "demo key).")
+                        "demo key). Prefer the variable for a real key: a command line is "
+                        "visible to every user of the machine (ps).")
     parser.add_argument("--events", default="",
                         help="Comma-separated event types to forward (default: all).")
     parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
