@@ -38,6 +38,8 @@ class ErrorDescription:
     param: str | None = None
     errors: list[dict] = field(default_factory=list)
     headers: dict = field(default_factory=dict)
+    # Keys a format's error body adds of its own (Stripe's `decline_code`, ...).
+    extra: dict = field(default_factory=dict)
 
 
 _DRF_ERRORS = {

@@ -9,7 +9,7 @@ A card is never a real card: its number is kept (to know its behaviour), never a
 import hashlib
 from dataclasses import dataclass
 
-from core.errors import NotFound
+from core.errors import NotFound, UnprocessableRequest
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,10 @@ def by_number(number: str, *, param: str = "number") -> TestCard:
     digits = "".join(number.split())
     card = TEST_CARDS.get(digits)
     if card is None:
-        raise NotFound("card", f"…{digits[-4:]}", param=param,
-                       message="Only the sandbox's test card numbers can be used "
-                       "(4242 4242 4242 4242 and the others of the documentation).")
+        raise UnprocessableRequest(
+            "Your card number is incorrect: only the sandbox's test card numbers can be used "
+            "(4242 4242 4242 4242 and the others of docs/test-cards.md).",
+            code="incorrect_number", param=param)
     return card
 
 

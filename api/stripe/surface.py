@@ -18,12 +18,13 @@ from api.errors import ErrorDescription, detailed_message
 from api.json import DecimalJSONParser
 from api.routers import Router
 from api.schema import ScopedAuthenticationScheme
+from api.stripe.declines import decline_of
 from api.stripe.forms import BracketFormParser, parse_brackets
 from api.stripe.pagination import CursorPagination
 from api.stripe.params import ALWAYS_ACCEPTED, expand_of, unknown_parameter
 from api.surfaces import Surface
 from api.viewsets import SurfaceViewSet
-from core.errors import NotFound, ServiceError
+from core.errors import Declined, NotFound, ServiceError
 from core.formats import Format
 
 # `/stripe/v1` answers invalid parameters and refused changes with 400 (never 422), an
@@ -33,7 +34,8 @@ WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415)
 KEY_IN_USE = "idempotency_key_in_use"
 # The Stripe name of each kind of domain object (`core.errors.NotFound.kind`).
 OBJECT_NAMES = {"payment": "payment_intent", "payment method": "PaymentMethod",
-                "customer": "customer", "refund": "refund",
+                "customer": "customer", "refund": "refund", "charge": "charge",
+                "setup": "setup_intent", "token": "token",
                 "webhook endpoint": "webhook endpoint", "event": "event"}
 _TYPES = {401: "authentication_error", 402: "card_error", 429: "rate_limit_error"}
 _CODES = {"required": "parameter_missing", "null": "parameter_missing",
@@ -59,6 +61,10 @@ ErrorSerializer = inline_serializer(
 
 def translate(error: ErrorDescription, exc: Exception, view) -> ErrorDescription:
     """The domain's description in Stripe's words: statuses, codes, messages, parameters."""
+    if isinstance(exc, Declined):
+        code, decline_code, message, param = decline_of(exc.code)
+        return replace(error, code=code, message=message, param=param, errors=[],
+                       extra={"decline_code": decline_code})
     if isinstance(exc, NotFound) and exc.kind in OBJECT_NAMES:
         error = _missing(error, exc, view)
     elif isinstance(exc, ServiceError) and view is not None:
@@ -107,7 +113,7 @@ def error_body(error: ErrorDescription) -> dict:
     param = error.param or (first and first["field"])
     if param:
         body["param"] = param
-    return {"error": body}
+    return {"error": {**body, **error.extra}}
 
 
 STRIPE = Surface(name=Format.STRIPE, prefix="/stripe/v1/", error_body=error_body,

@@ -8,7 +8,7 @@ copy of what it is given. Saving a card whose issuer declines it fails with `Dec
 
 from accounts.models import Account
 from core import clock
-from core.errors import Declined, InvalidState, NotFound, UnprocessableRequest
+from core.errors import Declined, InvalidState, UnprocessableRequest
 from core.formats import Format
 from core.ids import id_for
 from core.metadata import merged_metadata
@@ -16,7 +16,7 @@ from core.transactions import service_transaction
 from payments import selectors, simulator, testcards
 from payments.models import CARD_ID_PREFIX, Card, Customer
 from payments.selectors import Method
-from payments.services.customers import customer_lock
+from payments.services.locks import card_lock, customer_lock
 from payments.testcards import TestCard
 from webhooks_app import events
 from webhooks_app.services import events_emit
@@ -86,7 +86,7 @@ def card_update(*, account: Account, card_id: str, billing_details: dict | None 
                 metadata: dict | None = None, exp_month: int | None = None,
                 exp_year: int | None = None) -> Card:
     """Change a saved card's billing details (replaced), metadata (merged) or expiry."""
-    card = _card_lock(account, card_id)
+    card = card_lock(account, card_id)
     if billing_details is not None:
         card.billing_details = billing_details
     if metadata is not None:
@@ -123,7 +123,7 @@ def card_attach_locked(account: Account, method: Method, customer: Customer, *,
         reason = simulator.setup_decline_reason(method.card)
         if reason:
             raise Declined("Your card was declined.", code=reason, param="card_id")
-    card = (_card_lock(account, method.saved.public_id) if method.saved is not None
+    card = (card_lock(account, method.saved.public_id) if method.saved is not None
             else card_saved(account, method, origin=origin))
     if card.customer_id == customer.pk:
         return card
@@ -140,7 +140,7 @@ def card_attach_locked(account: Account, method: Method, customer: Customer, *,
 @service_transaction
 def card_detach(*, account: Account, card_id: str) -> Card:
     """Forget the card for its customer (no longer the customer's default either)."""
-    card = _card_lock(account, card_id)
+    card = card_lock(account, card_id)
     if card.customer_id is None:
         raise InvalidState(
             f"Payment method '{card.public_id}' is not attached to a customer, so it cannot "
@@ -150,14 +150,4 @@ def card_detach(*, account: Account, card_id: str) -> Card:
     card.customer = None
     card.save(update_fields=["customer"])
     events_emit(account=account, events=[(events.CARD_DETACHED, card)])
-    return card
-
-
-def _card_lock(account: Account, card_id: str) -> Card:
-    card = (Card.objects.select_for_update(of=("self",)).select_related("customer")
-            .filter(account=account, public_id=card_id).first())
-    if card is None:
-        raise NotFound("payment method", card_id, param="card_id",
-                       message=f"No such payment method: '{card_id}'.")
-    card.account = account
     return card

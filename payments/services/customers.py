@@ -4,9 +4,13 @@
 from accounts.models import Account
 from core import clock
 from core.errors import NotFound, UnprocessableRequest
+from core.formats import Format
 from core.metadata import merged_metadata
 from core.transactions import service_transaction
+from payments import selectors
 from payments.models import Card, Customer
+from payments.services.cards import card_attach_locked
+from payments.services.locks import customer_lock
 from webhooks_app import events
 from webhooks_app.services import events_emit
 
@@ -17,11 +21,20 @@ def _emit_customer(customer: Customer, event_type: str) -> None:
 
 @service_transaction
 def customer_create(*, account: Account, email: str = "", name: str = "", description: str = "",
-                    phone: str = "", metadata: dict | None = None) -> Customer:
+                    phone: str = "", metadata: dict | None = None, card_id: str = "",
+                    default_card_id: str = "", origin: str = Format.V1) -> Customer:
+    """A customer; with `card_id`, that card saved for it at once (no customer is made when
+    the card is declined: `Declined`), and `default_card_id` its default card."""
     customer = Customer.objects.create(
         account=account, email=email, name=name, description=description, phone=phone,
         metadata=metadata or {}, created_at=clock.now(account))
     _emit_customer(customer, events.CUSTOMER_CREATED)
+    if card_id:
+        method = selectors.method_get(account=account, method_id=card_id, param="card_id")
+        card_attach_locked(account, method, customer, origin=origin)
+    if default_card_id:
+        customer.default_card = _own_card(customer, default_card_id)
+        customer.save(update_fields=["default_card"])
     return customer
 
 
@@ -62,14 +75,3 @@ def customer_delete(*, account: Account, customer_id: str) -> None:
     customer = customer_lock(account, customer_id)
     _emit_customer(customer, events.CUSTOMER_DELETED)  # the customer as it was
     customer.delete()
-
-
-def customer_lock(account: Account, customer_id: str, *,
-                  param: str = "customer_id") -> Customer:
-    """The customer row, locked until the caller's transaction ends."""
-    customer = (Customer.objects.select_for_update()
-                .filter(account=account, public_id=customer_id).first())
-    if customer is None:
-        raise NotFound("customer", customer_id, param=param)
-    customer.account = account
-    return customer

@@ -38,7 +38,7 @@ from payments.models import (
 from payments.money import format_major, to_major
 from payments.selectors import Method
 from payments.services.cards import YEARS_VALID, card_attach_locked
-from payments.services.customers import customer_lock
+from payments.services.locks import customer_lock
 from payments.state import FINAL, raise_invalid, require, transition
 from webhooks_app import events
 from webhooks_app.services import events_emit

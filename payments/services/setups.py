@@ -15,7 +15,7 @@ from core.transactions import service_transaction
 from payments import selectors, simulator
 from payments.models import SETUP_ID_PREFIX, Setup, SetupStatus, SetupUsage
 from payments.services.cards import card_attach_locked, card_saved
-from payments.services.customers import customer_lock
+from payments.services.locks import customer_lock
 from webhooks_app import events
 from webhooks_app.services import events_emit
 

@@ -489,7 +489,7 @@ def test_payments_made_elsewhere_render_as_intents_too(demo):
 
 
 def test_the_stripe_words_of_each_failure_reason():
-    from payments.api.stripe.common import decline_of as stripe_decline
+    from api.stripe.declines import decline_of as stripe_decline
 
     assert stripe_decline("card_declined")[:2] == ("card_declined", "generic_decline")
     assert stripe_decline("insufficient_funds")[:2] == ("card_declined", "insufficient_funds")

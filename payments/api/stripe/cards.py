@@ -1,7 +1,8 @@
 """Cards and their charges as `/stripe/v1` shows them: a card is a PaymentMethod (`pm_…`),
 a test payment method id (`pm_card_visa`) one too; each confirmation's charge a Charge."""
 
-from payments.api.stripe.common import decline_of, unix
+from api.stripe.declines import decline_of
+from payments.api.stripe.common import unix
 from payments.models import Card, Charge, ChargeStatus, Payment, PaymentStatus
 from payments.selectors import Method
 from payments.testcards import TestCard

@@ -2,10 +2,11 @@
 customer a Customer; and the Stripe events of payments, their charges, cards and setups (of
 those made through `/stripe/v1`) and of customers."""
 
+from api.stripe.declines import card_error_of
 from core.formats import Format
 from payments import selectors
 from payments.api.stripe.cards import card_to_stripe, charge_to_stripe, method_to_stripe
-from payments.api.stripe.common import card_error_of, client_secret, unix
+from payments.api.stripe.common import client_secret, unix
 from payments.api.stripe.setups import setup_to_stripe
 from payments.models import Customer, Payment, PaymentStatus
 from webhooks_app import events
@@ -179,7 +180,8 @@ _card_event, _setup_event = _stripe_made(card_to_stripe), _stripe_made(setup_to_
 EVENTS = [
     (events.PAYMENT_CREATED, stripe_events.PAYMENT_INTENT_CREATED, _intent_event),
     (events.PAYMENT_COMPLETED, stripe_events.PAYMENT_INTENT_SUCCEEDED, _intent_event),
-    (events.PAYMENT_AUTHORIZED, stripe_events.PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED, _intent_event),
+    (events.PAYMENT_AUTHORIZED, stripe_events.PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED,
+     _intent_event),
     (events.PAYMENT_FAILED, stripe_events.PAYMENT_INTENT_PAYMENT_FAILED, _intent_event),
     (events.PAYMENT_CANCELLED, stripe_events.PAYMENT_INTENT_CANCELED, _intent_event),
     (events.CHARGE_SUCCEEDED, stripe_events.CHARGE_SUCCEEDED, _charge_event),

@@ -1,6 +1,7 @@
 """Setups as `/stripe/v1` shows them: a SetupIntent (`seti_…`)."""
 
-from payments.api.stripe.common import card_error_of, client_secret, unix
+from api.stripe.declines import card_error_of
+from payments.api.stripe.common import client_secret, unix
 from payments.models import Setup, SetupStatus
 
 # Stripe's `cancellation_reason` values a client gives.

@@ -7,7 +7,14 @@ from refunds.api.stripe.rendering import REQUESTABLE_REASONS
 
 
 class StripeRefundCreateSerializer(StripeParams):
-    payment_intent = serializers.CharField(max_length=64)
+    payment_intent = serializers.CharField(max_length=64, required=False)
+    charge = serializers.CharField(max_length=64, required=False)
     amount = serializers.IntegerField(min_value=1, required=False, help_text="Minor units.")
     reason = serializers.ChoiceField(REQUESTABLE_REASONS, required=False)
     metadata = MetadataField(required=False)
+
+    def validate(self, attrs):
+        if ("payment_intent" in attrs) == ("charge" in attrs):
+            raise serializers.ValidationError(
+                {"payment_intent": ["Give payment_intent or charge (one of them)."]})
+        return attrs
