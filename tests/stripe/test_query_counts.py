@@ -59,10 +59,10 @@ def test_capture(stripe_api, demo, count_queries):
 
 
 def test_off_session_charge_of_a_saved_card(stripe_api, demo, customer, count_queries):
-    """Beyond a test card: the saved card read (with its customer), and the customer."""
+    """Beyond a test card: the saved card read (with its customer) and the customer read."""
     card = services.card_attach(account=demo, card_id="pm_card_visa",
                                 customer_id=customer.public_id, origin="stripe")
-    with count_queries(statements=8, queries=6):
+    with count_queries(statements=9, queries=7):
         response = stripe_api("post", "payment_intents", {
             "amount": 2000, "currency": "usd", "customer": customer.public_id,
             "payment_method": card.public_id, "off_session": "true", "confirm": "true"})
