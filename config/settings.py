@@ -412,6 +412,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_headers_and_rate_limits",
         "api.schema.refuse_nul_in_requests",
+        "api.stripe.schema.bracket_notation",
     ],
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
@@ -59,7 +60,7 @@ class PaymentIntentViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_payment_intents", "List PaymentIntents, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[OpenApiParameter("customer", str)])
+                 parameters=[*LIST_PARAMETERS, OpenApiParameter("customer", str)])
     def list(self, request):
         return self.rendered_list(selectors.payment_list(
             account=request.user.account, customer_id=self.query.get("customer")),
@@ -139,7 +140,7 @@ class CustomerViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_customers", "List customers, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[OpenApiParameter("email", str)])
+                 parameters=[*LIST_PARAMETERS, OpenApiParameter("email", str)])
     def list(self, request):
         customers = selectors.customer_list(account=request.user.account,
                                             email=self.query.get("email"))

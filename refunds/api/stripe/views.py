@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from refunds import selectors, services
 from refunds.api.stripe.rendering import refund_to_stripe
@@ -28,7 +29,7 @@ class StripeRefundViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_refunds", "List refunds, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[OpenApiParameter("payment_intent", str)])
+                 parameters=[*LIST_PARAMETERS, OpenApiParameter("payment_intent", str)])
     def list(self, request):
         return self.rendered_list(selectors.refund_list(
             account=request.user.account, payment_id=self.query.get("payment_intent")),
