@@ -83,9 +83,18 @@ def card_error(payment: Payment) -> dict:
     if param:
         error["param"] = param
     if payment.payment_method_id:
-        error["payment_method"] = {"id": payment.payment_method_id, "object": "payment_method",
-                                   "livemode": False, "type": "card"}
+        error["payment_method"] = _declined_method(payment)
     return error
+
+
+def _declined_method(payment: Payment) -> dict:
+    """The declined test card as Stripe's PaymentMethod: what its type requires (no card
+    details: `card` is optional), created with the intent, attached to no customer."""
+    return {"id": payment.payment_method_id, "object": "payment_method",
+            "billing_details": {"address": None, "email": None, "name": None, "phone": None,
+                                "tax_id": None},
+            "created": unix(payment.created_at), "customer": None, "customer_account": None,
+            "livemode": False, "metadata": {}, "type": "card"}
 
 
 def client_secret(payment: Payment) -> str:
@@ -118,6 +127,7 @@ def _intent(payment: Payment) -> dict:
     return {
         "id": payment.public_id,
         "object": "payment_intent",
+        "allowed_payment_method_types": None,
         "amount": payment.amount_minor,
         "amount_capturable": payment.amount_minor if status == "requires_capture" else 0,
         "amount_details": {"tip": {}},
@@ -148,6 +158,7 @@ def _intent(payment: Payment) -> dict:
         "payment_method_configuration_details": None,
         "payment_method_options": {},
         "payment_method_types": ["card"],
+        "payment_record": None,
         "processing": None,
         "receipt_email": payment.customer_email or None,
         "review": None,
