@@ -16,7 +16,8 @@ What is checked, by the declarations of `node_modules/stripe/cjs/**/*.d.ts`:
 - arrays, nested objects (inline or `Charge.PaymentMethodDetails.Card`), generics
   (`ApiList<T>`, `Partial<T>`), `Record`, expandable fields (`string | Customer`: an id, or
   the object validated in turn), unions of objects (`Event`: the interface whose literal keys,
-  `type`, `object`, `deleted`, match), names imported from other files.
+  `type`, `object`, `deleted`, match; the errors of the likeliest are reported), names
+  imported from other files.
 Only the regular shapes of the generated files are parsed; a declaration this reader does not
 understand, or a name it cannot find, raises `SchemaError` when a value reaches it: loud, never
 a silent pass. Files are parsed when first needed, once per process.
@@ -334,8 +335,9 @@ class _Validator:
             shown = ", ".join(sorted(map(str, literals))[:8])
             return [f"{at}: {value!r} is none of the {len(literals)} values ({shown}, …)"]
         candidates = [(n, s) for n, s in flat if n[0] not in ("lit", "null", "inter")]
-        if isinstance(value, dict):
-            candidates = [c for c in candidates if _may_be(*c, value)]
+        if isinstance(value, dict):  # the likeliest first: most literal keys agreeing
+            scored = [(_agreeing(*c, value), n, c) for n, c in enumerate(candidates)]
+            candidates = [c for score, _, c in sorted(scored, reverse=True) if score >= 0]
         best = None
         for node, node_scope in candidates:
             outer, self.seen = self.seen, []
@@ -343,7 +345,7 @@ class _Validator:
             self.seen = outer + (self.seen if not errors else [])
             if not errors:
                 return []
-            best = errors if best is None or len(errors) < len(best) else best
+            best = best or errors  # the likeliest alternative's errors are reported
         return best or [f"{at}: {json.dumps(value)[:60]} is none of the types allowed"]
 
     def array(self, item, scope, value, at) -> list[str]:
@@ -433,20 +435,23 @@ def _flatten(alternatives, scope) -> list:
     return flat
 
 
-def _may_be(node, scope, value: dict) -> bool:
-    """Whether an object may be of this alternative: its literal keys (`object`, `type`,
-    `deleted`) agree. Only these are read, so an `Event` is matched without reading the
-    types of the other 250 events."""
+def _agreeing(node, scope, value: dict) -> int:
+    """How many literal keys (`object`, `type`, `deleted`) of this alternative an object
+    has; -1: one disagrees, it cannot be of it. Only these are read, so an `Event` is matched
+    without reading the types of the other 250 events."""
     shape = _shape(node, scope)
     if shape is None:
-        return node[0] != "ref" or node[1][0] not in _PRIMITIVES
+        return -1 if node[0] == "ref" and node[1][0] in _PRIMITIVES else 0
+    agreeing = 0
     for key, (optional, member, *_) in shape[0].items():
-        if member[0] == "lit" and (value.get(key, member[1]) != member[1] if optional
-                                   else value.get(key) != member[1]):
-            return False
-        if member[0] == "ref" and member[1][0] in _ABSENT and key in value:
-            return False
-    return True
+        if member[0] == "lit" and key in value:
+            if value[key] != member[1]:
+                return -1
+            agreeing += 1
+        elif member[0] == "lit" and not optional or key in value and member[0] == "ref" and (
+                member[1][0] in _ABSENT):
+            return -1
+    return agreeing
 
 
 @cache
