@@ -373,7 +373,7 @@ class _Validator:
             else:
                 errors += self.check(index, scope, value[key], f"{at}.{key}")
         kind = members.get("object", (0, ("",)))[1]
-        if not errors and kind[0] == "lit":
+        if not errors and kind[0] == "lit" and "object" in value:  # not a Partial<T>'s
             self.seen.append(kind[1])
         return errors
 
@@ -403,7 +403,7 @@ def _shape(node, scope: _Scope):
         return _shape(*env[node[1][0]])
     if node[1] == ("Partial",):
         members, inner, index = _shape(node[2][0], scope)
-        return {k: (True, *_members(members, inner)[k][1:]) for k in members}, inner, index
+        return {k: (True, *m[1:]) for k, m in _members(members, inner).items()}, inner, index
     decl, body = _lookup(scope, node[1])
     bound = _bind(decl, body, node[2], scope)
     if decl[0] == "alias":
