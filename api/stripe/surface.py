@@ -41,7 +41,7 @@ _CODES = {"required": "parameter_missing", "null": "parameter_missing",
           "blank": "parameter_missing", "rate_limit_exceeded": "rate_limit",
           "url_taken": "resource_already_exists"}
 # The codes of Stripe's error object this surface sends: each is one Stripe publishes (the
-# `code` enum of its OpenAPI `api_errors`, which tests/dialects/test_stripe_schema.py checks
+# `code` enum of its OpenAPI `api_errors`: tests/dialects/test_stripe_schema_validator.py checks
 # them against). Any other code (an invalid or out-of-range value, a refused scope, a reused
 # idempotency key, a body too large, a simulated outage) is left out, as Stripe leaves `code`
 # out of the errors it has no code for: `type`, `message` and `param` say what went wrong.
