@@ -86,6 +86,8 @@ class PaymentMethodOptionsParams(StripeParams):
     card = CardOptionsParams(required=False)
 
 
+@extend_schema_field({"oneOf": [{"type": "boolean"},
+                               {"type": "string", "enum": ["one_off", "recurring"]}]})
 class OffSessionField(serializers.Field):
     """`off_session`: true or false, or Stripe's `one_off` and `recurring` (both true)."""
 
