@@ -11,11 +11,15 @@ say for every parameter, so each is documented in a way it can say and the serve
 - an array is named with its brackets, `enabled_events[]` (sent `enabled_events[]=a&
   enabled_events[]=b`): the plain name repeated, as OpenAPI would send it, is not bracket
   notation (the server keeps the last value);
-- metadata, the one object parameter, is one field holding the object as compact JSON
+- metadata, the object of free keys, is one field holding the object as compact JSON
   (`metadata={"order_id":"42"}`), which the server takes beside `metadata[order_id]=42`. As
   `deepObject` its keys would be fields the schema cannot name (OpenAPI 3.0 has no
   `patternProperties`), so that a form as sent could not be checked against the schema;
-  as JSON its key lengths can be stated.
+  as JSON its key lengths can be stated;
+- an object of named fields (`shipping`, `card`, `billing_details[address]`) is its fields,
+  each named in brackets as it is written: `shipping[address][city]`. What such an object
+  requires once it is given (`shipping[name]`) a flat form cannot require, so it is said in
+  the field's description and refused by the server (400) when missing.
 
 Where the same body is also taken as JSON, the form gets a component of its own
 (`...FormRequest`), so that the JSON one keeps the plain names and the metadata object.
@@ -52,10 +56,10 @@ def bracket_notation(result, generator, request, public):
     for content in forms:
         name = _ref_name(content["schema"])
         schema = schemas[name] if name else content["schema"]
-        renames = _renames(schema)
+        renames = _renames(schema, schemas)
         if not renames:
             continue
-        form = _as_form(schema, renames)
+        form = _as_form(schema, renames, schemas)
         if name in shared:
             form_name = name.removesuffix("Request") + "FormRequest"
             schemas.setdefault(form_name, form)
@@ -77,31 +81,63 @@ def _ref_name(schema: dict) -> str | None:
 
 def _is_metadata(value: dict) -> bool:
     """The object parameter (`MetadataField`, with `allow_clear` one of two)."""
-    return value.get("type") == "object" or any(
+    return (value.get("type") == "object" and "properties" not in value) or any(
         branch.get("type") == "object" for branch in value.get("oneOf", []))
 
 
-def _renames(schema: dict) -> dict[str, str]:
-    """Each parameter written otherwise in a form: array -> `name[]`, metadata -> JSON."""
+def _renames(schema: dict, schemas: dict) -> dict[str, str]:
+    """Each parameter written otherwise in a form: array -> `name[]`, metadata -> JSON, an
+    object of named fields -> its fields in brackets."""
     renames = {}
     for prop, value in schema.get("properties", {}).items():
         if value.get("type") == "array":
             renames[prop] = f"{prop}[]"
-        elif _is_metadata(value):
+        elif _is_metadata(value) or _fields_of(value, schemas) is not None:
             renames[prop] = prop
     return renames
 
 
-def _as_form(schema: dict, renames: dict[str, str]) -> dict:
-    properties = {}
+def _fields_of(value: dict, schemas: dict) -> dict | None:
+    """The object of named fields `value` is (resolving a component), None if it is none."""
+    name = _ref_name(value) or next(
+        (_ref_name(branch) for branch in value.get("allOf", []) if _ref_name(branch)), None)
+    target = schemas.get(name, {}) if name else value
+    return target if target.get("type") == "object" and target.get("properties") else None
+
+
+def _as_form(schema: dict, renames: dict[str, str], schemas: dict) -> dict:
+    properties, required = {}, list(schema.get("required", []))
     for prop, value in schema["properties"].items():
         if prop in renames and _is_metadata(value):
-            value = metadata_form_schema(clearable="oneOf" in value)
-        properties[renames.get(prop, prop)] = value
+            properties[prop] = metadata_form_schema(clearable="oneOf" in value)
+        elif prop in renames and _fields_of(value, schemas) is not None:
+            properties.update(_flattened(prop, _fields_of(value, schemas), schemas))
+            required = [item for item in required if item != prop]
+        else:
+            properties[renames.get(prop, prop)] = value
     form = {**schema, "properties": properties}
     if "required" in schema:
-        form["required"] = [renames.get(prop, prop) for prop in schema["required"]]
+        form["required"] = [renames.get(prop, prop) for prop in required]
     return form
+
+
+def _flattened(prefix: str, schema: dict, schemas: dict) -> dict:
+    """The fields of an object parameter, each under its bracketed name."""
+    properties = {}
+    needed = set(schema.get("required", []))
+    for prop, value in schema["properties"].items():
+        name = f"{prefix}[{prop}]"
+        inner = _fields_of(value, schemas)
+        if inner is not None:
+            properties.update(_flattened(name, inner, schemas))
+            continue
+        if value.get("type") == "array":
+            name += "[]"
+        if prop in needed:
+            value = {**value, "description": " ".join(filter(None, [
+                value.get("description"), f"Required when `{prefix}` is given."]))}
+        properties[name] = value
+    return properties
 
 
 def _form_example(value: dict, renames: dict[str, str]) -> dict:

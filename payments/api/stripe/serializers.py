@@ -107,11 +107,26 @@ class OffSessionField(serializers.Field):
 ACCEPTED = {"help_text": "Accepted and not used by the sandbox."}
 
 
+class OnlineAcceptanceParams(StripeParams):
+    ip_address = serializers.CharField(required=False, max_length=45)
+    user_agent = serializers.CharField(required=False, max_length=500)
+
+
+class CustomerAcceptanceParams(StripeParams):
+    type = serializers.ChoiceField(["online", "offline"])
+    accepted_at = serializers.IntegerField(required=False, min_value=0)
+    online = OnlineAcceptanceParams(required=False)
+
+
+class MandateDataParams(StripeParams):
+    customer_acceptance = CustomerAcceptanceParams()
+
+
 class IntentOptionsParams(StripeParams):
     """What creating, updating and confirming an intent take besides its own fields."""
 
     payment_method_options = PaymentMethodOptionsParams(required=False)
-    mandate_data = serializers.DictField(required=False, **ACCEPTED)
+    mandate_data = MandateDataParams(required=False, **ACCEPTED)
 
 
 def shipping_of(data: dict) -> dict:

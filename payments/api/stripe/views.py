@@ -11,6 +11,7 @@ from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
+from payments.api.stripe.card_views import TYPE, check_type
 from payments.api.stripe.cards import card_to_stripe
 from payments.api.stripe.rendering import (
     card_error,
@@ -183,9 +184,10 @@ class CustomerViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_customer_payment_methods", "List a customer's PaymentMethods",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=(*LIST_ERRORS, 404),
-                 parameters=[OpenApiParameter("type", str, enum=["card"])])
+                 parameters=[TYPE])
     @action(detail=True, methods=["get"], url_path="payment_methods")
     def payment_methods(self, request, customer_id):
+        check_type(self.query)
         account = request.user.account
         selectors.customer_get(account=account, customer_id=customer_id)
         return self.rendered_list(selectors.card_list(account=account, customer_id=customer_id),
