@@ -455,6 +455,11 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "payments.models.PaymentStatus",
         "CurrencyEnum": "payments.money.CURRENCY_CHOICES",
         "EventTypeEnum": "webhooks_app.api.v1.rendering.EVENT_CHOICES",
+        # Stripe's choice sets, one name each however many parameters share them.
+        "StripePaymentMethodTypeEnum": ["card"],
+        "StripeFutureUsageEnum": ["off_session", "on_session"],
+        "StripeFutureUsageOrNoneEnum": ["none", "off_session", "on_session"],
+        "StripeCustomerAcceptanceTypeEnum": ["online", "offline"],
     },
 }
 

@@ -78,8 +78,8 @@ class MetadataField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if data == "" and self.allow_clear:
-            return ""
+        if data == "":  # an empty value unsets: every key on an update, none to set on a create
+            return "" if self.allow_clear else {}
         if isinstance(data, str) and data.startswith("{") and len(data) <= 64 * 1024:
             try:
                 data = parse_body(data)

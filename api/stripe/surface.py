@@ -50,7 +50,10 @@ _CODES = {"required": "parameter_missing", "null": "parameter_missing",
 CODES = frozenset({
     "parameter_missing", "parameter_unknown", "resource_missing", "resource_already_exists",
     "amount_too_large", "charge_already_refunded", "payment_intent_unexpected_state",
-    "idempotency_key_in_use", "rate_limit",
+    "idempotency_key_in_use", "rate_limit", "card_declined", "expired_card", "incorrect_cvc",
+    "incorrect_number", "processing_error", "authentication_required",
+    "payment_intent_authentication_failure", "setup_intent_authentication_failure",
+    "setup_intent_unexpected_state", "payment_method_unexpected_state",
 })
 
 ErrorSerializer = inline_serializer(

@@ -138,6 +138,8 @@ class PaymentIntentViewSet(StripeViewSet):
 class CustomerViewSet(StripeViewSet):
     queryset = Customer.objects.none()
     lookup_url_kwarg = "customer_id"
+    param_names = {"card_id": "payment_method",
+                   "default_card_id": "invoice_settings[default_payment_method]"}
 
     @STRIPE.read("stripe_list_customers", "List customers, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
