@@ -214,4 +214,4 @@ def test_a_customer_error_names_stripe_s_parameter_and_empty_metadata_unsets(sdk
         stripe.Customer.create(invoice_settings={"default_payment_method": "pm_missing"})
     assert raised.value.param == "invoice_settings[default_payment_method]"
     customer = stripe.Customer.create(email="jenny@example.com", metadata="")
-    assert customer.metadata == {}
+    assert customer.metadata.to_dict() == {}
