@@ -5,7 +5,8 @@ it finds the account's oldest active scenario for an operation, counts it down a
 (of requests racing for its last use, exactly one gets it) and, for the outages, raises
 `SimulatedFailure` once the count-down has committed. Operations of requests apply only to
 requests of an API surface (not to the admin, commands or tasks); `payment.settle` and
-`webhook.delivery` happen in the background and have no surface.
+`webhook.delivery` happen in the background and have no surface; `checkout.complete` happens
+on the hosted payment page, which acts for the format its checkout was made through.
 """
 
 import math
@@ -26,6 +27,7 @@ PAYMENT_CANCEL = "payment.cancel"
 REFUND_CREATE = "refund.create"
 PAYMENT_SETTLE = "payment.settle"
 WEBHOOK_DELIVERY = "webhook.delivery"
+CHECKOUT_COMPLETE = "checkout.complete"  # paying (or saving a card) on a checkout's page
 
 DECLINE = "decline"
 SERVER_ERROR = "server_error"
@@ -40,6 +42,7 @@ OUTCOMES = {
     REFUND_CREATE: (FAIL, SERVER_ERROR, UNAVAILABLE, DELAY),
     PAYMENT_SETTLE: (FAIL,),
     WEBHOOK_DELIVERY: (DUPLICATE, DELAY),
+    CHECKOUT_COMPLETE: (DECLINE,),
 }
 BACKGROUND = (PAYMENT_SETTLE, WEBHOOK_DELIVERY)
 DECLINE_CODES = ("card_declined", "insufficient_funds", "expired_card", "incorrect_cvc",
@@ -52,6 +55,7 @@ MATCHABLE = {
     REFUND_CREATE: ("amount", "currency", "payment_method"),
     PAYMENT_SETTLE: ("amount", "currency", "payment_method"),
     WEBHOOK_DELIVERY: ("event_type",),
+    CHECKOUT_COMPLETE: ("amount", "currency"),
 }
 MAX_TIMES = 1000
 MAX_DELAY_MS = 30_000

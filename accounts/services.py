@@ -122,17 +122,19 @@ def scenario_delete(*, account: Account, scenario_id: str) -> None:
 @service_transaction
 def clock_advance(*, account: Account, seconds: int) -> tuple[dict[str, int], dict[str, int]]:
     """Move the account's clock forward, then run the account's work that became due (what
-    the apps registered in `DUE_WORK`: settlements, releases, webhook attempts, the expiry
-    of idempotency keys), at most `CLOCK_ADVANCE_MAX_ITEMS` items of it: what was done and
-    what is left, each by kind."""
+    the apps registered in `DUE_WORK`: settlements, releases, checkouts' expiry, webhook
+    attempts, the expiry of idempotency keys), at most `CLOCK_ADVANCE_MAX_ITEMS` items of
+    it: what was done and what is left, each by kind."""
     locked = _locked(account)
     locked.clock_offset_seconds += seconds
     locked.save(update_fields=["clock_offset_seconds"])
     account.clock_offset_seconds = locked.clock_offset_seconds
     now = clock.now(account)
-    processed = {"payments_settled": 0, "authorizations_released": 0, "webhook_attempts": 0,
+    processed = {"payments_settled": 0, "authorizations_released": 0,
+                 "checkout_sessions_expired": 0, "webhook_attempts": 0,
                  "endpoints_disabled": 0, "idempotency_keys_expired": 0}
-    remaining = {"payments_settled": 0, "authorizations_released": 0, "webhook_attempts": 0}
+    remaining = {"payments_settled": 0, "authorizations_released": 0,
+                 "checkout_sessions_expired": 0, "webhook_attempts": 0}
     budget = settings.CLOCK_ADVANCE_MAX_ITEMS
     for _name, run in DUE_WORK:
         work = run(account=account, now=now, limit=budget)

@@ -460,6 +460,11 @@ SPECTACULAR_SETTINGS = {
         "StripeFutureUsageEnum": ["off_session", "on_session"],
         "StripeFutureUsageOrNoneEnum": ["none", "off_session", "on_session"],
         "StripeCustomerAcceptanceTypeEnum": ["online", "offline"],
+        "StripeCaptureMethodEnum": ["automatic", "automatic_async", "manual"],
+        "StripeCheckoutModeEnum": ["payment", "setup"],
+        "StripeCheckoutLocaleEnum": "payments.api.stripe.checkout_serializers.LOCALES",
+        "StripeCheckoutSubmitTypeEnum": ["auto", "book", "donate", "pay"],
+        "StripeCustomerCreationEnum": ["always", "if_required"],
     },
 }
 

@@ -19,9 +19,11 @@ class PaymentsConfig(AppConfig):
 
         PERIODIC_JOBS.register("settlements_resumed", services.payments_settle_overdue)
         PERIODIC_JOBS.register("authorizations_released", services.payments_release_expired)
+        PERIODIC_JOBS.register("checkout_sessions_expired", services.checkouts_expire_overdue)
         TEST_DATA_RESETS.register("payments", services.payments_reset)
         DUE_WORK.register("settlements", services.payments_due)
         DUE_WORK.register("authorizations", services.payments_release_due)
+        DUE_WORK.register("checkouts", services.checkouts_due)
         MATCH_FIELDS.register("amount", lambda: AmountField(
             required=False, help_text="Major units, compared with the operation's amount."))
         MATCH_FIELDS.register("currency", lambda: CurrencyField(required=False))

@@ -12,6 +12,8 @@ PAYMENT_ID_PREFIX = "pay"
 CARD_ID_PREFIX = "card"
 CHARGE_ID_PREFIX = "ch"
 SETUP_ID_PREFIX = "setup"
+CHECKOUT_ID_PREFIX = "checkout"
+LINE_ITEM_ID_PREFIX = "li"
 
 
 class PaymentStatus(models.TextChoices):
@@ -267,3 +269,122 @@ class Setup(models.Model):
 
     def __str__(self):
         return self.public_id
+
+
+class CheckoutMode(models.TextChoices):
+    PAYMENT = "payment"  # the line items are paid on the page
+    SETUP = "setup"  # a card is saved on the page, nothing is charged
+
+
+class CheckoutStatus(models.TextChoices):
+    OPEN = "open"
+    COMPLETE = "complete"
+    EXPIRED = "expired"
+
+
+class CheckoutPaymentStatus(models.TextChoices):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    NO_PAYMENT_REQUIRED = "no_payment_required"  # setup mode
+
+
+class CustomerCreation(models.TextChoices):
+    IF_REQUIRED = "if_required"  # no customer is made (the details stay on the checkout)
+    ALWAYS = "always"  # a customer is made from the email and name given on the page
+
+
+class Checkout(models.Model):
+    """A payment page for the account's customer: what is bought (its line items) and where
+    the customer's browser goes afterwards. Paid on the sandbox's page (or, in setup mode, a
+    card saved there) it is `complete`, with its payment or setup; it expires, open, at
+    `expires_at` by the account's clock. Changed only through `payments.services`."""
+
+    public_id = models.CharField(max_length=72, unique=True,
+                                 default=id_factory(CHECKOUT_ID_PREFIX))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=10, choices=Format.choices, default=Format.V1)
+    mode = models.CharField(max_length=10, choices=CheckoutMode.choices)
+    status = models.CharField(max_length=10, choices=CheckoutStatus.choices,
+                              default=CheckoutStatus.OPEN)
+    payment_status = models.CharField(max_length=20, choices=CheckoutPaymentStatus.choices)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    amount_subtotal_minor = models.BigIntegerField(null=True, blank=True,
+                                                   help_text="The line items' sum (none in "
+                                                   "setup mode).")
+    amount_total_minor = models.BigIntegerField(null=True, blank=True,
+                                                help_text="What is charged (none in setup "
+                                                "mode).")
+    success_url = models.URLField(max_length=2048, blank=True, default="",
+                                  help_text="Where the browser goes once it is complete "
+                                  "({CHECKOUT_SESSION_ID} filled in).")
+    cancel_url = models.URLField(max_length=2048, blank=True, default="",
+                                 help_text="The page's way back.")
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    customer_email = models.EmailField(max_length=254, blank=True, default="",
+                                       help_text="Given at creation: the page asks for none.")
+    customer_creation = models.CharField(max_length=11, choices=CustomerCreation.choices,
+                                         default=CustomerCreation.IF_REQUIRED)
+    client_reference_id = models.CharField(max_length=200, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    # What the payment made on the page is given.
+    capture_method = models.CharField(max_length=15, choices=CaptureMethod.choices,
+                                      default=CaptureMethod.AUTOMATIC)
+    payment_description = models.CharField(max_length=500, blank=True, default="")
+    payment_metadata = models.JSONField(default=dict, blank=True)
+    # Accepted and kept, shown as given.
+    payment_method_types = models.JSONField(default=list, blank=True)
+    locale = models.CharField(max_length=10, blank=True, default="")
+    submit_type = models.CharField(max_length=10, blank=True, default="")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", help_text="Made by the first attempt to pay.")
+    setup = models.ForeignKey(Setup, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", help_text="Made by the first attempt to save "
+                              "a card.")
+    customer_details = models.JSONField(null=True, blank=True, help_text="The email and name "
+                                        "given on the page, once it is complete.")
+    expires_at = models.DateTimeField(help_text="By the account's clock.")
+    created_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
+    updated_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["account", "-created_at", "-id"], name="checkout_account_recent"),
+            # The scheduler's scan for sessions to expire: only the open rows.
+            models.Index(fields=["expires_at"], condition=models.Q(status="open"),
+                         name="checkout_open"),
+        ]
+
+    def __str__(self):
+        return self.public_id
+
+    @property
+    def given_email(self) -> str:
+        """The email the checkout was given (its own, or its customer's): the page asks for
+        one only when there is none."""
+        return self.customer_email or (self.customer.email if self.customer else "")
+
+
+class CheckoutLineItem(models.Model):
+    """What a checkout sells: a product's name, its price and how many (in the checkout's
+    currency)."""
+
+    public_id = models.CharField(max_length=32, unique=True,
+                                 default=id_factory(LINE_ITEM_ID_PREFIX))
+    checkout = models.ForeignKey(Checkout, on_delete=models.CASCADE, related_name="line_items")
+    name = models.CharField(max_length=250)
+    unit_amount_minor = models.BigIntegerField()
+    quantity = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    created_at = models.DateTimeField(default=timezone.now, help_text="The checkout's.")
+
+    class Meta:
+        ordering = ["created_at", "id"]  # as given
+
+    def __str__(self):
+        return f"{self.quantity} × {self.name}"
+
+    @property
+    def amount_minor(self) -> int:
+        return self.unit_amount_minor * self.quantity

@@ -1,13 +1,14 @@
-"""Reads of payments, customers, cards, charges and setups, always scoped to the calling
-account."""
+"""Reads of payments, customers, cards, charges, setups and checkouts, always scoped to the
+calling account (but a checkout's page, which its id opens)."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from accounts.models import Account
 from core import sql
 from core.errors import NotFound
 from payments import simulator, testcards
-from payments.models import Card, Charge, Customer, Payment, Setup
+from payments.models import Card, Charge, Checkout, CheckoutLineItem, Customer, Payment, Setup
 from payments.testcards import TestCard
 from webhooks_app.models import Event
 
@@ -140,3 +141,43 @@ def setup_get(*, account: Account, setup_id: str) -> Setup:
     if setup is None:
         raise NotFound("setup", setup_id, param="setup_id")
     return setup
+
+
+def _checkouts():
+    return Checkout.objects.select_related("customer", "payment", "setup")
+
+
+def checkout_list(*, account: Account, payment_id: str | None = None,
+                  customer_id: str | None = None, status: str | None = None,
+                  created: dict[str, datetime] | None = None):
+    """The account's checkouts; `created` bounds their creation: {"gte": t, "lt": t2, ...}
+    (`gt`, `gte`, `lt`, `lte`)."""
+    checkouts = _checkouts().filter(account=account)
+    if payment_id:
+        checkouts = checkouts.filter(payment__public_id=payment_id)
+    if customer_id:
+        checkouts = checkouts.filter(customer__public_id=customer_id)
+    if status:
+        checkouts = checkouts.filter(status=status)
+    return checkouts.filter(**{f"created_at__{op}": at for op, at in (created or {}).items()})
+
+
+def checkout_get(*, account: Account, checkout_id: str) -> Checkout:
+    checkout = _checkouts().filter(account=account, public_id=checkout_id).first()
+    if checkout is None:
+        raise NotFound("checkout", checkout_id, param="checkout_id")
+    return checkout
+
+
+def checkout_of_page(*, checkout_id: str) -> Checkout:
+    """The checkout a page's address names (the page has no credentials: its id opens it)."""
+    checkout = (_checkouts().select_related("account").prefetch_related("line_items")
+                .filter(public_id=checkout_id).first())
+    if checkout is None:
+        raise NotFound("checkout", checkout_id, param="checkout_id")
+    return checkout
+
+
+def checkout_line_items(*, checkout: Checkout):
+    """Its line items, as they were given."""
+    return CheckoutLineItem.objects.filter(checkout=checkout)

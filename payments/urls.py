@@ -4,6 +4,8 @@ from api.routers import Router
 from api.stripe.surface import StripeRouter
 from payments.api.devdraft.views import DevdraftPaymentViewSet
 from payments.api.stripe.card_views import ChargeViewSet, PaymentMethodViewSet
+from payments.api.stripe.checkout_page import checkout_page
+from payments.api.stripe.checkout_views import CheckoutSessionViewSet
 from payments.api.stripe.setup_views import SetupIntentViewSet
 from payments.api.stripe.views import CustomerViewSet, PaymentIntentViewSet
 from payments.api.v1.views import ApiInfoView, PaymentViewSet
@@ -20,7 +22,11 @@ stripe_router.register("customers", CustomerViewSet, basename="stripe-customer")
 stripe_router.register("payment_methods", PaymentMethodViewSet, basename="stripe-payment-method")
 stripe_router.register("charges", ChargeViewSet, basename="stripe-charge")
 stripe_router.register("setup_intents", SetupIntentViewSet, basename="stripe-setup-intent")
+stripe_router.register("checkout/sessions", CheckoutSessionViewSet,
+                       basename="stripe-checkout-session")
 
 v1 = [path("api-info", ApiInfoView.as_view(), name="api-info"), *v1_router.urls]
 devdraft = devdraft_router.urls
 stripe = stripe_router.urls
+# The pages a customer's browser visits (HTML, outside the API's prefixes).
+pages = [path("checkout/pay/<str:session_id>", checkout_page, name="stripe-checkout-page")]

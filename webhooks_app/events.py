@@ -31,6 +31,8 @@ SETUP_CREATED = "setup.created"
 SETUP_SUCCEEDED = "setup.succeeded"  # the card is saved
 SETUP_FAILED = "setup.failed"  # declined: another card may be tried
 SETUP_CANCELLED = "setup.cancelled"
+CHECKOUT_COMPLETED = "checkout.completed"  # paid (or a card saved) on its page
+CHECKOUT_EXPIRED = "checkout.expired"  # expired open, by its clock or on request
 
 ALL_TYPES = "*"  # in an endpoint's subscriptions: every type of its format
 

@@ -25,13 +25,16 @@ class MissingCursor(ServiceError):
 
 
 class CursorPagination(BasePagination):
-    """Stripe's lists: newest first, `limit` (1-100, default 10), and a cursor, the id of an
-    object of the list (`starting_after`: older ones, `ending_before`: newer ones). Pages
+    """Stripe's lists: newest first (but a few), `limit` (1-100, default 10), and a cursor,
+    the id of an object of the list (`starting_after`: the next ones, `ending_before`: the
+    ones before). Pages
     walk `(created_at, id)`, so objects created meanwhile (newer) never shift a walk that goes
     on with `starting_after`: the SDK's `auto_paging_iter()` sees each object exactly once.
 
-    The view names its id field (`cursor_field`, default `public_id`); `url` is the list's
-    path without the surface's `/stripe` mount, which the SDK fetches the next page from.
+    The view names its id field (`cursor_field`, default `public_id`) and the actions whose
+    lists keep the order objects were given in, oldest first (`oldest_first`: a checkout's
+    line items); `url` is the list's path without the surface's `/stripe` mount, which the
+    SDK fetches the next page from.
     """
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -44,20 +47,25 @@ class CursorPagination(BasePagination):
         if after is not None and before is not None:
             raise serializers.ValidationError(
                 {"ending_before": "Pass at most one of starting_after and ending_before."})
+        oldest_first = view is not None and view.action in getattr(view, "oldest_first", ())
+        order, backwards = ("created_at", "id"), ("-created_at", "-id")
+        if not oldest_first:
+            order, backwards = backwards, order
         if after is None and before is None:
-            rows = list(queryset.order_by("-created_at", "-id")[: limit + 1])
+            rows = list(queryset.order_by(*order)[: limit + 1])
         else:
             anchor = queryset.filter(**{field: after or before}).values("created_at", "id").first()
             if anchor is None:
                 raise MissingCursor(f"No such object: '{after or before}'",
                                     param="starting_after" if after else "ending_before")
             at, pk = anchor["created_at"], anchor["id"]
+            older = Q(created_at__lt=at) | Q(created_at=at, id__lt=pk)
+            newer = Q(created_at__gt=at) | Q(created_at=at, id__gt=pk)
+            onwards, back = (newer, older) if oldest_first else (older, newer)
             if after is not None:
-                rows = list(queryset.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
-                            .order_by("-created_at", "-id")[: limit + 1])
+                rows = list(queryset.filter(onwards).order_by(*order)[: limit + 1])
             else:
-                rows = list(queryset.filter(Q(created_at__gt=at) | Q(created_at=at, id__gt=pk))
-                            .order_by("created_at", "id")[: limit + 1])
+                rows = list(queryset.filter(back).order_by(*backwards)[: limit + 1])
         self.has_more = len(rows) > limit
         rows = rows[:limit]
         return rows if before is None else rows[::-1]

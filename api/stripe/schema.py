@@ -19,7 +19,10 @@ say for every parameter, so each is documented in a way it can say and the serve
 - an object of named fields (`shipping`, `card`, `billing_details[address]`) is its fields,
   each named in brackets as it is written: `shipping[address][city]`. What such an object
   requires once it is given (`shipping[name]`) a flat form cannot require, so it is said in
-  the field's description and refused by the server (400) when missing.
+  the field's description and refused by the server (400) when missing;
+- an array of such objects (`line_items`) is its first item's fields, with the index:
+  `line_items[0][quantity]` (the next items are `line_items[1][…]`, which a schema cannot
+  list), said in the fields' descriptions.
 
 Where the same body is also taken as JSON, the form gets a component of its own
 (`...FormRequest`), so that the JSON one keeps the plain names and the metadata object.
@@ -90,11 +93,21 @@ def _renames(schema: dict, schemas: dict) -> dict[str, str]:
     object of named fields -> its fields in brackets."""
     renames = {}
     for prop, value in schema.get("properties", {}).items():
-        if value.get("type") == "array":
+        if _items_of(value, schemas) is not None:
+            renames[prop] = prop
+        elif value.get("type") == "array":
             renames[prop] = f"{prop}[]"
         elif _is_metadata(value) or _fields_of(value, schemas) is not None:
             renames[prop] = prop
     return renames
+
+
+def _items_of(value: dict, schemas: dict) -> dict | None:
+    """The object of named fields each item of an array `value` is; None if it is no such
+    array."""
+    if value.get("type") != "array":
+        return None
+    return _fields_of(value.get("items", {}), schemas)
 
 
 def _fields_of(value: dict, schemas: dict) -> dict | None:
@@ -108,7 +121,13 @@ def _fields_of(value: dict, schemas: dict) -> dict | None:
 def _as_form(schema: dict, renames: dict[str, str], schemas: dict) -> dict:
     properties, required = {}, list(schema.get("required", []))
     for prop, value in schema["properties"].items():
-        if prop in renames and _is_metadata(value):
+        if prop in renames and _items_of(value, schemas) is not None:
+            items = _flattened(f"{prop}[0]", _items_of(value, schemas), schemas)
+            note = f"Of the first item of `{prop}`; more are `{prop}[1][…]`, …"
+            properties.update({name: {**item, "description": " ".join(filter(None, [
+                item.get("description"), note]))} for name, item in items.items()})
+            required = [item for item in required if item != prop]
+        elif prop in renames and _is_metadata(value):
             properties[prop] = metadata_form_schema(clearable="oneOf" in value)
         elif prop in renames and _fields_of(value, schemas) is not None:
             properties.update(_flattened(prop, _fields_of(value, schemas), schemas))
@@ -131,7 +150,9 @@ def _flattened(prefix: str, schema: dict, schemas: dict) -> dict:
         if inner is not None:
             properties.update(_flattened(name, inner, schemas))
             continue
-        if value.get("type") == "array":
+        if _is_metadata(value):
+            value = metadata_form_schema(clearable="oneOf" in value)
+        elif value.get("type") == "array":
             name += "[]"
         if prop in needed:
             value = {**value, "description": " ".join(filter(None, [

@@ -35,7 +35,7 @@ KEY_IN_USE = "idempotency_key_in_use"
 # The Stripe name of each kind of domain object (`core.errors.NotFound.kind`).
 OBJECT_NAMES = {"payment": "payment_intent", "payment method": "PaymentMethod",
                 "customer": "customer", "refund": "refund", "charge": "charge",
-                "setup": "setup_intent", "token": "token",
+                "setup": "setup_intent", "token": "token", "checkout": "checkout.session",
                 "webhook endpoint": "webhook endpoint", "event": "event"}
 _TYPES = {401: "authentication_error", 402: "card_error", 429: "rate_limit_error"}
 # Our codes in Stripe's words, where Stripe has a code of the same meaning.

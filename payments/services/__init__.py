@@ -1,7 +1,19 @@
-"""Every state change of payments, customers, cards, charges and setups (one module each)."""
+"""Every state change of payments, customers, cards, charges, setups and checkouts (one
+module each)."""
 
 from payments.services.cards import card_attach, card_create, card_detach, card_update
 from payments.services.charges import charge_update
+from payments.services.checkouts import (
+    CardEntry,
+    LineItem,
+    PaymentData,
+    checkout_complete,
+    checkout_create,
+    checkout_expire,
+    checkout_expire_due,
+    checkouts_due,
+    checkouts_expire_overdue,
+)
 from payments.services.customers import customer_create, customer_delete, customer_update
 from payments.services.payments import (
     payment_cancel,
@@ -24,6 +36,8 @@ from payments.services.payments import (
 from payments.services.setups import setup_cancel, setup_confirm, setup_create, setup_update
 
 __all__ = [
+    "CardEntry", "LineItem", "PaymentData", "checkout_complete", "checkout_create",
+    "checkout_expire", "checkout_expire_due", "checkouts_due", "checkouts_expire_overdue",
     "card_attach", "card_create", "card_detach", "card_update", "charge_update",
     "customer_create", "customer_delete", "customer_update", "payment_cancel",
     "payment_capture", "payment_confirm", "payment_create", "payment_facts", "payment_lock",

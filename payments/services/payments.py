@@ -30,6 +30,7 @@ from payments.models import (
     CaptureMethod,
     Charge,
     ChargeStatus,
+    Checkout,
     Payment,
     PaymentMethod,
     PaymentStatus,
@@ -47,6 +48,7 @@ SETTLES_LATER = {PaymentMethod.BANK_TRANSFER, PaymentMethod.CRYPTO}
 # How long an authorization holds (by the account's clock) before it is released.
 AUTHORIZATION_VALIDITY = timedelta(days=7)
 RELEASED = "automatic"  # the cancellation reason of a released authorization
+ABANDONED = "abandoned"  # of an unconfirmed payment whose checkout expired
 
 
 def payment_create(
@@ -218,6 +220,15 @@ def _cancel(*, account: Account, payment_id: str, reason: str) -> Payment:
     return _cancel_locked(payment, reason)
 
 
+def payment_abandon(*, account: Account, payment_id: str) -> None:
+    """Cancel a payment still waiting for its confirmation when the page it was to be paid on
+    is gone (its checkout expired: reason "abandoned"), inside the caller's transaction;
+    nothing if it moved on."""
+    payment = payment_lock(payment_id=payment_id, account=account)
+    if payment.status == PaymentStatus.REQUIRES_CONFIRMATION:
+        _cancel_locked(payment, ABANDONED)
+
+
 def _cancel_locked(payment: Payment, reason: str) -> Payment:
     transition(payment, PaymentStatus.CANCELLED)
     payment.cancelled_at = _touch(payment)
@@ -258,6 +269,7 @@ def payment_open(
     metadata: dict | None = None,
     idempotency_key: str = "",
     origin: str = Format.V1,
+    declined: str | None = None,
     **details,
 ) -> Payment:
     """A payment to be confirmed by the client: `requires_confirmation`, with the payment
@@ -265,7 +277,7 @@ def payment_open(
     (see `payment_confirm`: a decline leaves it `requires_confirmation` with its
     `failure_reason`). Amount and currency are validated by the caller, as for
     `payment_create`; an unknown payment method or customer is NotFound, and nothing is
-    stored. `details` (`DETAILS`) are kept as given."""
+    stored. `details` (`DETAILS`) are kept as given. `declined`: see `payment_confirm`."""
     if capture_method not in CaptureMethod.values:
         raise UnprocessableRequest(f"Unknown capture method '{capture_method}'.",
                                    param="capture_method")
@@ -280,11 +292,12 @@ def payment_open(
         customer_id=customer_id, description=description, customer_email=customer_email,
         metadata=metadata or {}, idempotency_key=idempotency_key[:64], **_details(details))
     _check_owner(payment, method)
-    declined = ""
     if confirm:
         _check_confirmable(payment, payment_method_id)
-        declined = _scenario_decline(account, payment)
-    return _open(payment, method, confirm=confirm, declined=declined, off_session=off_session)
+        if declined is None:
+            declined = _scenario_decline(account, payment)
+    return _open(payment, method, confirm=confirm, declined=declined or "",
+                 off_session=off_session)
 
 
 @service_transaction
@@ -302,7 +315,8 @@ def _open(payment: Payment, method: Method, *, confirm: bool, declined: str,
 
 
 def payment_confirm(*, account: Account, payment_id: str, payment_method_id: str = "",
-                    off_session: bool = False, **details) -> Payment:
+                    off_session: bool = False, declined: str | None = None,
+                    **details) -> Payment:
     """Charge a `requires_confirmation` payment with `payment_method_id`, or the method it
     has (not one that was declined): each confirmation makes a Charge. The simulator
     decides, after a test scenario of `payment.create` (a decline, or an outage: nothing
@@ -312,16 +326,17 @@ def payment_confirm(*, account: Account, payment_id: str, payment_method_id: str
     (7 days by the account's clock); with `setup_future_usage` and a customer, the card is
     saved for the customer. A decline leaves it `requires_confirmation` with `failure_reason`
     set, to be confirmed again with another method. InvalidState from any other status, or
-    without a payment method (code `payment_method_missing`)."""
+    without a payment method (code `payment_method_missing`). A caller that consulted a test
+    scenario of its own operation (a checkout's page) gives its outcome as `declined` (a
+    decline code, or "" for none) instead: `payment.create`'s is then not consulted."""
     method = (selectors.method_get(account=account, method_id=payment_method_id)
               if payment_method_id else None)
-    declined = ""
-    if account.has_scenarios:  # judged before a scenario is used up
+    if declined is None and account.has_scenarios:  # judged before a scenario is used up
         payment = selectors.payment_get(account=account, payment_id=payment_id)
         _check_confirmable(payment, payment_method_id)
         declined = _scenario_decline(account, payment)
-    return _confirm(account=account, payment_id=payment_id, method=method, declined=declined,
-                    off_session=off_session, details=_details(details))
+    return _confirm(account=account, payment_id=payment_id, method=method,
+                    declined=declined or "", off_session=off_session, details=_details(details))
 
 
 @service_transaction
@@ -568,7 +583,8 @@ def payment_record_refund(*, payment: Payment, amount_minor: int) -> Payment:
 
 
 def payments_reset(*, account: Account) -> None:
-    """Delete the account's payments (with their charges and refunds) and setups (a
-    test-data reset); customers and their saved cards stay."""
+    """Delete the account's checkouts, payments (with their charges and refunds) and setups
+    (a test-data reset); customers and their saved cards stay."""
+    Checkout.objects.filter(account=account).delete()
     Payment.objects.filter(account=account).delete()
     Setup.objects.filter(account=account).delete()

@@ -28,7 +28,8 @@ _PAST = {"confirm": "confirmed", "update": "updated", "cancel": "cancelled"}
 def setup_create(*, account: Account, customer_id: str = "", method_id: str = "",
                  usage: str = SetupUsage.OFF_SESSION, confirm: bool = False,
                  description: str = "", metadata: dict | None = None, return_url: str = "",
-                 format_fields: dict | None = None, origin: str = Format.V1) -> Setup:
+                 format_fields: dict | None = None, origin: str = Format.V1,
+                 declined: str = "") -> Setup:
     """A setup for the customer (optional: a setup without one checks the card and saves
     it for no one), with the method to save if one is given; with `confirm`, confirmed at
     once (see `setup_confirm`)."""
@@ -46,25 +47,26 @@ def setup_create(*, account: Account, customer_id: str = "", method_id: str = ""
     setup.save(force_insert=True)
     _emit(setup, events.SETUP_CREATED)
     if confirm:
-        _confirm_locked(setup, method_id)
+        _confirm_locked(setup, method_id, declined)
     return setup
 
 
 @service_transaction
 def setup_confirm(*, account: Account, setup_id: str, method_id: str = "",
-                  return_url: str | None = None) -> Setup:
+                  return_url: str | None = None, declined: str = "") -> Setup:
     """Save the card `method_id` names (or the setup's own): `succeeded`, the card attached
     to the setup's customer; a decline leaves it `requires_payment_method` with its
     `failure_reason`. InvalidState once succeeded or cancelled, or without a method (code
-    `payment_method_missing`)."""
+    `payment_method_missing`). `declined`: a decline code a caller's test scenario decided
+    (a checkout's page), applied as the issuer's would be."""
     setup = _setup_lock(account, setup_id)
     if return_url is not None:
         setup.return_url = return_url
-    _confirm_locked(setup, method_id)
+    _confirm_locked(setup, method_id, declined)
     return setup
 
 
-def _confirm_locked(setup: Setup, method_id: str) -> None:
+def _confirm_locked(setup: Setup, method_id: str, declined: str = "") -> None:
     _require_open(setup, "confirm")
     method_id = method_id or ("" if setup.failure_reason else setup.method_id)
     if not method_id:
@@ -75,6 +77,8 @@ def _confirm_locked(setup: Setup, method_id: str) -> None:
     method = selectors.method_get(account=account, method_id=method_id)
     setup.method_id, setup.updated_at = method_id, clock.now(account)
     try:
+        if declined:
+            raise Declined("Your card was declined.", code=declined)
         setup.card = (card_attach_locked(account, method, setup.customer, origin=setup.origin)
                       if setup.customer else _checked(account, method, setup.origin))
     except Declined as declined:
@@ -127,11 +131,24 @@ def setup_update(*, account: Account, setup_id: str, customer_id: str | None = N
 def setup_cancel(*, account: Account, setup_id: str, reason: str = "") -> Setup:
     setup = _setup_lock(account, setup_id)
     _require_open(setup, "cancel")
+    _cancel_locked(setup, reason)
+    return setup
+
+
+def _cancel_locked(setup: Setup, reason: str) -> None:
     setup.status, setup.cancellation_reason = SetupStatus.CANCELED, reason
-    setup.updated_at = clock.now(account)
+    setup.updated_at = clock.now(setup.account)
     setup.save()
     _emit(setup, events.SETUP_CANCELLED)
-    return setup
+
+
+def setup_abandon(*, account: Account, setup_id: str) -> None:
+    """Cancel a setup still waiting for a card when the page it was to be made on is gone
+    (its checkout expired: reason "abandoned"), inside the caller's transaction; nothing if
+    it moved on."""
+    setup = _setup_lock(account, setup_id)
+    if setup.status in OPEN:
+        _cancel_locked(setup, "abandoned")
 
 
 def _require_open(setup: Setup, action: str) -> None:

@@ -97,6 +97,8 @@ class ProcessedSerializer(serializers.Serializer):
     payments_settled = serializers.IntegerField()
     authorizations_released = serializers.IntegerField(
         help_text="Authorized payments not captured within 7 days, cancelled.")
+    checkout_sessions_expired = serializers.IntegerField(
+        help_text="Open checkouts (Stripe's Checkout Sessions) past their `expires_at`.")
     webhook_attempts = serializers.IntegerField()
     endpoints_disabled = serializers.IntegerField()
     idempotency_keys_expired = serializers.IntegerField()
@@ -106,6 +108,7 @@ class RemainingSerializer(serializers.Serializer):
     payments_settled = serializers.IntegerField(help_text="Pending payments due to settle.")
     authorizations_released = serializers.IntegerField(
         help_text="Expired authorizations to release.")
+    checkout_sessions_expired = serializers.IntegerField(help_text="Checkouts due to expire.")
     webhook_attempts = serializers.IntegerField(help_text="Attempts due to go out.")
 
 

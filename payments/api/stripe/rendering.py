@@ -1,11 +1,12 @@
 """Payments and customers as `/stripe/v1` shows them: a payment is a PaymentIntent, a
-customer a Customer; and the Stripe events of payments, their charges, cards and setups (of
-those made through `/stripe/v1`) and of customers."""
+customer a Customer; and the Stripe events of payments, their charges, cards, setups and
+checkouts (of those made through `/stripe/v1`) and of customers."""
 
 from api.stripe.declines import card_error_of
 from core.formats import Format
 from payments import selectors
 from payments.api.stripe.cards import card_to_stripe, charge_to_stripe, method_to_stripe
+from payments.api.stripe.checkouts import checkout_to_stripe
 from payments.api.stripe.common import client_secret, unix
 from payments.api.stripe.setups import setup_to_stripe
 from payments.models import Customer, Payment, PaymentStatus
@@ -14,7 +15,8 @@ from webhooks_app.api.stripe import rendering as stripe_events
 
 # The ids of what is made through `/stripe/v1` (`core.ids.ID_PREFIXES`).
 ID_PREFIXES = {("payment", Format.STRIPE): "pi", ("card", Format.STRIPE): "pm",
-               ("charge", Format.STRIPE): "ch", ("setup", Format.STRIPE): "seti"}
+               ("charge", Format.STRIPE): "ch", ("setup", Format.STRIPE): "seti",
+               ("checkout", Format.STRIPE): "cs_test"}
 
 # Stripe's PaymentIntent status of each of ours (`requires_confirmation` depends on the payment
 # method, and `failed` is a decline of a payment charged at its creation: see `status_of`).
@@ -171,13 +173,14 @@ def made_here(render, payment_of=lambda subject: subject):
 
 
 def _stripe_made(render):
-    """`render` for the cards and setups made through `/stripe/v1`."""
+    """`render` for the cards, setups and checkouts made through `/stripe/v1`."""
     return lambda subject: render(subject) if subject.origin == Format.STRIPE else None
 
 
 _intent_event = made_here(payment_to_stripe)
 _charge_event = made_here(charge_to_stripe, lambda charge: charge.payment)
 _card_event, _setup_event = _stripe_made(card_to_stripe), _stripe_made(setup_to_stripe)
+_checkout_event = _stripe_made(checkout_to_stripe)
 # Each domain event as Stripe calls it, with its object as Stripe renders it.
 EVENTS = [
     (events.PAYMENT_CREATED, stripe_events.PAYMENT_INTENT_CREATED, _intent_event),
@@ -197,6 +200,8 @@ EVENTS = [
     (events.SETUP_SUCCEEDED, stripe_events.SETUP_INTENT_SUCCEEDED, _setup_event),
     (events.SETUP_FAILED, stripe_events.SETUP_INTENT_SETUP_FAILED, _setup_event),
     (events.SETUP_CANCELLED, stripe_events.SETUP_INTENT_CANCELED, _setup_event),
+    (events.CHECKOUT_COMPLETED, stripe_events.CHECKOUT_SESSION_COMPLETED, _checkout_event),
+    (events.CHECKOUT_EXPIRED, stripe_events.CHECKOUT_SESSION_EXPIRED, _checkout_event),
     (events.CUSTOMER_CREATED, stripe_events.CUSTOMER_CREATED, customer_to_stripe),
     (events.CUSTOMER_UPDATED, stripe_events.CUSTOMER_UPDATED, customer_to_stripe),
     (events.CUSTOMER_DELETED, stripe_events.CUSTOMER_DELETED, customer_to_stripe),

@@ -1,0 +1,158 @@
+"""The parameters of Checkout Sessions on `/stripe/v1`: creating one (line items described by
+`price_data`), and the filters of their list."""
+
+from datetime import UTC, datetime
+
+from rest_framework import serializers
+
+from api.stripe.params import MetadataField, StripeParams
+from payments import money, services
+from payments.api.stripe.serializers import HIGHEST_CHARGE, CurrencyField
+
+# Stripe's Checkout locales (`Checkout.Session.Locale`): kept and shown; the page is English.
+LOCALES = ("auto", "bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", "et", "fi",
+           "fil", "fr", "fr-CA", "hi-IN", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv", "ms",
+           "mt", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th", "tr",
+           "vi", "zh", "zh-HK", "zh-TW")
+LATEST_TIME = 4_102_444_800  # 2100-01-01: the widest bound of a Unix time parameter
+NO_PRICES = ("Prices ('price_…') are not supported by the sandbox: describe the item with "
+             "price_data[currency], price_data[unit_amount] and "
+             "price_data[product_data][name].")
+
+
+def supported_currency(value: str) -> str:
+    """A currency code in either case, as the domain writes it (upper case)."""
+    try:
+        return money.get_currency(value.upper()).code
+    except money.MoneyError as error:
+        raise serializers.ValidationError(str(error), code="invalid_value") from None
+
+
+class ProductDataParams(StripeParams):
+    name = serializers.CharField(max_length=250)
+
+
+class PriceDataParams(StripeParams):
+    currency = CurrencyField(min_length=3, max_length=3)
+    unit_amount = serializers.IntegerField(min_value=0, max_value=HIGHEST_CHARGE,
+                                           help_text="Minor units (cents).")
+    product_data = ProductDataParams()
+
+    def validate_currency(self, value):
+        return supported_currency(value)
+
+
+class LineItemParams(StripeParams):
+    """An item: `price_data` and `quantity` (a Price's id, `price`, is refused: the sandbox
+    has no Prices)."""
+
+    price_data = PriceDataParams()
+    quantity = serializers.IntegerField(min_value=1, max_value=999_999)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and "price" in data:
+            raise serializers.ValidationError({"price": [serializers.ErrorDetail(
+                NO_PRICES, code="invalid_value")]})
+        return super().to_internal_value(data)
+
+
+class PaymentIntentDataParams(StripeParams):
+    capture_method = serializers.ChoiceField(["automatic", "automatic_async", "manual"],
+                                             required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    metadata = MetadataField(required=False)
+
+
+class UnixTimeField(serializers.IntegerField):
+    """Unix seconds, as an aware time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, max_value=LATEST_TIME, **kwargs)
+
+    def to_internal_value(self, data):
+        return datetime.fromtimestamp(super().to_internal_value(data), UTC)
+
+
+class StripeCheckoutSessionCreateSerializer(StripeParams):
+    mode = serializers.ChoiceField(["payment", "setup"],
+                                   help_text="`payment` (line items paid on the page) or "
+                                   "`setup` (a card saved there); no subscriptions.")
+    line_items = LineItemParams(many=True, required=False, max_length=100,
+                                help_text="In payment mode, 1-100 items in one currency.")
+    currency = CurrencyField(required=False, min_length=3, max_length=3,
+                             help_text="Required in setup mode; in payment mode, the items'.")
+    success_url = serializers.URLField(required=False, max_length=2048,
+                                       help_text="`{CHECKOUT_SESSION_ID}` is filled in.")
+    cancel_url = serializers.URLField(required=False, max_length=2048)
+    customer = serializers.CharField(required=False, max_length=64)
+    customer_email = serializers.EmailField(required=False, max_length=254)
+    customer_creation = serializers.ChoiceField(["always", "if_required"], required=False)
+    client_reference_id = serializers.CharField(required=False, max_length=200)
+    metadata = MetadataField(required=False)
+    expires_at = UnixTimeField(required=False, help_text="30 minutes to 24 hours ahead, by "
+                               "the account's clock (default 24 hours).")
+    payment_intent_data = PaymentIntentDataParams(required=False)
+    payment_method_types = serializers.ListField(
+        child=serializers.ChoiceField(["card"]), required=False, max_length=10,
+        help_text="Only `card` in this sandbox.")
+    locale = serializers.ChoiceField(LOCALES, required=False,
+                                     help_text="Kept; the page is in English.")
+    submit_type = serializers.ChoiceField(["auto", "book", "donate", "pay"], required=False,
+                                          help_text="Kept.")
+
+    def validate_currency(self, value):
+        return supported_currency(value)
+
+
+def checkout_fields(data: dict) -> dict:
+    """A Checkout Session's parameters as `services.checkout_create` names them."""
+    fields = {name: data[name] for name in (
+        "mode", "currency", "success_url", "cancel_url", "customer_email", "customer_creation",
+        "client_reference_id", "metadata", "expires_at", "payment_method_types", "locale",
+        "submit_type") if name in data}
+    if "customer" in data:
+        fields["customer_id"] = data["customer"]
+    fields["line_items"] = [services.LineItem(
+        name=item["price_data"]["product_data"]["name"],
+        unit_amount_minor=item["price_data"]["unit_amount"], quantity=item["quantity"],
+        currency=item["price_data"]["currency"]) for item in data.get("line_items", [])]
+    intent = data.get("payment_intent_data")
+    if intent is not None or data["mode"] == "payment":
+        intent = intent or {}
+        fields["payment"] = services.PaymentData(
+            capture_method=intent.get("capture_method", "automatic_async"),
+            description=intent.get("description", ""), metadata=intent.get("metadata"))
+    return fields
+
+
+class CreatedFilterField(serializers.Field):
+    """`created`: that second (`created=T`), or bounds (`created[gte]=T`, `gt`, `lt`, `lte`),
+    Unix seconds: the bounds on creation times, as {lookup: aware time}."""
+
+    default_error_messages = {"invalid": "Invalid created: give Unix seconds, or created[gt], "
+                              "created[gte], created[lt], created[lte]."}
+
+    def to_internal_value(self, data):
+        time = UnixTimeField()
+        if isinstance(data, str):
+            at = time.run_validation(data)
+            return {"gte": at, "lt": datetime.fromtimestamp(at.timestamp() + 1, UTC)}
+        if not isinstance(data, dict) or not data or set(data) - {"gt", "gte", "lt", "lte"}:
+            self.fail("invalid")
+        return {op: time.run_validation(value) for op, value in data.items()}
+
+    def to_representation(self, value):
+        return value
+
+
+class StripeCheckoutSessionFilters(serializers.Serializer):
+    """The filters of the list, from its query string."""
+
+    status = serializers.ChoiceField(["open", "complete", "expired"], required=False)
+    customer = serializers.CharField(required=False, max_length=64)
+    payment_intent = serializers.CharField(required=False, max_length=64)
+    created = CreatedFilterField(required=False)
+
+
+class StripeCheckoutSessionExpireSerializer(StripeParams):
+    pass
