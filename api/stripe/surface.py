@@ -7,6 +7,7 @@ codes and parameter names (`error_codes`, `param_names`).
 """
 
 import base64
+import re
 from dataclasses import replace
 
 from drf_spectacular.utils import inline_serializer
@@ -127,8 +128,8 @@ def error_body(error: ErrorDescription) -> dict:
     if type_ != "authentication_error" and code in CODES:
         body["code"] = code
     param = error.param or (first and first["field"])
-    if param:
-        body["param"] = param
+    if param:  # a nested one as bracket notation writes it: line_items[0][price]
+        body["param"] = re.sub(r"\.([^.\[\]]+)", r"[\1]", param)
     return {"error": {**body, **error.extra}}
 
 

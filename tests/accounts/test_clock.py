@@ -37,10 +37,10 @@ def test_advancing_moves_the_accounts_time_and_reports_the_work_done(admin_api):
     assert body["offset_seconds"] == 3600
     assert abs((parsed(body["now"]) - timezone.now()).total_seconds() - 3600) < 5
     assert body["processed"] == {"payments_settled": 0, "authorizations_released": 0,
-                                 "webhook_attempts": 0, "endpoints_disabled": 0,
-                                 "idempotency_keys_expired": 0}
+                                 "checkout_sessions_expired": 0, "webhook_attempts": 0,
+                                 "endpoints_disabled": 0, "idempotency_keys_expired": 0}
     assert body["remaining"] == {"payments_settled": 0, "authorizations_released": 0,
-                                 "webhook_attempts": 0}
+                                 "checkout_sessions_expired": 0, "webhook_attempts": 0}
     assert advance(admin_api, 60)["offset_seconds"] == 3660  # it adds up; it never goes back
 
 

@@ -24,7 +24,7 @@ from accounts.services import scenario_create
 from api.models import IdempotencyKey
 from oauth_app.models import OAuthToken
 from oauth_app.services import oauth_client_create, oauth_token_issue
-from payments.models import Card, Charge, Customer, Payment, Setup
+from payments.models import Card, Charge, Checkout, Customer, Payment, Setup
 from payments.services import card_attach, setup_create
 from refunds.models import Refund
 from tests.support.credentials import client_for
@@ -32,6 +32,7 @@ from tests.support.factories import (
     make_account,
     make_api_key,
     make_authorized_payment,
+    make_checkout,
     make_customer,
     make_endpoint,
     make_payment,
@@ -178,6 +179,18 @@ OPERATIONS = [
            scopes.PAYMENTS_WRITE, {"payment_method": "pm_card_visa"}),
           ("cancel_setup_intent", "post", "setup_intents/{setup_id}/cancel",
            scopes.PAYMENTS_WRITE, {}),
+          ("list_checkout_sessions", "get", "checkout/sessions", scopes.PAYMENTS_READ, None),
+          ("create_checkout_session", "post", "checkout/sessions", scopes.PAYMENTS_WRITE,
+           {"mode": "payment", "line_items[0][price_data][currency]": "usd",
+            "line_items[0][price_data][unit_amount]": 2000,
+            "line_items[0][price_data][product_data][name]": "T-shirt",
+            "line_items[0][quantity]": 1}),
+          ("retrieve_checkout_session", "get", "checkout/sessions/{checkout_id}",
+           scopes.PAYMENTS_READ, None),
+          ("list_checkout_session_line_items", "get",
+           "checkout/sessions/{checkout_id}/line_items", scopes.PAYMENTS_READ, None),
+          ("expire_checkout_session", "post", "checkout/sessions/{checkout_id}/expire",
+           scopes.PAYMENTS_WRITE, {}),
       ]],
 ]
 PUBLIC_OPERATIONS = {"health", "api_info", "oauth_authorize", "oauth_token", "oauth_revoke",
@@ -240,6 +253,7 @@ def objects_of(account) -> dict:
     card = card_attach(account=account, card_id="pm_card_visa",
                        customer_id=customer.public_id, origin="stripe")
     setup = setup_create(account=account, customer_id=customer.public_id, origin="stripe")
+    checkout = make_checkout(account)
     return {"payment_id": payment.public_id, "pending_id": pending.public_id,
             "refund_id": refund.public_id, "endpoint_id": endpoint.public_id,
             "event_id": event.public_id, "scenario_id": scenario.public_id,
@@ -247,7 +261,8 @@ def objects_of(account) -> dict:
             "authorized_id": authorized.public_id, "customer_id": customer.public_id,
             "stripe_endpoint_id": stripe_endpoint.public_id,
             "stripe_event_id": stripe_event.public_id, "card_id": card.public_id,
-            "charge_id": authorized.latest_charge_id, "setup_id": setup.public_id}
+            "charge_id": authorized.latest_charge_id, "setup_id": setup.public_id,
+            "checkout_id": checkout.public_id}
 
 
 def key_with(account, key_scopes, **fields) -> Credential:
@@ -323,7 +338,7 @@ def stripe_form(body: dict) -> str:
 def snapshot() -> tuple:
     return tuple(model.objects.count() for model in (
         Payment, Refund, WebhookEndpoint, Event, Delivery, IdempotencyKey, ApiKey, Scenario,
-        Customer, Card, Charge, Setup))
+        Customer, Card, Charge, Setup, Checkout))
 
 
 def ids_of(op):

@@ -54,4 +54,4 @@ def test_the_apps_filled_the_sandbox_registries_in_installed_apps_order():
     assert [name for name, _ in TEST_DATA_RESETS] == [
         "idempotency_keys", "oauth_rate_limits", "payments", "webhooks"]
     assert [name for name, _ in DUE_WORK] == [
-        "idempotency_keys", "settlements", "authorizations", "webhooks"]
+        "idempotency_keys", "settlements", "authorizations", "checkouts", "webhooks"]

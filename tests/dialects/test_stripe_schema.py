@@ -18,6 +18,7 @@ import pytest
 from django.core.cache import cache
 
 from core.formats import Format
+from tests.support.checkout import HostedPage
 from tests.support.credentials import ADMIN_KEY, READONLY_KEY, STANDARD_KEY, client_for
 from tests.support.stripe_schema import package_version, validate
 from webhooks_app.models import Event
@@ -66,6 +67,11 @@ ANSWERS = {
     "stripe_confirm_setup_intent": "SetupIntent",
     "stripe_cancel_setup_intent": "SetupIntent",
     "stripe_list_setup_intents": "ApiList<SetupIntent>",
+    "stripe_create_checkout_session": "CheckoutSession",
+    "stripe_retrieve_checkout_session": "CheckoutSession",
+    "stripe_expire_checkout_session": "CheckoutSession",
+    "stripe_list_checkout_sessions": "ApiList<CheckoutSession>",
+    "stripe_list_checkout_session_line_items": "ApiList<LineItem>",
 }
 
 
@@ -348,6 +354,55 @@ def setup_intents(walk: Walk, customer: dict) -> None:
     walk("stripe_list_setup_intents", "get", "/setup_intents", {"customer": customer["id"]})
 
 
+def checkout_sessions(walk: Walk, customer: dict) -> None:
+    def create(fields, **kwargs):
+        return walk("stripe_create_checkout_session", "post", "/checkout/sessions", fields,
+                    **kwargs)
+
+    item = {"line_items[0][price_data][currency]": "usd",
+            "line_items[0][price_data][unit_amount]": 2000,
+            "line_items[0][price_data][product_data][name]": "T-shirt",
+            "line_items[0][quantity]": 2}
+    paid = create({"mode": "payment", **item, "line_items[1][price_data][currency]": "usd",
+                   "line_items[1][price_data][unit_amount]": 500,
+                   "line_items[1][price_data][product_data][name]": "Socks",
+                   "line_items[1][quantity]": 3, "customer_email": "jenny@example.com",
+                   "success_url": "https://shop.example/done?id={CHECKOUT_SESSION_ID}",
+                   "cancel_url": "https://shop.example/cart", "client_reference_id": "o-42",
+                   "metadata[order_id]": "42", "payment_intent_data[description]": "Order 42",
+                   "payment_intent_data[metadata][order_id]": "42", "locale": "fr",
+                   "submit_type": "pay", "payment_method_types[0]": "card"})
+    saving = create({"mode": "setup", "currency": "usd", "customer": customer["id"],
+                     "success_url": "https://shop.example/saved"})
+    to_expire = create({"mode": "payment", **item})
+    create({"mode": "payment", "line_items[0][price]": "price_123",
+            "line_items[0][quantity]": 1}, status=400)
+    create({"mode": "setup"}, status=400)  # no currency
+    create({"mode": "payment"}, status=400)  # no line items
+    create({"mode": "subscription", **item}, status=400)
+    create({"mode": "payment", **item, "customer": "cus_missing"}, status=400)
+    create({"mode": "payment", **item, "expires_at": 1}, status=400)
+    assert HostedPage(paid["url"]).pay().status_code == 303
+    assert HostedPage(saving["url"]).pay().status_code == 303
+    walk("stripe_retrieve_checkout_session", "get", f"/checkout/sessions/{paid['id']}",
+         {"expand[0]": "line_items"})
+    walk("stripe_retrieve_checkout_session", "get", f"/checkout/sessions/{saving['id']}")
+    walk("stripe_retrieve_checkout_session", "get", "/checkout/sessions/cs_test_missing",
+         status=404)
+    walk("stripe_list_checkout_session_line_items", "get",
+         f"/checkout/sessions/{paid['id']}/line_items", {"limit": 1})
+    walk("stripe_list_checkout_session_line_items", "get",
+         "/checkout/sessions/cs_test_missing/line_items", status=404)
+    walk("stripe_list_checkout_sessions", "get", "/checkout/sessions", {"limit": 5})
+    walk("stripe_list_checkout_sessions", "get", "/checkout/sessions",
+         {"status": "complete", "customer": customer["id"], "created[gte]": 0})
+    walk("stripe_list_checkout_sessions", "get", "/checkout/sessions", {"status": "paid"},
+         status=400)
+    walk("stripe_expire_checkout_session", "post", f"/checkout/sessions/{to_expire['id']}/expire")
+    walk("stripe_expire_checkout_session", "post", f"/checkout/sessions/{paid['id']}/expire",
+         status=400)
+
+
 def stripe_operations() -> set[str]:
     """The operation ids of `/stripe/v1` in the service's OpenAPI schema."""
     schema = client_for(None).get("/api/schema/?format=json").json()
@@ -364,6 +419,7 @@ def test_every_answer_of_every_operation_is_of_stripes_published_type(demo, sett
     payment_methods(walk, customer)
     charges(walk, intent_id)
     setup_intents(walk, customer)
+    checkout_sessions(walk, customer)
     webhook_endpoints(walk)
     events(walk)
     rate_limited(walk, settings)

@@ -6,6 +6,7 @@ overrides for what it is about.
     pending = make_payment(account, payment_method="bank_transfer")
     refund = make_refund(payment, amount_minor=2500)
     intent = make_stripe_payment(account)  # requires_confirmation, pm_card_visa attached
+    checkout = make_checkout(account)  # open: 2 × 20.00 USD, paid on its hosted page
 
 Services, not the ORM: the objects get their ids, times, status transitions, events and
 account flags exactly as in production.
@@ -19,8 +20,14 @@ from accounts.models import Account, ApiKey
 from accounts.scopes import ALL as ALL_SCOPES
 from accounts.services import account_create, api_key_create
 from core.formats import Format
-from payments.models import CaptureMethod, Customer, Payment
-from payments.services import customer_create, payment_create, payment_open
+from payments.models import CaptureMethod, Checkout, Customer, Payment
+from payments.services import (
+    LineItem,
+    checkout_create,
+    customer_create,
+    payment_create,
+    payment_open,
+)
 from refunds.models import Refund
 from refunds.services import refund_create
 from webhooks_app.models import WebhookEndpoint
@@ -100,3 +107,15 @@ def make_customer(account: Account, email: str = "jenny.rosen@example.com",
                   name: str = "Jenny Rosen", **overrides) -> Customer:
     """A customer (Stripe's `cus_` object) of `account`."""
     return customer_create(account=account, email=email, name=name, **overrides)
+
+
+def make_checkout(account: Account, mode: str = "payment", **overrides) -> Checkout:
+    """An open Checkout Session made through Stripe (`cs_test_` id): in payment mode two
+    T-shirts at 20.00 USD; in setup mode (`mode="setup"`) a card to save, in USD."""
+    fields = {"origin": Format.STRIPE, "success_url": "https://shop.example/done",
+              "cancel_url": "https://shop.example/cart", **overrides}
+    if mode == "payment":
+        fields.setdefault("line_items", [LineItem("T-shirt", 2000, 2, "USD")])
+    else:
+        fields.setdefault("currency", "USD")
+    return checkout_create(account=account, mode=mode, **fields)

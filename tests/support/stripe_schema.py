@@ -41,10 +41,12 @@ import { WebhookEndpoint, DeletedWebhookEndpoint } from './resources/WebhookEndp
 import { Charge } from './resources/Charges.js';
 import { PaymentMethod } from './resources/PaymentMethods.js';
 import { SetupIntent } from './resources/SetupIntents.js';
+import { Session as CheckoutSession } from './resources/Checkout/Sessions.js';
+import { LineItem } from './resources/LineItems.js';
 import { ApiList, ApiSearchResult } from './lib.js';
 import { RawErrorType } from './Types.js';
 type StripeObject = PaymentIntent | Customer | DeletedCustomer | Refund | Event | WebhookEndpoint
-    | DeletedWebhookEndpoint | Charge | PaymentMethod | SetupIntent;
+    | DeletedWebhookEndpoint | Charge | PaymentMethod | SetupIntent | CheckoutSession | LineItem;
 /* Stripe's error object: OpenAPI's `api_errors` (generated as PaymentIntent.LastPaymentError),
    its `type` any the SDKs know (RawErrorType: also authentication_error, rate_limit_error). */
 interface ApiError extends PaymentIntent.LastPaymentError { type: RawErrorType; }
@@ -69,6 +71,8 @@ class _Module:
     decls: dict = field(default_factory=dict)  # (namespace..., name) -> declaration
     namespaces: set = field(default_factory=set)
     imports: dict = field(default_factory=dict)  # local name -> (source, exported or None: *)
+    # (namespace..., name) -> the module's own name it re-exports (`export { Session }`)
+    reexports: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ class _Parser:
             exported = self.accept("export")
             self.accept("declare")
             if self.accept("import") or exported and self.peek() in ("{", "*"):
-                self.imports(mod)
+                self.imports(mod, path)
             elif self.accept("interface"):
                 name, params = self.take(), self.params()
                 extends = [self.type()] if self.accept("extends") else []
@@ -138,7 +142,7 @@ class _Parser:
             else:
                 self.skip(block_ends=True)
 
-    def imports(self, mod: _Module) -> None:
+    def imports(self, mod: _Module, path: tuple) -> None:
         self.accept("type")
         names = {}
         if self.accept("*") and self.accept("as"):
@@ -151,6 +155,9 @@ class _Parser:
         if self.accept("from"):
             source = self.take()[1:-1]
             mod.imports.update({local: (source, name) for local, name in names.items()})
+        else:  # names of the module, exported again (inside a namespace: as its members)
+            mod.reexports.update({(*path, local): name for local, name in names.items()
+                                  if name is not None})
         self.skip(block_ends=False)
 
     def params(self) -> tuple:
@@ -262,6 +269,8 @@ def _lookup(scope: _Scope, name: tuple) -> tuple[tuple, _Scope]:
     for depth in range(len(scope.path), -1, -1):
         base = (*scope.path[:depth], first)
         if base in (mod.namespaces if rest else mod.decls):
+            if (*base, *rest) in mod.reexports:  # `namespace Checkout { export { Session } }`
+                return _lookup(_Scope(mod), (mod.reexports[(*base, *rest)],))
             if (*base, *rest) not in mod.decls:
                 break
             return mod.decls[(*base, *rest)], _Scope(mod, (*base, *rest)[:-1])

@@ -69,8 +69,9 @@ class UnixTimeField(serializers.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(min_value=0, max_value=LATEST_TIME, **kwargs)
 
-    def to_internal_value(self, data):
-        return datetime.fromtimestamp(super().to_internal_value(data), UTC)
+    def run_validation(self, data=serializers.empty):
+        seconds = super().run_validation(data)  # the bounds are checked on the number
+        return datetime.fromtimestamp(seconds, UTC) if isinstance(seconds, int) else seconds
 
 
 class StripeCheckoutSessionCreateSerializer(StripeParams):
@@ -127,19 +128,29 @@ def checkout_fields(data: dict) -> dict:
 
 class CreatedFilterField(serializers.Field):
     """`created`: that second (`created=T`), or bounds (`created[gte]=T`, `gt`, `lt`, `lte`),
-    Unix seconds: the bounds on creation times, as {lookup: aware time}."""
+    in Unix seconds. A time shows as its whole second, so `gt: T` starts at T + 1 and
+    `lte: T` ends before it: the bounds on creation times, as {"gte": t, "lt": t2}."""
 
     default_error_messages = {"invalid": "Invalid created: give Unix seconds, or created[gt], "
                               "created[gte], created[lt], created[lte]."}
+    _FROM = {"gte": 0, "gt": 1}  # the first second it takes
+    _UNTIL = {"lt": 0, "lte": 1}  # the first second it no longer takes
 
     def to_internal_value(self, data):
-        time = UnixTimeField()
         if isinstance(data, str):
-            at = time.run_validation(data)
-            return {"gte": at, "lt": datetime.fromtimestamp(at.timestamp() + 1, UTC)}
-        if not isinstance(data, dict) or not data or set(data) - {"gt", "gte", "lt", "lte"}:
+            data = {"gte": data, "lte": data}
+        if not isinstance(data, dict) or not data or set(data) - {*self._FROM, *self._UNTIL}:
             self.fail("invalid")
-        return {op: time.run_validation(value) for op, value in data.items()}
+        seconds = {op: UnixTimeField().run_validation(value).timestamp()
+                   for op, value in data.items()}
+        bounds = {}
+        starts = [at + self._FROM[op] for op, at in seconds.items() if op in self._FROM]
+        ends = [at + self._UNTIL[op] for op, at in seconds.items() if op in self._UNTIL]
+        if starts:
+            bounds["gte"] = datetime.fromtimestamp(max(starts), UTC)
+        if ends:
+            bounds["lt"] = datetime.fromtimestamp(min(ends), UTC)
+        return bounds
 
     def to_representation(self, value):
         return value
