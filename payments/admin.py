@@ -15,7 +15,15 @@ from api.admin import ActionPermissionsMixin, permitted_action
 from api.models import IdempotencyKey
 from core.errors import ServiceError
 from payments import selectors, services
-from payments.models import Card, Customer, Payment, PaymentStatus, Setup
+from payments.models import (
+    Card,
+    Checkout,
+    CheckoutStatus,
+    Customer,
+    Payment,
+    PaymentStatus,
+    Setup,
+)
 from payments.money import format_display, to_major
 
 STATUS_COLOURS = {
@@ -295,3 +303,91 @@ class SetupAdmin(ReadOnlyAdmin):
                                 "method_id", "card", "failure_reason", "cancellation_reason",
                                 "description", "metadata", "return_url", "created_at",
                                 "updated_at")
+
+
+CHECKOUT_COLOURS = {CheckoutStatus.OPEN: "#2b6cb0", CheckoutStatus.COMPLETE: "#2f855a",
+                    CheckoutStatus.EXPIRED: "#718096"}
+
+
+def admin_link(obj, label=None):
+    """A link to `obj`'s page in the admin ("—" for none)."""
+    if obj is None:
+        return "—"
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label or obj)
+
+
+@admin.register(Checkout)
+class CheckoutAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
+    """Checkout sessions: made through the API, paid on their hosted page; an operator may
+    expire open ones (its own permission)."""
+
+    list_display = ("public_id", "status_display", "mode", "total_display",
+                    "customer_display", "payment_display", "created_at")
+    list_filter = ("status", "mode")
+    search_fields = ("public_id", "client_reference_id", "customer_email",
+                     "customer__public_id", "customer__email", "payment__public_id")
+    list_select_related = ("customer", "payment", "setup")
+    date_hierarchy = "created_at"
+    fields = readonly_fields = (
+        "public_id", "account", "hosted_page", "status_display", "payment_status", "mode",
+        "total_display", "line_items_table", "payment_display", "setup_display",
+        "customer_display", "customer_email", "customer_details", "customer_creation",
+        "client_reference_id", "metadata", "capture_method", "payment_description",
+        "payment_metadata", "success_url", "cancel_url", "locale", "submit_type",
+        "expires_at", "created_at", "updated_at")
+    actions = ["expire"]
+
+    def has_expire_permission(self, request):
+        return request.user.has_perm("payments.expire_checkout")
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, checkout):
+        return format_html(
+            '<span class="status-badge" style="background:{};color:#fff;padding:2px 8px;'
+            'border-radius:10px;font-size:11px">{}</span>',
+            CHECKOUT_COLOURS.get(checkout.status, "#4a5568"), checkout.status)
+
+    @admin.display(description="total")
+    def total_display(self, checkout):
+        if checkout.amount_total_minor is None:
+            return f"— (setup mode, {checkout.currency})"
+        return format_display(checkout.amount_total_minor, checkout.currency)
+
+    @admin.display(description="hosted page")
+    def hosted_page(self, checkout):
+        """The page the customer's browser is sent to (what it shows now, in a new tab)."""
+        url = reverse("stripe-checkout-page", args=[checkout.public_id])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
+
+    @admin.display(description="line items")
+    def line_items_table(self, checkout):
+        return table(("item", "quantity", "unit price", "amount"), [
+            (item.name, item.quantity, format_display(item.unit_amount_minor, item.currency),
+             format_display(item.amount_minor, item.currency))
+            for item in checkout.line_items.all()])
+
+    @admin.display(description="payment")
+    def payment_display(self, checkout):
+        return admin_link(checkout.payment)
+
+    @admin.display(description="setup")
+    def setup_display(self, checkout):
+        return admin_link(checkout.setup)
+
+    @admin.display(description="customer")
+    def customer_display(self, checkout):
+        return admin_link(checkout.customer, checkout.customer and checkout.customer.public_id)
+
+    @permitted_action("expire", description="Expire selected checkout sessions")
+    def expire(self, request, queryset):
+        for checkout in queryset:
+            try:
+                services.checkout_expire(account=checkout.account,
+                                         checkout_id=checkout.public_id)
+            except ServiceError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                continue
+            self.log_change(request, checkout, "Expired.")
+            self.message_user(request, f"Checkout session {checkout.public_id} expired.",
+                              messages.SUCCESS)

@@ -355,6 +355,8 @@ class Checkout(models.Model):
             models.Index(fields=["expires_at"], condition=models.Q(status="open"),
                          name="checkout_open"),
         ]
+        # The admin's action, granted on its own (viewing sessions is not acting on them).
+        permissions = [("expire_checkout", "Can expire checkout sessions")]
 
     def __str__(self):
         return self.public_id

@@ -4,8 +4,9 @@ from django.contrib.auth.models import Permission
 
 # What an operator who may only look is given: every model's view permission.
 VIEW_ONLY = (
-    "payments.view_payment", "refunds.view_refund", "accounts.view_account",
-    "accounts.view_apikey", "oauth_app.view_oauthclient", "oauth_app.view_oauthtoken",
+    "payments.view_payment", "payments.view_checkout", "refunds.view_refund",
+    "accounts.view_account", "accounts.view_apikey", "oauth_app.view_oauthclient",
+    "oauth_app.view_oauthtoken",
     "webhooks_app.view_webhookendpoint", "webhooks_app.view_event",
     "webhooks_app.view_delivery", "api.view_idempotencykey", "accounts.view_scenario",
 )
