@@ -100,7 +100,7 @@ def test_another_press_of_pay_goes_to_the_success_page_and_charges_nothing_more(
     session = create()
     page = HostedPage(session.url)
     page.pay()
-    again = page.submit_again()
+    again = page.submit()
     assert again.status_code == 303 and session.id in again["Location"]
     assert Payment.objects.count() == 1
 
@@ -227,7 +227,7 @@ def test_the_sandbox_clock_expires_open_sessions_with_their_event(sdk, delivered
     assert "<h1>This checkout session has expired</h1>" in html
     assert 'href="https://shop.example/cart"' in html
     assert 'name="card_number"' not in html  # no form to fill
-    late = page.submit_again()  # the form, sent from the page before it expired
+    late = page.submit()  # the form, sent from the page before it expired
     assert late.status_code == 409 and "has expired" in late.content.decode()
     assert stripe.Charge.list(payment_intent=intent.id).data[0].status == "failed"
 
@@ -254,7 +254,7 @@ def test_a_session_whose_time_is_up_takes_no_payment(sdk):
     page.pay(card_number="4000000000000002")
     move_clock(session, int(timedelta(minutes=61).total_seconds()))
     assert "has expired" in page.open().content.decode()
-    late = page.submit_again()
+    late = page.submit()
     assert late.status_code == 409
     assert Payment.objects.get().status == "requires_confirmation"  # the decline only
 

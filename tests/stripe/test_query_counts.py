@@ -1,12 +1,15 @@
-"""Query ceilings of the Stripe endpoints of charges, saved cards and setups (every statement
-sent, and the data statements among them), as an SDK calls them: form bodies."""
+"""Query ceilings of the Stripe endpoints of charges, saved cards, setups and checkout
+sessions (every statement sent, and the data statements among them), as an SDK calls them:
+form bodies; and of paying on a session's hosted page, as a browser posts its form."""
 
 from urllib.parse import urlencode
 
 import pytest
 
 from payments import services
+from tests.support.checkout import HostedPage
 from tests.support.credentials import ADMIN_KEY, client_for
+from tests.support.factories import make_checkout
 
 
 @pytest.fixture
@@ -106,3 +109,41 @@ def test_customer_payment_methods(stripe_api, demo, customer, count_queries):
     with count_queries(statements=3, queries=3):
         response = stripe_api("get", f"customers/{customer.public_id}/payment_methods")
         assert len(response.json()["data"]) == 3
+
+
+def test_create_checkout_session(stripe_api, count_queries):
+    """Auth, the session INSERT, one INSERT of all its line items; SAVEPOINT, RELEASE."""
+    with count_queries(statements=5, queries=3):
+        response = stripe_api("post", "checkout/sessions", {
+            "mode": "payment", "success_url": "https://shop.example/done",
+            **{f"line_items[{index}][{name}]": value for index in (0, 1) for name, value in (
+                ("price_data][currency", "usd"), ("price_data][unit_amount", 2000),
+                ("price_data][product_data][name", f"Item {index}"), ("quantity", 1))}})
+        assert response.json()["amount_total"] == 4000
+
+
+def test_pay_on_the_hosted_page(demo, count_queries):
+    """The session read with its line items (the page); then one transaction: the session
+    locked, the card typed INSERTed (and read as the payment's method), the payment and its
+    charge INSERTs, the session's UPDATE, three event INSERTs (the intent made; the charge
+    and the intent's outcome; the session completed); SAVEPOINT, RELEASE."""
+    page = HostedPage(f"http://testserver/checkout/pay/{make_checkout(demo).public_id}")
+    page.fill()
+    with count_queries(statements=13, queries=11):
+        assert page.submit().status_code == 303
+
+
+def test_pay_again_after_a_decline(demo, count_queries):
+    """As above, but the payment made by the declined attempt is locked and UPDATEd."""
+    page = HostedPage(f"http://testserver/checkout/pay/{make_checkout(demo).public_id}")
+    page.pay(card_number="4000 0000 0000 0002")
+    page.form["card_number"] = "4242 4242 4242 4242"
+    with count_queries(statements=13, queries=11):
+        assert page.submit().status_code == 303
+
+
+def test_the_hosted_page(demo, count_queries):
+    """The session with its customer, payment and setup; its line items."""
+    page = HostedPage(f"http://testserver/checkout/pay/{make_checkout(demo).public_id}")
+    with count_queries(statements=2, queries=2):
+        assert page.open().status_code == 200

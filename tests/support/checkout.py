@@ -25,9 +25,9 @@ class HostedPage:
         """GET the page (as following the session's `url`)."""
         return self.client.get(self.url)
 
-    def pay(self, email: str = "jenny@example.com", **fields):
-        """Open the page, fill the form (a test card that is approved, unless `fields` say
-        otherwise; the email only where the page asks for it) and submit it."""
+    def fill(self, email: str = "jenny@example.com", **fields):
+        """Open the page and fill its form: a test card that is approved, unless `fields`
+        say otherwise; the email only where the page asks for it. The page opened."""
         page = self.open()
         html = page.content.decode()
         token = _TOKEN.search(html)
@@ -35,12 +35,17 @@ class HostedPage:
         self.form = {"csrfmiddlewaretoken": token.group(1), **CARD, **fields}
         if 'name="email"' in html:
             self.form.setdefault("email", email)
+        return page
+
+    def submit(self):
+        """Send the form as it was filled (sent once more: a second press of the button, a
+        form sent again from the browser's history)."""
         return self.client.post(self.url, self.form)
 
-    def submit_again(self):
-        """The last form sent once more, from the page it was filled on (a second press of
-        the button, a form sent back from the browser's history)."""
-        return self.client.post(self.url, self.form)
+    def pay(self, email: str = "jenny@example.com", **fields):
+        """Fill the form (see `fill`) and submit it."""
+        self.fill(email, **fields)
+        return self.submit()
 
 
 def alert_of(response) -> str:
