@@ -12,30 +12,12 @@ from payments import services
 from payments.models import Payment
 from refunds.models import Refund
 from refunds.seeding import payments_bulk_seed
-from tests.support.browser import expect, shot
+from tests.support.browser import expect, shot, watch
 from tests.support.factories import make_endpoint, make_payment
 from tests.support.staff import VIEW_ONLY, staff_user
 from webhooks_app.models import Delivery, Event
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# Reported by the page itself (the event) and by Chromium's console ("Refused to ...
-# because it violates the following Content Security Policy directive").
-REPORT_CSP_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) =>
-    console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
-"""
-
-
-def watch(page) -> list[str]:
-    """Every CSP violation and script error of the pages this page visits from now on."""
-    problems = []
-    page.add_init_script(REPORT_CSP_VIOLATIONS)
-    page.on("console", lambda message: problems.append(message.text)
-            if "Content Security Policy" in message.text or "CSP violation" in message.text
-            else None)
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    return problems
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""Playwright driving Debian's Chromium, headless: where it is, how it is started, and the
+"""Playwright driving Debian's Chromium, headless: where it is, how it is started, the
 screenshots the browser tests leave in `test-artifacts/browser/` (`make test` lists them at
-the end). The `page` fixture is in tests/browser/conftest.py."""
+the end) and the accessibility check of a page (axe-core). The `page` fixture is in
+tests/browser/conftest.py."""
 
 import os
 from pathlib import Path
@@ -12,9 +13,27 @@ expect = playwright.expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+# Reported by the page itself (the event) and by Chromium's console ("Refused to ...
+# because it violates the following Content Security Policy directive").
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) =>
+    console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
+"""
+
+
+def watch(page) -> list[str]:
+    """Every CSP violation and script error of the pages this page visits from now on."""
+    problems = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.on("console", lambda message: problems.append(message.text)
+            if "Content Security Policy" in message.text or "CSP violation" in message.text
+            else None)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    return problems
 
 
 def shot(page, name: str, element=None) -> Path:
@@ -26,3 +45,23 @@ def shot(page, name: str, element=None) -> Path:
         page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
+
+
+def axe_violations(page, name: str) -> list[dict]:
+    """axe-core's violations on the page as it is now (each `{id, impact, help, nodes}`),
+    their count printed under `name`. axe's source is run through the browser's DevTools
+    protocol: as a `<script>` tag (`page.add_script_tag`) the page's own
+    Content-Security-Policy (`script-src 'self'`), which the tests keep, would refuse it."""
+    if page.evaluate("typeof window.axe") == "undefined":
+        page.evaluate(AXE.read_text())
+    violations = page.evaluate("""async () => (await axe.run()).violations.map(v => (
+        {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" "))}
+    ))""")
+    print(f"axe {name}: {len(violations)} violations "
+          f"{[(v['id'], v['impact']) for v in violations]}")
+    return violations
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    """The violations axe rates serious or critical."""
+    return [v for v in violations if v["impact"] in ("serious", "critical")]

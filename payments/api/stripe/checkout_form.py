@@ -31,7 +31,7 @@ class PaymentForm(forms.Form):
     # How each field is typed and autofilled (`autocomplete`, `inputmode`) and its example.
     INPUTS = {
         "email": ("email", "email", "jenny@example.com"),
-        "card_number": ("cc-number", "numeric", "4242 4242 4242 4242"),
+        "card_number": ("cc-number", "numeric", "1234 1234 1234 1234"),
         "card_expiry": ("cc-exp", "numeric", "MM / YY"),
         "card_cvc": ("cc-csc", "numeric", "123"),
         "cardholder_name": ("cc-name", "text", "Jenny Rosen"),
