@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import django  # noqa: E402
 from run import DEVDRAFT_PAYMENT, PAYMENT, STANDARD_KEY  # noqa: E402
+from stripe_setup import CHECKOUT_FORM, CHECKOUT_PAY_FORM, CSRF_SECRET  # noqa: E402
 
 django.setup()
 
@@ -70,6 +71,15 @@ def stripe_post(path: str, body: str, key: str):
     return count(lambda: client.post(path, body, FORM, HTTP_IDEMPOTENCY_KEY=key, **AUTH))
 
 
+def checkout_pay():
+    """A session made through the API, paid on its hosted page as bench/lua/once.lua pays."""
+    url = client.post("/stripe/v1/checkout/sessions", CHECKOUT_FORM, FORM,
+                      HTTP_IDEMPOTENCY_KEY="count-checkout-2", **AUTH).json()["url"]
+    page = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
+    page.cookies["csrftoken"] = CSRF_SECRET
+    return count(lambda: page.post(url, CHECKOUT_PAY_FORM, FORM))
+
+
 payment_id = (Payment.objects.filter(status="completed")
               .values_list("public_id", flat=True).first())
 # Steady state: the key's last-used time is written at most once a minute, and the first
@@ -99,4 +109,7 @@ print(json.dumps({
         f"/stripe/v1/payment_intents/"
         f"{stripe_intent(payment_method_id='pm_card_visa', confirm=True, capture_method='manual')}"
         "/capture", "", "count-capture-1"),
+    "checkout_create": stripe_post("/stripe/v1/checkout/sessions", CHECKOUT_FORM,
+                                   "count-checkout-1"),
+    "checkout_pay": checkout_pay(),
 }))

@@ -33,6 +33,7 @@ PYTHON = sys.executable
 STANDARD_KEY = "demo_key_4eC39HqLyjWDarjtT1zdp7dc"
 AUTH = f"Authorization: Bearer {STANDARD_KEY}"
 DEVDRAFT_AUTH = ["x-client-key: demo_client_standard", f"x-client-secret: {STANDARD_KEY}"]
+FORM_TYPE = "Content-Type: application/x-www-form-urlencoded"  # (post.lua's default: JSON)
 PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
            "customer_email": "bench@example.com", "metadata": {"order_id": "bench"}}
 DEVDRAFT_PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
@@ -209,6 +210,7 @@ def main():
     (tmp / "devdraft.json").write_text(json.dumps(DEVDRAFT_PAYMENT))
     (tmp / "row.json").write_text(json.dumps(ROW))
     (tmp / "refund.json").write_text(json.dumps({"amount": 0.01}))
+    (tmp / "checkout.form").write_text(stripe_setup.CHECKOUT_FORM)
     (tmp / "refunds.txt").write_text("".join(f"/v1/payments/{i}/refund\n" for i in ids))
     (tmp / "get.txt").write_text("".join(f"/v1/payments/{i}\n" for i in ids[:500]))
     (tmp / "list.txt").write_text("/v1/payments?per_page=20\n")
@@ -257,6 +259,10 @@ def main():
                                  "Idempotency-Key: fresh"]),
             "Stripe confirm": (service.url, "once.lua", [*stripe["confirm_args"], AUTH]),
             "Stripe capture": (service.url, "once.lua", [*stripe["capture_args"], AUTH]),
+            "Checkout create": (service.url + "/stripe/v1/checkout/sessions", "post.lua",
+                                [str(tmp / "checkout.form"), AUTH, FORM_TYPE,
+                                 "Idempotency-Key: fresh"]),
+            "Checkout pay": (service.url, "once.lua", stripe["checkout_pay_args"]),
         }
         results = {}
         for name, (url, script, args) in runs.items():
@@ -296,7 +302,8 @@ def main():
 QUERY_KEYS = {"create payment (idempotency key)": "create", "idempotent replay": "replay",
               "get payment": "get", "list payments (20)": "list", "refund 0.01": "refund",
               "devdraft create": "devdraft", "Stripe confirm": "stripe_confirm",
-              "Stripe capture": "stripe_capture",
+              "Stripe capture": "stripe_capture", "Checkout create": "checkout_create",
+              "Checkout pay": "checkout_pay",
               "OAuth token: client_credentials": "token_client_credentials",
               "OAuth token: authorization_code + PKCE": "token_authorization_code"}
 CREATE = "create payment (idempotency key)"

@@ -1,5 +1,6 @@
-"""What the Stripe confirm and capture benchmarks need: intents waiting for confirmation, and
-authorized ones waiting for capture, each taken by one request.
+"""What the Stripe confirm, capture and checkout benchmarks need: intents waiting for
+confirmation, authorized ones waiting for capture and open checkout sessions waiting to be
+paid on their hosted page, each taken by one request; and the bodies of those requests.
 
 `prepare()` is called by bench/run.py (which does not load Django itself); it runs this file
 with the service's environment. The intents are inserted in bulk, as the services would leave
@@ -14,8 +15,24 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
+# Creating a session as an SDK does (a form in bracket notation): one item, two of it.
+CHECKOUT_FORM = urlencode({
+    "mode": "payment", "line_items[0][price_data][currency]": "usd",
+    "line_items[0][price_data][unit_amount]": 2000,
+    "line_items[0][price_data][product_data][name]": "Benchmark T-shirt",
+    "line_items[0][quantity]": 2, "success_url": "https://shop.example/done",
+    "cancel_url": "https://shop.example/cart"})
+# Paying on the hosted page as a browser posts its form: Django's CSRF check takes the
+# cookie's secret as the form's token too (unmasked), so one pair serves every request.
+CSRF_SECRET = "benchmarkcsrfsecret0123456789abc"
+CHECKOUT_PAY_FORM = urlencode({
+    "csrfmiddlewaretoken": CSRF_SECRET, "email": "bench@example.com",
+    "card_number": "4242 4242 4242 4242", "card_expiry": "12 / 34", "card_cvc": "123",
+    "cardholder_name": "Bench Customer"})
+CSRF_COOKIE = f"Cookie: csrftoken={CSRF_SECRET}"
 # An upper bound of a confirmation's req/s on the bench machine (wrk's threads together); a
 # run faster than this would confirm intents twice and show non-2xx responses.
 MAX_RATE = 1500
@@ -23,8 +40,9 @@ MAX_RATE = 1500
 
 def prepare(env: dict, directory: Path, *, seconds: int, runs: int = 2,
             threads: int = 2) -> dict:
-    """Intents for `runs` wrk runs of at most `seconds` each, of each kind. Returns the wrk
-    arguments of once.lua for each: {"confirm_args", "capture_args"} (before the headers)."""
+    """Intents and sessions for `runs` wrk runs of at most `seconds` each, of each kind.
+    Returns the wrk arguments of once.lua for each: {"confirm_args", "capture_args",
+    "checkout_pay_args"} (before the headers)."""
     per_thread = math.ceil(MAX_RATE * seconds / threads)
     out = subprocess.run(
         [sys.executable, str(Path(__file__)), str(directory), str(per_thread * threads * runs),
@@ -47,7 +65,14 @@ def _make(directory: Path, count: int, per_thread: int) -> dict:
     from accounts.demo import DEMO_ACCOUNT_ID
     from accounts.models import Account
     from core.ids import new_id
-    from payments.models import Charge, ChargeStatus, Payment, PaymentStatus
+    from payments.models import (
+        Charge,
+        ChargeStatus,
+        Checkout,
+        CheckoutLineItem,
+        Payment,
+        PaymentStatus,
+    )
 
     account = Account.objects.get(public_id=DEMO_ACCOUNT_ID)
     now = timezone.now()
@@ -70,16 +95,31 @@ def _make(directory: Path, count: int, per_thread: int) -> dict:
                method_id="pm_card_visa", created_at=now) for payment in held],
         batch_size=2000)
 
+    sessions = Checkout.objects.bulk_create([
+        Checkout(public_id=new_id("cs_test"), account=account, origin="stripe",
+                 mode="payment", payment_status="unpaid", currency="USD",
+                 amount_subtotal_minor=4999, amount_total_minor=4999,
+                 success_url="https://shop.example/done", expires_at=now + timedelta(days=1),
+                 created_at=now, updated_at=now) for _ in range(count)], batch_size=2000)
+    CheckoutLineItem.objects.bulk_create([
+        CheckoutLineItem(checkout=session, name="Benchmark T-shirt", unit_amount_minor=4999,
+                         quantity=1, currency="USD", created_at=now) for session in sessions],
+        batch_size=2000)
+
     directory.mkdir(parents=True, exist_ok=True)
+    paths = {"confirm": [f"/stripe/v1/payment_intents/{p.public_id}/confirm" for p in waiting],
+             "capture": [f"/stripe/v1/payment_intents/{p.public_id}/capture" for p in held],
+             "checkout-pay": [f"/checkout/pay/{c.public_id}" for c in sessions]}
     files = {}
-    for name, payments, action in (("confirm", waiting, "confirm"), ("capture", held, "capture")):
+    for name, lines in paths.items():
         path = directory / f"stripe-{name}.txt"
-        path.write_text("".join(f"/stripe/v1/payment_intents/{p.public_id}/{action}\n"
-                                for p in payments))
+        path.write_text("".join(f"{line}\n" for line in lines))
         Path(f"{path}.cursor").unlink(missing_ok=True)  # once.lua's: start afresh
         files[name] = str(path)
     return {"confirm_args": [files["confirm"], str(per_thread), "payment_method=pm_card_visa"],
-            "capture_args": [files["capture"], str(per_thread), ""]}
+            "capture_args": [files["capture"], str(per_thread), ""],
+            "checkout_pay_args": [files["checkout-pay"], str(per_thread), CHECKOUT_PAY_FORM,
+                                  CSRF_COOKIE]}
 
 
 if __name__ == "__main__":
