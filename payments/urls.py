@@ -7,6 +7,7 @@ from payments.api.stripe.card_views import ChargeViewSet, PaymentMethodViewSet
 from payments.api.stripe.setup_views import SetupIntentViewSet
 from payments.api.stripe.views import CustomerViewSet, PaymentIntentViewSet
 from payments.api.v1.views import ApiInfoView, PaymentViewSet
+from payments.pages.views import authentication_page
 
 v1_router = Router()
 v1_router.register("payments", PaymentViewSet, basename="payment")
@@ -24,3 +25,6 @@ stripe_router.register("setup_intents", SetupIntentViewSet, basename="stripe-set
 v1 = [path("api-info", ApiInfoView.as_view(), name="api-info"), *v1_router.urls]
 devdraft = devdraft_router.urls
 stripe = stripe_router.urls
+# The pages customers' browsers visit (HTML, outside every API prefix).
+pages = [path("authenticate/<str:authentication_id>/", authentication_page,
+              name="authentication-page")]

@@ -31,6 +31,7 @@ from payments.api.stripe.serializers import (
     intent_fields,
 )
 from payments.models import Customer, Payment
+from payments.pages.links import site_of
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 UNEXPECTED_STATE = ("payment_intent_unexpected_state", None, None)
@@ -78,7 +79,8 @@ class PaymentIntentViewSet(StripeViewSet):
             account=request.user.account, amount_minor=data["amount"],
             currency=data["currency"], confirm=data["confirm"],
             off_session=data.get("off_session", False), capture_method=data["capture_method"],
-            idempotency_key=self.idempotency_key, origin=Format.STRIPE, **intent_fields(data))
+            idempotency_key=self.idempotency_key, origin=Format.STRIPE,
+            authenticate_at=site_of(request), **intent_fields(data))
         return self.render(payment, declined_now=data["confirm"])
 
     @STRIPE.read("stripe_retrieve_payment_intent", "Retrieve a PaymentIntent",
@@ -107,7 +109,8 @@ class PaymentIntentViewSet(StripeViewSet):
         data = self.validated(StripePaymentIntentConfirmSerializer)
         payment = services.payment_confirm(
             account=request.user.account, payment_id=intent_id,
-            off_session=data.get("off_session", False), **intent_fields(data))
+            off_session=data.get("off_session", False), authenticate_at=site_of(request),
+            **intent_fields(data))
         return self.render(payment, declined_now=True)
 
     @STRIPE.write("stripe_capture_payment_intent", "Capture an authorised PaymentIntent",
