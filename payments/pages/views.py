@@ -34,22 +34,22 @@ DECIDED = frozenset(OUTCOMES.values())
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def authentication_page(request, authentication_id: str):
+    outcome = OUTCOMES.get(request.POST.get("outcome", ""))
     try:
-        authentication = selectors.authentication_get(authentication_id=authentication_id)
-        if request.method != "POST":
-            return _page(request, authentication)
-        outcome = OUTCOMES.get(request.POST.get("outcome", ""))
-        if outcome is None:
+        if request.method != "POST" or outcome is None:
+            authentication = selectors.authentication_get(authentication_id=authentication_id)
+            if request.method != "POST":
+                return _page(request, authentication)
             return _page(request, authentication, status=400,
                          error="Choose Complete authentication or Fail authentication.")
         authentication = services.authentication_decide(authentication_id=authentication_id,
                                                         outcome=outcome)
-        if authentication.status in DECIDED and authentication.return_url:
-            return HttpResponseRedirect(_back(authentication), status=303)
-        superseded = authentication.status == AuthenticationStatus.SUPERSEDED
-        return _page(request, authentication, status=409 if superseded else 200)
     except NotFound:  # an unknown id (or one a test-data reset removed meanwhile)
         return render(request, "pages/authentication_missing.html", status=404)
+    if authentication.status in DECIDED and authentication.return_url:
+        return HttpResponseRedirect(_back(authentication), status=303)
+    superseded = authentication.status == AuthenticationStatus.SUPERSEDED
+    return _page(request, authentication, status=409 if superseded else 200)
 
 
 def _page(request, authentication: CardAuthentication, *, status: int = 200, error: str = ""):
