@@ -3,12 +3,15 @@ intent `requires_action` with the sandbox's page in `next_action`; a customer's 
 (`tests.support.pages.PageVisitor`) completes or fails it there and is sent back to the
 return URL; a new confirmation supersedes it, cancelling ends it; SetupIntents the same."""
 
+import contextlib
+import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import stripe
 
 from payments.models import CardAuthentication, Charge
+from tests.dialects.test_stripe_sdk import docs_block
 from tests.support.pages import PageVisitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -234,3 +237,16 @@ def test_the_page_refuses_what_a_browser_would_not_send(sdk, live_server):
                               allow_redirects=False, timeout=10)
     assert odd.status_code == 400 and "Choose Complete authentication" in odd.text
     assert stripe.PaymentIntent.retrieve(intent.id).status == "requires_action"
+
+
+def test_the_docs_example_runs_as_written(sdk, live_server):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(docs_block("stripe-3ds", "python", live_server.url), {"stripe": stripe})  # noqa: S102
+    status, url = printed.getvalue().splitlines()
+    assert status == "requires_action" and url.startswith(live_server.url + "/authenticate/")
+    customer = PageVisitor()
+    customer.open(url)
+    answer = customer.press("Complete authentication")
+    assert answer.headers["Location"].startswith("https://shop.example/return?payment_intent=pi_")
+    assert answer.headers["Location"].endswith("&redirect_status=succeeded")

@@ -17,6 +17,7 @@ from payments.api.stripe.serializers import (
     kept_fields,
 )
 from payments.api.stripe.setups import setup_error, setup_to_stripe
+from payments.api.stripe.three_d_secure import PAGE_NOTE
 from payments.models import Setup, SetupStatus
 from payments.pages.links import site_of
 
@@ -54,7 +55,7 @@ class SetupIntentViewSet(StripeViewSet):
             method_id=self.query.get("payment_method")), setup_to_stripe)
 
     @STRIPE.write("stripe_create_setup_intent", "Create a SetupIntent (and confirm it)",
-                  scope=scopes.PAYMENTS_WRITE,
+                  scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE,
                   request=form_body(StripeSetupIntentCreateSerializer),
                   responses={200: OBJECT, 402: DECLINED}, errors=WRITE_ERRORS)
     def create(self, request):
@@ -87,7 +88,7 @@ class SetupIntentViewSet(StripeViewSet):
             format_fields=kept_fields(data)))
 
     @STRIPE.write("stripe_confirm_setup_intent", "Confirm a SetupIntent: save the card",
-                  scope=scopes.PAYMENTS_WRITE,
+                  scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE,
                   request=form_body(StripeSetupIntentConfirmSerializer),
                   responses={200: OBJECT, 402: DECLINED}, errors=WRITE_ERRORS)
     @action(detail=True, methods=["post"])

@@ -8,6 +8,17 @@ from payments.models import CardAuthentication, Payment, Setup
 from payments.pages.links import authentication_url
 from payments.simulator import AUTHENTICATION_FAILED
 
+# The authentication page in the schema: a link in the answers of confirmations (not an
+# operation of the API: an HTML page for the customer's browser).
+PAGE_NOTE = (
+    "A card whose issuer asks for authentication (`pm_card_threeDSecure2Required`, "
+    "`pm_card_authenticationRequired`, 4000002500003155, 4000000000003220), confirmed with "
+    "the customer present (not `off_session`), leaves the intent `requires_action`: "
+    "`next_action.redirect_to_url.url` (with a `return_url`; without one "
+    "`next_action.use_stripe_sdk.stripe_js`) links the sandbox's authentication page, "
+    "`/authenticate/{id}/`, an HTML page for the customer's browser with the buttons "
+    "Complete authentication and Fail authentication; the browser then returns to "
+    "`return_url` with `redirect_status`. See docs/stripe.md, 3-D Secure.")
 # An intent's kind (Stripe's object name) -> the message of its failed authentication.
 FAILED_MESSAGES = {
     "payment_intent": "The provided PaymentMethod has failed authentication. You can provide "

@@ -30,6 +30,7 @@ from payments.api.stripe.serializers import (
     customer_fields,
     intent_fields,
 )
+from payments.api.stripe.three_d_secure import PAGE_NOTE
 from payments.models import Customer, Payment
 from payments.pages.links import site_of
 
@@ -69,7 +70,7 @@ class PaymentIntentViewSet(StripeViewSet):
             payment_to_stripe)
 
     @STRIPE.write("stripe_create_payment_intent", "Create a PaymentIntent (and confirm it)",
-                  scope=scopes.PAYMENTS_WRITE, scenarios=True,
+                  scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE, scenarios=True,
                   request=form_body(StripePaymentIntentCreateSerializer),
                   responses={200: OBJECT, 402: OpenApiResponse(description="Declined")},
                   errors=WRITE_ERRORS)
@@ -100,7 +101,7 @@ class PaymentIntentViewSet(StripeViewSet):
             account=request.user.account, payment_id=intent_id, **intent_fields(data)))
 
     @STRIPE.write("stripe_confirm_payment_intent", "Confirm a PaymentIntent",
-                  scope=scopes.PAYMENTS_WRITE, scenarios=True,
+                  scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE, scenarios=True,
                   request=form_body(StripePaymentIntentConfirmSerializer),
                   responses={200: OBJECT, 402: OpenApiResponse(description="Declined")},
                   errors=WRITE_ERRORS)
