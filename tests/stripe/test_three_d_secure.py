@@ -250,3 +250,9 @@ def test_the_docs_example_runs_as_written(sdk, live_server):
     answer = customer.press("Complete authentication")
     assert answer.headers["Location"].startswith("https://shop.example/return?payment_intent=pi_")
     assert answer.headers["Location"].endswith("&redirect_status=succeeded")
+
+
+@pytest.mark.parametrize("path", ["/authenticate/%00/", "/authenticate/" + "a" * 65 + "/",
+                                  "/authenticate/src_x%2F..%2F/"])
+def test_an_address_that_cannot_be_an_authentication_is_no_page(client, path):
+    assert client.get(path).status_code == 404
