@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from api.routers import Router
 from api.stripe.surface import StripeRouter
@@ -7,6 +7,7 @@ from payments.api.stripe.card_views import ChargeViewSet, PaymentMethodViewSet
 from payments.api.stripe.setup_views import SetupIntentViewSet
 from payments.api.stripe.views import CustomerViewSet, PaymentIntentViewSet
 from payments.api.v1.views import ApiInfoView, PaymentViewSet
+from payments.pages.views import authentication_page
 
 v1_router = Router()
 v1_router.register("payments", PaymentViewSet, basename="payment")
@@ -24,3 +25,7 @@ stripe_router.register("setup_intents", SetupIntentViewSet, basename="stripe-set
 v1 = [path("api-info", ApiInfoView.as_view(), name="api-info"), *v1_router.urls]
 devdraft = devdraft_router.urls
 stripe = stripe_router.urls
+# The pages customers' browsers visit (HTML, outside every API prefix); an id is letters,
+# digits and underscores (anything else is no page: never a query with it).
+pages = [re_path(r"^authenticate/(?P<authentication_id>[A-Za-z0-9_]{1,64})/$",
+                 authentication_page, name="authentication-page")]
