@@ -56,7 +56,7 @@ urlpatterns = [
     path("api/v0/", include(devdraft_v0)),
     path("api/v2/", include(uqpay_v2)),
     path("stripe/v1/", include(stripe_v1)),
-    path("", include(payments_urls.pages)),  # the hosted payment page of Checkout Sessions
+    *payments_urls.pages,
     # Anything else under an API prefix is a JSON 404 in that surface's shape, in every mode.
     re_path(r"^(v1|api/v0|api/v2|stripe/v1)(/.*)?$", api_not_found),
 ]

@@ -25,9 +25,11 @@ from payments.models import (
     Setup,
 )
 from payments.money import format_display, to_major
+from payments.pages.links import authentication_url
 
 STATUS_COLOURS = {
     PaymentStatus.REQUIRES_CONFIRMATION: "#4a5568",
+    PaymentStatus.REQUIRES_ACTION: "#6b46c1",
     PaymentStatus.PENDING: "#b7791f",
     PaymentStatus.PROCESSING: "#b7791f",
     PaymentStatus.AUTHORIZED: "#2c7a7b",
@@ -70,6 +72,18 @@ def card_label(card_facts: dict) -> str:
     return f"{card_facts.get('brand', '')} …{card_facts.get('last4', '')}"
 
 
+def authentications_table(subject) -> str:
+    """The cardholder authentications of a payment or setup, newest first, each with its
+    page (the one the customer's browser is sent to)."""
+    return table(("authentication", "status", "returns to", "created", "decided"), [
+        ((authentication_url(authentication), authentication.public_id),
+         authentication.status, authentication.return_url,
+         authentication.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+         authentication.decided_at.strftime("%Y-%m-%d %H:%M:%S")
+         if authentication.decided_at else "")
+        for authentication in subject.authentications.all()])
+
+
 def status_badge(status: str):
     return format_html(
         '<span class="status-badge" style="background:{};color:#fff;padding:2px 8px;'
@@ -96,7 +110,7 @@ class PaymentAdmin(ActionPermissionsMixin, admin.ModelAdmin):
         "metadata", "failure_reason", "idempotency_record", "cancelled_at",
         "cancellation_reason", "created_at", "updated_at", "statement_descriptor",
         "statement_descriptor_suffix", "shipping", "setup_future_usage", "return_url",
-        "charges", "events",
+        "authentications", "charges", "events",
     )
     fields = readonly_fields
     actions = ["cancel", "export_selected"]  # refunds.admin adds the refund action
@@ -158,6 +172,10 @@ class PaymentAdmin(ActionPermissionsMixin, admin.ModelAdmin):
              card_label(charge.card), charge.failure_reason,
              charge.created_at.strftime("%Y-%m-%d %H:%M:%S"))
             for charge in payment.charges.all()])
+
+    @admin.display(description="3-D Secure authentications (newest first)")
+    def authentications(self, payment):
+        return authentications_table(payment)
 
     @admin.display(description="events")
     def events(self, payment):
@@ -302,7 +320,11 @@ class SetupAdmin(ReadOnlyAdmin):
     fields = readonly_fields = ("public_id", "account", "customer", "status", "usage",
                                 "method_id", "card", "failure_reason", "cancellation_reason",
                                 "description", "metadata", "return_url", "created_at",
-                                "updated_at")
+                                "updated_at", "authentications")
+
+    @admin.display(description="3-D Secure authentications (newest first)")
+    def authentications(self, setup):
+        return authentications_table(setup)
 
 
 CHECKOUT_COLOURS = {CheckoutStatus.OPEN: "#2b6cb0", CheckoutStatus.COMPLETE: "#2f855a",
@@ -357,7 +379,7 @@ class CheckoutAdmin(ActionPermissionsMixin, ReadOnlyAdmin):
     @admin.display(description="hosted page")
     def hosted_page(self, checkout):
         """The page the customer's browser is sent to (what it shows now, in a new tab)."""
-        url = reverse("stripe-checkout-page", args=[checkout.public_id])
+        url = reverse("checkout-page", args=[checkout.public_id])
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
 
     @admin.display(description="line items")

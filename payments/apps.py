@@ -15,6 +15,7 @@ class PaymentsConfig(AppConfig):
         from payments.api.stripe import rendering as stripe
         from payments.api.v1 import rendering as v1
         from payments.models import PaymentMethod
+        from payments.pages.links import RETURN_PARAMETERS
         from webhooks_app.events import RENDERINGS
 
         PERIODIC_JOBS.register("settlements_resumed", services.payments_settle_overdue)
@@ -33,3 +34,4 @@ class PaymentsConfig(AppConfig):
         v1.register_events(RENDERINGS)
         stripe.register_events(RENDERINGS)
         ID_PREFIXES.update(stripe.ID_PREFIXES)
+        RETURN_PARAMETERS.update(stripe.RETURN_PARAMETERS)

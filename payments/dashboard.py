@@ -31,6 +31,7 @@ SERIES = [
     (PaymentStatus.PENDING, "#d69e2e"),
     (PaymentStatus.PROCESSING, "#ecc94b"),
     (PaymentStatus.REQUIRES_CONFIRMATION, "#718096"),
+    (PaymentStatus.REQUIRES_ACTION, "#805ad5"),
     (PaymentStatus.CANCELLED, "#a0aec0"),
     (PaymentStatus.FAILED, "#c53030"),
 ]

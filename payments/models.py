@@ -1,5 +1,7 @@
 """Payments: charges in test mode, with their status and what has been refunded."""
 
+from functools import cached_property
+
 from django.db import models
 from django.utils import timezone
 
@@ -14,10 +16,12 @@ CHARGE_ID_PREFIX = "ch"
 SETUP_ID_PREFIX = "setup"
 CHECKOUT_ID_PREFIX = "checkout"
 LINE_ITEM_ID_PREFIX = "li"
+AUTHENTICATION_ID_PREFIX = "authn"
 
 
 class PaymentStatus(models.TextChoices):
     REQUIRES_CONFIRMATION = "requires_confirmation"  # opened, to be confirmed by the client
+    REQUIRES_ACTION = "requires_action"  # waiting for the cardholder to authenticate
     PENDING = "pending"
     PROCESSING = "processing"
     AUTHORIZED = "authorized"  # manual capture: confirmed, waiting to be captured
@@ -124,6 +128,14 @@ class Payment(models.Model):
         """What refunds may still draw on: what was captured, less what was refunded."""
         return self.amount_received_minor - self.refunded_minor
 
+    @cached_property
+    def pending_authentication(self) -> "CardAuthentication | None":
+        """The authentication the payment waits for in `requires_action` (None in any other
+        status): a query when first asked, none after the service that started or ended it
+        (which sets it)."""
+        return _pending_authentication(self, PaymentStatus.REQUIRES_ACTION)
+
+
 
 class Customer(models.Model):
     """A customer of the account's business: payments name it by id; cards saved for it are
@@ -204,6 +216,9 @@ class Charge(models.Model):
     failure_reason = models.CharField(max_length=64, blank=True, default="")
     method_id = models.CharField(max_length=64, blank=True, default="",
                                  help_text="The payment method as the payment named it.")
+    authenticated_by = models.CharField(max_length=32, blank=True, default="",
+                                        help_text="The cardholder authentication it followed "
+                                        "(its id), if the issuer asked for one.")
     card = models.JSONField(default=dict, blank=True, help_text="The card: brand, last4, "
                             "exp_month, exp_year, funding, country, fingerprint.")
     description = models.CharField(max_length=500, blank=True, default="")
@@ -228,6 +243,7 @@ class SetupStatus(models.TextChoices):
 
     REQUIRES_PAYMENT_METHOD = "requires_payment_method"
     REQUIRES_CONFIRMATION = "requires_confirmation"
+    REQUIRES_ACTION = "requires_action"  # waiting for the cardholder to authenticate
     SUCCEEDED = "succeeded"
     CANCELED = "canceled"
 
@@ -269,6 +285,12 @@ class Setup(models.Model):
 
     def __str__(self):
         return self.public_id
+
+    @cached_property
+    def pending_authentication(self) -> "CardAuthentication | None":
+        """The authentication the setup waits for in `requires_action` (see
+        `Payment.pending_authentication`)."""
+        return _pending_authentication(self, SetupStatus.REQUIRES_ACTION)
 
 
 class CheckoutMode(models.TextChoices):
@@ -390,3 +412,54 @@ class CheckoutLineItem(models.Model):
     @property
     def amount_minor(self) -> int:
         return self.unit_amount_minor * self.quantity
+
+
+class AuthenticationStatus(models.TextChoices):
+    PENDING = "pending"  # waiting for the cardholder on its page
+    COMPLETED = "completed"  # authenticated: the payment or setup went on
+    FAILED = "failed"  # not authenticated: the payment or setup waits for another method
+    SUPERSEDED = "superseded"  # replaced by a new confirmation, or its object cancelled
+
+
+def _pending_authentication(subject, waiting: str) -> "CardAuthentication | None":
+    if subject.status != waiting or subject.pk is None:
+        return None
+    return subject.authentications.filter(status=AuthenticationStatus.PENDING).first()
+
+
+class CardAuthentication(models.Model):
+    """The cardholder's authentication (3-D Secure) that a payment or a setup waits for.
+
+    Started when a card whose issuer asks for one is confirmed with the cardholder at a
+    browser that can be sent to the sandbox's authentication page (`payments.pages`), which
+    stands in for the issuer's: the cardholder completes or fails it there, once. Its id is
+    the page's unguessable address; its object is a payment or a setup, never both.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True,
+                                 default=id_factory(AUTHENTICATION_ID_PREFIX))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="authentications")
+    setup = models.ForeignKey(Setup, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="authentications")
+    status = models.CharField(max_length=10, choices=AuthenticationStatus.choices,
+                              default=AuthenticationStatus.PENDING)
+    return_url = models.URLField(max_length=2048, blank=True, default="",
+                                 help_text="Where the browser goes once it is decided (none: "
+                                 "the page says the window can be closed).")
+    site_url = models.URLField(max_length=2048, help_text="The sandbox's address as the "
+                               "confirmation reached it: where the page is served.")
+    created_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
+    decided_at = models.DateTimeField(null=True, blank=True, help_text="When it was completed, "
+                                      "failed or superseded (by the account's clock).")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(payment__isnull=False, setup__isnull=True)
+            | models.Q(payment__isnull=True, setup__isnull=False),
+            name="card_authentication_of_one_object")]
+
+    def __str__(self):
+        return self.public_id

@@ -8,7 +8,19 @@ from accounts.models import Account
 from core import sql
 from core.errors import NotFound
 from payments import simulator, testcards
-from payments.models import Card, Charge, Checkout, CheckoutLineItem, Customer, Payment, Setup
+from payments.models import (
+    AuthenticationStatus,
+    Card,
+    CardAuthentication,
+    Charge,
+    Checkout,
+    CheckoutLineItem,
+    Customer,
+    Payment,
+    PaymentStatus,
+    Setup,
+    SetupStatus,
+)
 from payments.testcards import TestCard
 from webhooks_app.models import Event
 
@@ -127,7 +139,8 @@ def charge_get(*, account: Account, charge_id: str) -> Charge:
 
 def setup_list(*, account: Account, customer_id: str | None = None,
                method_id: str | None = None):
-    setups = Setup.objects.filter(account=account).select_related("customer", "card")
+    setups = Setup.objects.filter(account=account).select_related("account", "customer",
+                                                                  "card")
     if customer_id:
         setups = setups.filter(customer__public_id=customer_id)
     if method_id:
@@ -140,6 +153,7 @@ def setup_get(*, account: Account, setup_id: str) -> Setup:
         "customer", "card").first()
     if setup is None:
         raise NotFound("setup", setup_id, param="setup_id")
+    setup.account = account  # the caller's instance: no second read of the account
     return setup
 
 
@@ -181,3 +195,27 @@ def checkout_of_page(*, checkout_id: str) -> Checkout:
 def checkout_line_items(*, checkout: Checkout):
     """Its line items, as they were given."""
     return CheckoutLineItem.objects.filter(checkout=checkout)
+def authentication_get(*, authentication_id: str) -> CardAuthentication:
+    """A cardholder authentication by its id, with its account and its payment or setup:
+    the id is the authentication page's unguessable address, so no account is asked for."""
+    authentication = CardAuthentication.objects.select_related(
+        "account", "payment", "setup__card").filter(public_id=authentication_id).first()
+    if authentication is None:
+        raise NotFound("authentication", authentication_id, param="authentication_id")
+    return authentication
+
+
+# What a payment is in once it went through: charged (captured, or held for a manual capture).
+WENT_THROUGH = frozenset({PaymentStatus.COMPLETED, PaymentStatus.AUTHORIZED,
+                          PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED})
+
+
+def authentication_went_through(authentication: CardAuthentication) -> bool:
+    """Whether what the decided authentication was for went through: the payment charged, or
+    the setup's card saved. False once it failed, when the issuer declined the charge after
+    the cardholder authenticated, and for one superseded."""
+    if authentication.status != AuthenticationStatus.COMPLETED:
+        return False
+    if authentication.payment is not None:
+        return authentication.payment.status in WENT_THROUGH
+    return authentication.setup.status == SetupStatus.SUCCEEDED

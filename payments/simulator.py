@@ -21,6 +21,8 @@ DECLINING_METHODS = {
 TEST_METHODS = frozenset({SUCCESS_METHOD, *DECLINING_METHODS})
 # A card whose issuer asks for authentication, charged without the cardholder present.
 AUTHENTICATION_REQUIRED = "authentication_required"
+# The cardholder failed the authentication its issuer asked for (on the authentication page).
+AUTHENTICATION_FAILED = "authentication_failed"
 
 HUNDRED = Decimal(100)
 
@@ -52,6 +54,12 @@ def decline_reason(attempt: Attempt) -> str:
     if attempt.amount > 9000 and remainder == 0:
         return "amount_exceeds_limit"
     return ""
+
+
+def asks_authentication(attempt: Attempt) -> bool:
+    """Whether the card's issuer asks the cardholder, present, to authenticate before it is
+    charged (absent, the charge is declined instead: `decline_reason`)."""
+    return attempt.card is not None and attempt.card.authentication and not attempt.off_session
 
 
 def setup_decline_reason(card: TestCard) -> str:

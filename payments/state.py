@@ -5,7 +5,10 @@ wallets) or when it settles (bank transfers, crypto). One opened to be confirmed
 `requires_confirmation`; confirming moves it through `processing` to `completed` (automatic
 capture) or `authorized` (manual capture), which capturing completes and cancelling or the
 7-day expiry releases. A declined confirmation does not move it: it stays
-`requires_confirmation`, with its `failure_reason`, to be confirmed again.
+`requires_confirmation`, with its `failure_reason`, to be confirmed again. A card whose
+issuer asks the cardholder to authenticate first stops at `requires_action`: authenticated,
+the payment goes on to `processing`; not (or confirmed again, which replaces the
+authentication), it is back in `requires_confirmation`.
 """
 
 from core.errors import InvalidState
@@ -14,7 +17,8 @@ from payments.models import Payment, PaymentStatus
 S = PaymentStatus
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.REQUIRES_CONFIRMATION: frozenset({S.PROCESSING, S.CANCELLED}),
+    S.REQUIRES_CONFIRMATION: frozenset({S.PROCESSING, S.REQUIRES_ACTION, S.CANCELLED}),
+    S.REQUIRES_ACTION: frozenset({S.PROCESSING, S.REQUIRES_CONFIRMATION, S.CANCELLED}),
     S.PENDING: frozenset({S.PROCESSING, S.CANCELLED}),
     S.PROCESSING: frozenset({S.COMPLETED, S.AUTHORIZED, S.FAILED, S.CANCELLED}),
     S.AUTHORIZED: frozenset({S.COMPLETED, S.CANCELLED}),
@@ -28,6 +32,8 @@ FINAL = frozenset(status for status, moves in TRANSITIONS.items() if not moves)
 
 # What a move to each status is called when it is refused.
 _ACTIONS = {
+    S.REQUIRES_CONFIRMATION: "confirm",
+    S.REQUIRES_ACTION: "authenticate",
     S.CANCELLED: "cancel",
     S.PROCESSING: "process",
     S.AUTHORIZED: "authorize",
@@ -38,7 +44,8 @@ _ACTIONS = {
 }
 _PAST = {"cancel": "cancelled", "process": "processed", "authorize": "authorized",
          "complete": "completed", "fail": "failed", "refund": "refunded",
-         "confirm": "confirmed", "capture": "captured", "update": "updated"}
+         "confirm": "confirmed", "capture": "captured", "update": "updated",
+         "authenticate": "authenticated"}
 
 
 def can_transition(current: str, target: str) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 PAYMENT_CREATED = "payment.created"
 PAYMENT_COMPLETED = "payment.completed"
 PAYMENT_AUTHORIZED = "payment.authorized"  # manual capture: confirmed, to be captured
+PAYMENT_REQUIRES_ACTION = "payment.requires_action"  # waiting for the cardholder to authenticate
 PAYMENT_FAILED = "payment.failed"
 PAYMENT_CANCELLED = "payment.cancelled"
 REFUND_CREATED = "refund.created"
@@ -30,6 +31,7 @@ CARD_UPDATED = "card.updated"
 SETUP_CREATED = "setup.created"
 SETUP_SUCCEEDED = "setup.succeeded"  # the card is saved
 SETUP_FAILED = "setup.failed"  # declined: another card may be tried
+SETUP_REQUIRES_ACTION = "setup.requires_action"  # waiting for the cardholder to authenticate
 SETUP_CANCELLED = "setup.cancelled"
 CHECKOUT_COMPLETED = "checkout.completed"  # paid (or a card saved) on its page
 CHECKOUT_EXPIRED = "checkout.expired"  # expired open, by its clock or on request

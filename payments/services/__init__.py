@@ -1,9 +1,11 @@
-"""Every state change of payments, customers, cards, charges, setups and checkouts (one
-module each)."""
+"""Every state change of payments, customers, cards, charges, setups, cardholder
+authentications and checkouts (one module each)."""
 
+from payments.services.cardholder import authentication_decide
 from payments.services.cards import card_attach, card_create, card_detach, card_update
 from payments.services.charges import charge_update
 from payments.services.checkouts import (
+    Browser,
     CardEntry,
     LineItem,
     PaymentData,
@@ -11,6 +13,7 @@ from payments.services.checkouts import (
     checkout_create,
     checkout_expire,
     checkout_expire_due,
+    checkout_sync,
     checkouts_due,
     checkouts_expire_overdue,
 )
@@ -36,10 +39,11 @@ from payments.services.payments import (
 from payments.services.setups import setup_cancel, setup_confirm, setup_create, setup_update
 
 __all__ = [
-    "CardEntry", "LineItem", "PaymentData", "checkout_complete", "checkout_create",
-    "checkout_expire", "checkout_expire_due", "checkouts_due", "checkouts_expire_overdue",
-    "card_attach", "card_create", "card_detach", "card_update", "charge_update",
-    "customer_create", "customer_delete", "customer_update", "payment_cancel",
+    "Browser", "CardEntry", "LineItem", "PaymentData", "checkout_complete", "checkout_create",
+    "checkout_expire", "checkout_expire_due", "checkout_sync", "checkouts_due",
+    "checkouts_expire_overdue",
+    "authentication_decide", "card_attach", "card_create", "card_detach", "card_update",
+    "charge_update", "customer_create", "customer_delete", "customer_update", "payment_cancel",
     "payment_capture", "payment_confirm", "payment_create", "payment_facts", "payment_lock",
     "payment_open", "payment_record_refund", "payment_release", "payment_settle",
     "payment_update", "payments_due", "payments_release_due", "payments_release_expired",

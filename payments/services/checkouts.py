@@ -6,8 +6,11 @@ saved for later); expired, open, at `expires_at` by the account's clock or on re
 Paying on the page makes the checkout's payment at the first attempt and confirms it again
 at each later one (a decline leaves the checkout open, the payment waiting for another
 card); each attempt's card is a new card of the account, as a processor makes a payment
-method of what the customer types. Whether a test scenario declines the attempt is asked
-first (`checkout.complete`), before the transaction. Times are the account's (`core.clock`).
+method of what the customer types. A card whose issuer asks the cardholder to authenticate
+sends the browser through the authentication page (3-D Secure) and back to the checkout,
+which is complete once its payment went through. Whether a test scenario declines the
+attempt is asked first (`checkout.complete`), before the transaction. Times are the
+account's (`core.clock`).
 """
 
 from dataclasses import dataclass
@@ -177,12 +180,26 @@ def _expiry(expires_at: datetime | None, now: datetime) -> datetime:
 # --- The page: paying, or saving a card ------------------------------------------------------
 
 
-def checkout_complete(*, account: Account, checkout_id: str, entry: CardEntry) -> Checkout:
+@dataclass(frozen=True)
+class Browser:
+    """Where the customer's browser is: the sandbox's root URL as it reaches it (where its
+    authentication page is served; "" for none), and where that page sends it back."""
+
+    authenticate_at: str = ""
+    return_url: str = ""
+
+
+def checkout_complete(*, account: Account, checkout_id: str, entry: CardEntry,
+                      browser: Browser = Browser()) -> Checkout:
     """Pay the checkout (or, in setup mode, save the card) with the card the customer typed
     on its page. Approved: `complete` (`paid`, or `unpaid` while a manual capture waits),
     the customer's details kept, `checkout.completed`. Declined: still `open`, its payment
-    (or setup) holding the decline, for another card. A checkout that is no longer open (or
-    whose time is up: it expires here) is returned as it is: nothing is charged."""
+    (or setup) holding the decline, for another card. A card whose issuer asks the
+    cardholder to authenticate, with a `browser` to send there, leaves it `open` too, its
+    payment (or setup) waiting in `requires_action` for the authentication page, which sends
+    the browser back to `browser.return_url` (see `checkout_sync`). A checkout that is no
+    longer open (or whose time is up: it expires here) is returned as it is: nothing is
+    charged."""
     declined = ""
     if account.has_scenarios:  # judged before a scenario is used up
         checkout = selectors.checkout_get(account=account, checkout_id=checkout_id)
@@ -191,7 +208,7 @@ def checkout_complete(*, account: Account, checkout_id: str, entry: CardEntry) -
                                       facts=lambda: checkout_facts(checkout))
             declined = scenario.decline_code if scenario else ""
     with all_or_nothing():  # the services below join this one transaction
-        return _complete(account, checkout_id, entry, declined)
+        return _complete(account, checkout_id, entry, declined, browser)
 
 
 def checkout_facts(checkout: Checkout) -> dict:
@@ -202,10 +219,12 @@ def checkout_facts(checkout: Checkout) -> dict:
             "currency": checkout.currency}
 
 
-def _complete(account: Account, checkout_id: str, entry: CardEntry, declined: str) -> Checkout:
+def _complete(account: Account, checkout_id: str, entry: CardEntry, declined: str,
+              browser: Browser) -> Checkout:
     checkout = _lock(checkout_id, account)
     now = clock.now(account)
-    if checkout.status == CheckoutStatus.OPEN and checkout.expires_at <= now:
+    if checkout.status == CheckoutStatus.OPEN and not _settled(checkout) and (
+            checkout.expires_at <= now):
         _expire_locked(checkout)
     if checkout.status != CheckoutStatus.OPEN:
         return checkout
@@ -216,52 +235,91 @@ def _complete(account: Account, checkout_id: str, entry: CardEntry, declined: st
     card = card_create(account=account, number=entry.number, exp_month=entry.exp_month,
                        exp_year=entry.exp_year, origin=checkout.origin,
                        billing_details={"email": email, "name": entry.name})
-    approved = (_pay(checkout, card, email, declined) if checkout.mode == CheckoutMode.PAYMENT
-                else _save(checkout, card, declined))
-    checkout.updated_at = now
-    if approved:
-        checkout.status = CheckoutStatus.COMPLETE
-        if checkout.payment is not None:
-            checkout.payment_status = (CheckoutPaymentStatus.PAID
-                                       if checkout.payment.status == PaymentStatus.COMPLETED
-                                       else CheckoutPaymentStatus.UNPAID)
-        checkout.customer_details = {"email": email, "name": entry.name}
-    checkout.save()
-    if approved:
-        events_emit(account=account, events=[(events.CHECKOUT_COMPLETED, checkout)])
+    if checkout.mode == CheckoutMode.PAYMENT:
+        _pay(checkout, card, email, declined, browser)
+    else:
+        _save(checkout, card, declined, browser)
+    if _went_through(checkout):
+        _completed(checkout, card)
+    else:
+        checkout.updated_at = now
+        checkout.save()
     return checkout
 
 
-def _pay(checkout: Checkout, card: Card, email: str, declined: str) -> bool:
-    """Charge the checkout's payment with `card` (made at the first attempt); approved?"""
-    account = checkout.account
+def _pay(checkout: Checkout, card: Card, email: str, declined: str, browser: Browser) -> None:
+    """Charge the checkout's payment with `card` (the payment is made at the first
+    attempt)."""
+    account, attempt = checkout.account, {
+        "payment_method_id": card.public_id, "declined": declined,
+        "authenticate_at": browser.authenticate_at, "return_url": browser.return_url}
     if checkout.payment is None:
         checkout.payment = payment_open(
             account=account, amount_minor=checkout.amount_total_minor,
-            currency=checkout.currency, payment_method_id=card.public_id, confirm=True,
-            capture_method=checkout.capture_method,
+            currency=checkout.currency, confirm=True, capture_method=checkout.capture_method,
             customer_id=checkout.customer.public_id if checkout.customer else "",
             description=checkout.payment_description, customer_email=email,
-            metadata=checkout.payment_metadata, origin=checkout.origin, declined=declined)
+            metadata=checkout.payment_metadata, origin=checkout.origin, **attempt)
     else:
         checkout.payment = payment_confirm(account=account,
-                                           payment_id=checkout.payment.public_id,
-                                           payment_method_id=card.public_id, declined=declined)
-    return checkout.payment.status in (PaymentStatus.COMPLETED, PaymentStatus.AUTHORIZED)
+                                           payment_id=checkout.payment.public_id, **attempt)
 
 
-def _save(checkout: Checkout, card: Card, declined: str) -> bool:
-    """Save `card` for the checkout's customer (or for no one) through its setup; saved?"""
-    account = checkout.account
+def _save(checkout: Checkout, card: Card, declined: str, browser: Browser) -> None:
+    """Save `card` for the checkout's customer (or for no one) through its setup (made at
+    the first attempt)."""
+    account, attempt = checkout.account, {
+        "method_id": card.public_id, "declined": declined,
+        "authenticate_at": browser.authenticate_at, "return_url": browser.return_url}
     if checkout.setup is None:
         checkout.setup = setup_create(
             account=account, customer_id=checkout.customer.public_id if checkout.customer
-            else "", method_id=card.public_id, confirm=True, origin=checkout.origin,
-            declined=declined)
+            else "", confirm=True, origin=checkout.origin, **attempt)
     else:
         checkout.setup = setup_confirm(account=account, setup_id=checkout.setup.public_id,
-                                       method_id=card.public_id, declined=declined)
-    return checkout.setup.status == SetupStatus.SUCCEEDED
+                                       **attempt)
+
+
+@service_transaction
+def checkout_sync(*, account: Account, checkout_id: str) -> Checkout:
+    """An open checkout whose payment (or setup) went through since its last attempt on the
+    page (the cardholder authenticated on the authentication page) is complete now, as
+    paying on the page completes it; any other is returned as it is."""
+    checkout = _lock(checkout_id, account)
+    if checkout.status == CheckoutStatus.OPEN:
+        _settled(checkout)
+    return checkout
+
+
+def _settled(checkout: Checkout) -> bool:
+    """Complete an open checkout whose payment or setup went through (by an authentication
+    decided meanwhile); whether it did. Nothing is expired that was paid."""
+    if not _went_through(checkout):
+        return False
+    _completed(checkout, checkout.setup.card if checkout.payment is None else selectors.card_get(
+        account=checkout.account, card_id=checkout.payment.payment_method_id))
+    return True
+
+
+def _went_through(checkout: Checkout) -> bool:
+    if checkout.payment is not None:
+        return checkout.payment.status in selectors.WENT_THROUGH
+    return checkout.setup is not None and checkout.setup.status == SetupStatus.SUCCEEDED
+
+
+def _completed(checkout: Checkout, card: Card) -> None:
+    """The checkout is complete: paid with `card` (or `card` saved), whose billing details
+    are the customer's details."""
+    checkout.status = CheckoutStatus.COMPLETE
+    if checkout.payment is not None:
+        checkout.payment_status = (CheckoutPaymentStatus.UNPAID
+                                   if checkout.payment.status == PaymentStatus.AUTHORIZED
+                                   else CheckoutPaymentStatus.PAID)
+    checkout.customer_details = {"email": card.billing_details.get("email", ""),
+                                 "name": card.billing_details.get("name", "")}
+    checkout.updated_at = clock.now(checkout.account)
+    checkout.save()
+    events_emit(account=checkout.account, events=[(events.CHECKOUT_COMPLETED, checkout)])
 
 
 # --- Expiry ----------------------------------------------------------------------------------
@@ -270,8 +328,11 @@ def _save(checkout: Checkout, card: Card, declined: str) -> bool:
 @service_transaction
 def checkout_expire(*, account: Account, checkout_id: str) -> Checkout:
     """Expire an open checkout now: its page takes no more payment, and a payment (or setup)
-    it made is cancelled. InvalidState once complete or expired."""
+    it made is cancelled. InvalidState once complete (also when its payment went through
+    meanwhile: it is completed instead) or expired."""
     checkout = _lock(checkout_id, account)
+    if checkout.status == CheckoutStatus.OPEN:
+        _settled(checkout)
     if checkout.status != CheckoutStatus.OPEN:
         raise InvalidState(f"Checkout '{checkout.public_id}' cannot be expired. Current "
                            f"status: '{checkout.status}'.", subject=checkout, action="expire")
@@ -293,10 +354,11 @@ def _expire_locked(checkout: Checkout) -> None:
 @service_transaction
 def checkout_expire_due(*, checkout_id: str, account: Account | None = None) -> bool:
     """Expire an open checkout whose time is up by its account's clock; False (nothing done)
-    when it is no longer open or not due yet."""
+    when it is no longer open, not due yet, or its payment went through (completed
+    instead)."""
     checkout = _lock(checkout_id, account)
     if (checkout.status != CheckoutStatus.OPEN
-            or checkout.expires_at > clock.now(checkout.account)):
+            or checkout.expires_at > clock.now(checkout.account) or _settled(checkout)):
         return False
     _expire_locked(checkout)
     return True
@@ -328,7 +390,7 @@ def _lock(checkout_id: str, account: Account | None) -> Checkout:
     """The checkout row, locked until the caller's transaction ends (404 if not the
     caller's), with its customer, payment and setup."""
     checkouts = Checkout.objects.select_for_update(of=("self",)).select_related(
-        "customer", "payment", "setup")
+        "customer", "payment", "setup__card")
     checkout = (checkouts.select_related("account").filter(public_id=checkout_id)
                 if account is None else
                 checkouts.filter(public_id=checkout_id, account=account)).first()

@@ -1,11 +1,13 @@
 """The payments' lifecycle: charged at once, or opened to be confirmed later (on a test
-payment method, a test card or a saved one), captured, updated, cancelled, settled, released.
+payment method, a test card or a saved one), authenticated by the cardholder when the card's
+issuer asks for it, captured, updated, cancelled, settled, released.
 
 Each operation a request can make first asks `accounts.scenarios.take` whether a test
 scenario shapes it (before its own transaction, so that an outage the integrator asked for
 commits its count-down and nothing else). Times are the account's (`core.clock`).
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,7 +29,9 @@ from payments import selectors, simulator, tasks
 from payments.models import (
     CHARGE_ID_PREFIX,
     PAYMENT_ID_PREFIX,
+    AuthenticationStatus,
     CaptureMethod,
+    CardAuthentication,
     Charge,
     ChargeStatus,
     Checkout,
@@ -38,6 +42,11 @@ from payments.models import (
 )
 from payments.money import format_major, to_major
 from payments.selectors import Method
+from payments.services.authentications import (
+    authentication_decided,
+    authentication_new,
+    authentication_supersede,
+)
 from payments.services.cards import YEARS_VALID, card_attach_locked
 from payments.services.locks import customer_lock
 from payments.state import FINAL, raise_invalid, require, transition
@@ -49,6 +58,16 @@ SETTLES_LATER = {PaymentMethod.BANK_TRANSFER, PaymentMethod.CRYPTO}
 AUTHORIZATION_VALIDITY = timedelta(days=7)
 RELEASED = "automatic"  # the cancellation reason of a released authorization
 ABANDONED = "abandoned"  # of an unconfirmed payment whose checkout expired
+
+
+@dataclass(frozen=True)
+class Cardholder:
+    """Where the cardholder is when a payment is confirmed: absent (`off_session`), or at a
+    browser that the sandbox's authentication page can be shown in (`authenticate_at`: the
+    sandbox's root URL for that browser; "" when there is none)."""
+
+    off_session: bool = False
+    authenticate_at: str = ""
 
 
 def payment_create(
@@ -207,7 +226,8 @@ def payment_settle(*, payment_id: str) -> Payment:
 
 def payment_cancel(*, account: Account, payment_id: str, reason: str = "") -> Payment:
     """Cancel a payment that has not settled yet (pending, processing), not been confirmed
-    (requires_confirmation) or not been captured (authorized: the authorization is released);
+    (requires_confirmation), not been authenticated (requires_action: its authentication is
+    superseded) or not been captured (authorized: the authorization is released);
     InvalidState from any other status."""
     scenarios.take(account=account, operation=scenarios.PAYMENT_CANCEL, facts=lambda: (
         payment_facts(selectors.payment_get(account=account, payment_id=payment_id))))
@@ -221,17 +241,19 @@ def _cancel(*, account: Account, payment_id: str, reason: str) -> Payment:
 
 
 def payment_abandon(*, account: Account, payment_id: str) -> None:
-    """Cancel a payment still waiting for its confirmation when the page it was to be paid on
-    is gone (its checkout expired: reason "abandoned"), inside the caller's transaction;
-    nothing if it moved on."""
+    """Cancel a payment still waiting for its confirmation (or its authentication) when the
+    page it was to be paid on is gone (its checkout expired: reason "abandoned"), inside the
+    caller's transaction; nothing if it moved on."""
     payment = payment_lock(payment_id=payment_id, account=account)
-    if payment.status == PaymentStatus.REQUIRES_CONFIRMATION:
+    if payment.status in CONFIRMABLE:
         _cancel_locked(payment, ABANDONED)
 
 
 def _cancel_locked(payment: Payment, reason: str) -> Payment:
+    now = _touch(payment)
+    _supersede(payment, now)
     transition(payment, PaymentStatus.CANCELLED)
-    payment.cancelled_at = _touch(payment)
+    payment.cancelled_at = now
     payment.cancellation_reason = reason
     payment.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
     _emit(payment, events.PAYMENT_CANCELLED)
@@ -269,13 +291,15 @@ def payment_open(
     metadata: dict | None = None,
     idempotency_key: str = "",
     origin: str = Format.V1,
+    authenticate_at: str = "",
     declined: str | None = None,
     **details,
 ) -> Payment:
     """A payment to be confirmed by the client: `requires_confirmation`, with the payment
     method attached if one is given. With `confirm`, it is confirmed in the same transaction
     (see `payment_confirm`: a decline leaves it `requires_confirmation` with its
-    `failure_reason`). Amount and currency are validated by the caller, as for
+    `failure_reason`; a card that asks for authentication, with `authenticate_at`, leaves it
+    `requires_action`). Amount and currency are validated by the caller, as for
     `payment_create`; an unknown payment method or customer is NotFound, and nothing is
     stored. `details` (`DETAILS`) are kept as given. `declined`: see `payment_confirm`."""
     if capture_method not in CaptureMethod.values:
@@ -297,38 +321,57 @@ def payment_open(
         if declined is None:
             declined = _scenario_decline(account, payment)
     return _open(payment, method, confirm=confirm, declined=declined or "",
-                 off_session=off_session)
+                 cardholder=Cardholder(off_session, authenticate_at))
 
 
 @service_transaction
 def _open(payment: Payment, method: Method, *, confirm: bool, declined: str,
-          off_session: bool) -> Payment:
+          cardholder: Cardholder) -> Payment:
     payment.created_at = payment.updated_at = now = clock.now(payment.account)
     _emit(payment, events.PAYMENT_CREATED)  # the payment before its confirmation
     if confirm:
-        outcome, charge = _attempt(payment, method, declined, now, off_session=off_session)
+        outcome, record = _attempt(payment, method, declined, now, cardholder)
     payment.save(force_insert=True)
     count_after_commit(metrics.PAYMENTS, payment.currency, payment.status)
     if confirm:
-        _charged(payment, charge, outcome)
+        _recorded(payment, record, outcome)
     return payment
 
 
+# The fields a confirmation (or the authentication that completes one) changes.
+CONFIRMED = ("status", "payment_method_id", "failure_reason", "amount_received_minor",
+             "capture_before", "updated_at", "latest_charge_id")
+CONFIRMABLE = frozenset({PaymentStatus.REQUIRES_CONFIRMATION, PaymentStatus.REQUIRES_ACTION})
+
+
 def payment_confirm(*, account: Account, payment_id: str, payment_method_id: str = "",
-                    off_session: bool = False, declined: str | None = None,
-                    **details) -> Payment:
+                    off_session: bool = False, authenticate_at: str = "",
+                    declined: str | None = None, **details) -> Payment:
     """Charge a `requires_confirmation` payment with `payment_method_id`, or the method it
-    has (not one that was declined): each confirmation makes a Charge. The simulator
-    decides, after a test scenario of `payment.create` (a decline, or an outage: nothing
-    changes); `off_session` charges without the cardholder (a card whose issuer asks for
+    has (not one that was declined): each charge is a Charge. The simulator decides, after
+    a test scenario of `payment.create` (a decline, or an outage: nothing changes);
+    `off_session` charges without the cardholder (a card whose issuer asks for
     authentication is then declined, `authentication_required`). Success: automatic capture
     → `completed` (the whole amount received); manual → `authorized` until `capture_before`
     (7 days by the account's clock); with `setup_future_usage` and a customer, the card is
     saved for the customer. A decline leaves it `requires_confirmation` with `failure_reason`
-    set, to be confirmed again with another method. InvalidState from any other status, or
-    without a payment method (code `payment_method_missing`). A caller that consulted a test
-    scenario of its own operation (a checkout's page) gives its outcome as `declined` (a
-    decline code, or "" for none) instead: `payment.create`'s is then not consulted."""
+    set, to be confirmed again with another method.
+
+    `authenticate_at` says the cardholder is at a browser that can be sent to the sandbox's
+    authentication page, and where the sandbox is for that browser (its root URL, as the
+    request reached it). Then a card whose issuer asks the cardholder to authenticate is
+    not charged yet: the payment waits in `requires_action` for a new `CardAuthentication`
+    (`payment.pending_authentication`; the page's address is
+    `payments.pages.links.authentication_url`, the browser returns to the payment's
+    `return_url`), which `payments.services.authentication_decide` completes (the charge is
+    made then) or fails. Without it (formats whose clients never show a customer a page, or
+    off session), such a card is charged as it is. A payment in `requires_action` can be
+    confirmed again: that supersedes its pending authentication. InvalidState from any other
+    status, or without a payment method (code `payment_method_missing`).
+
+    A caller that consulted a test scenario of its own operation (a checkout's page) gives
+    its outcome as `declined` (a decline code, or "" for none): `payment.create`'s is then
+    not consulted, and a decline asks for no authentication."""
     method = (selectors.method_get(account=account, method_id=payment_method_id)
               if payment_method_id else None)
     if declined is None and account.has_scenarios:  # judged before a scenario is used up
@@ -336,12 +379,13 @@ def payment_confirm(*, account: Account, payment_id: str, payment_method_id: str
         _check_confirmable(payment, payment_method_id)
         declined = _scenario_decline(account, payment)
     return _confirm(account=account, payment_id=payment_id, method=method,
-                    declined=declined or "", off_session=off_session, details=_details(details))
+                    declined=declined or "", cardholder=Cardholder(off_session, authenticate_at),
+                    details=_details(details))
 
 
 @service_transaction
 def _confirm(*, account: Account, payment_id: str, method: Method | None, declined: str,
-             off_session: bool, details: dict) -> Payment:
+             cardholder: Cardholder, details: dict) -> Payment:
     payment = payment_lock(payment_id=payment_id, account=account)
     method_id = _check_confirmable(payment, method.id if method else "")
     if method is None:  # the payment's own
@@ -349,18 +393,16 @@ def _confirm(*, account: Account, payment_id: str, method: Method | None, declin
     for name, value in details.items():
         setattr(payment, name, value)
     _check_owner(payment, method)
-    outcome, charge = _attempt(payment, method, declined, _touch(payment),
-                               off_session=off_session)
-    payment.save(update_fields=["status", "payment_method_id", "failure_reason",
-                                "amount_received_minor", "capture_before", "updated_at",
-                                "latest_charge_id", *details])
-    _charged(payment, charge, outcome)
+    outcome, record = _attempt(payment, method, declined, _touch(payment), cardholder)
+    payment.save(update_fields=[*CONFIRMED, *details])
+    _recorded(payment, record, outcome)
     return payment
 
 
 def _check_confirmable(payment: Payment, payment_method_id: str) -> str:
     """The payment method a confirmation would use; InvalidState when it cannot be made."""
-    require(payment, PaymentStatus.REQUIRES_CONFIRMATION, "confirm")
+    if payment.status not in CONFIRMABLE:
+        raise_invalid(payment, "confirm")
     # A declined method stays on the payment as a record, but is not used again by itself.
     method = payment_method_id or ("" if payment.failure_reason else payment.payment_method_id)
     if not method:
@@ -388,23 +430,49 @@ def _scenario_decline(account: Account, payment: Payment) -> str:
     return scenario.decline_code if scenario and scenario.outcome == scenarios.DECLINE else ""
 
 
-def _attempt(payment: Payment, method: Method, declined: str, now: datetime, *,
-             off_session: bool) -> tuple[str, Charge]:
-    """Charge `payment` with `method` (in memory; the caller saves it, then `_charged`
-    stores the charge): the outcome's domain event and the attempt's charge."""
+def _attempt(payment: Payment, method: Method, declined: str, now: datetime,
+             cardholder: Cardholder) -> tuple[str, Charge | CardAuthentication]:
+    """Confirm `payment` with `method` (in memory; the caller saves it, then `_recorded`
+    stores what the attempt made): the outcome's domain event, and the attempt's charge or,
+    when the card's issuer asks the cardholder at a browser to authenticate first, the
+    authentication the payment now waits for. A pending one is superseded first."""
+    _supersede(payment, now)
     payment.payment_method_id = method.id
-    reason = declined or simulator.decline_reason(simulator.Attempt(
-        to_major(payment.amount_minor, payment.currency), method.id, method.card,
-        off_session=off_session))
+    charged = simulator.Attempt(to_major(payment.amount_minor, payment.currency), method.id,
+                                method.card, off_session=cardholder.off_session)
+    if cardholder.authenticate_at and not declined and simulator.asks_authentication(charged):
+        transition(payment, PaymentStatus.REQUIRES_ACTION)
+        payment.failure_reason = ""
+        authentication = authentication_new(payment, site_url=cardholder.authenticate_at,
+                                            now=now)
+        return events.PAYMENT_REQUIRES_ACTION, authentication
+    return _charge(payment, method, declined or simulator.decline_reason(charged), now)
+
+
+def _supersede(payment: Payment, now: datetime) -> None:
+    """A payment waiting for an authentication is confirmed again or cancelled: back to
+    `requires_confirmation`, its pending authentication superseded."""
+    if payment.status == PaymentStatus.REQUIRES_ACTION:
+        transition(payment, PaymentStatus.REQUIRES_CONFIRMATION)
+        authentication_supersede(payment, now)
+
+
+def _charge(payment: Payment, method: Method, reason: str, now: datetime, *,
+            authentication: CardAuthentication | None = None) -> tuple[str, Charge]:
+    """Charge `payment` with `method` (in memory), declined for `reason` ('' approves it):
+    the outcome's domain event and the charge (made after `authentication`, if any)."""
     charge = Charge(
         public_id=id_for("charge", payment.origin, default=CHARGE_ID_PREFIX),
         account=payment.account, payment=payment, amount_minor=payment.amount_minor,
         currency=payment.currency, status=ChargeStatus.FAILED if reason else ChargeStatus.SUCCEEDED,
         failure_reason=reason, method_id=method.id, card=_card_facts(method, now),
+        authenticated_by=authentication.public_id if authentication else "",
         description=payment.description, metadata=dict(payment.metadata), created_at=now)
     payment.latest_charge_id = charge.public_id
     payment.failure_reason = reason
     if reason:
+        if payment.status == PaymentStatus.REQUIRES_ACTION:  # declined once authenticated
+            transition(payment, PaymentStatus.REQUIRES_CONFIRMATION)
         return events.PAYMENT_FAILED, charge
     transition(payment, PaymentStatus.PROCESSING)
     if payment.setup_future_usage and payment.customer_id:
@@ -435,13 +503,43 @@ def _card_facts(method: Method, now: datetime) -> dict:
     return {}
 
 
-def _charged(payment: Payment, charge: Charge, outcome: str) -> None:
-    """Store a confirmation's charge, and emit its event and the payment's outcome."""
-    charge.payment = payment
-    charge.save(force_insert=True)
-    charge_event = (events.CHARGE_FAILED if charge.status == ChargeStatus.FAILED
+def _recorded(payment: Payment, record: Charge | CardAuthentication, outcome: str) -> None:
+    """Store what a confirmation made (the payment saved), and emit the events: the charge's
+    and the payment's outcome, or the payment's wait for its new authentication."""
+    record.payment = payment
+    record.save(force_insert=True)
+    if isinstance(record, CardAuthentication):
+        payment.pending_authentication = record
+        _emit(payment, outcome)
+        return
+    charge_event = (events.CHARGE_FAILED if record.status == ChargeStatus.FAILED
                     else events.CHARGE_SUCCEEDED)
-    events_emit(account=payment.account, events=[(charge_event, charge), (outcome, payment)])
+    events_emit(account=payment.account, events=[(charge_event, record), (outcome, payment)])
+
+
+def payment_authenticated(payment: Payment, authentication: CardAuthentication,
+                          outcome: str) -> None:
+    """The cardholder decided `authentication`, the pending one of `payment` (both locked
+    by the caller: `payments.services.cardholder`). `completed`: the payment is charged, as
+    a confirmation charges it (`succeeded`, `authorized` for a manual capture, or declined
+    by the issuer after all). `failed`: back to `requires_confirmation`, failure reason
+    `authentication_failed`, to be confirmed with another method (no charge was made)."""
+    now = _touch(payment)
+    authentication_decided(authentication, outcome, now)
+    payment.pending_authentication = None
+    if outcome == AuthenticationStatus.COMPLETED:
+        method = selectors.method_get(account=payment.account,
+                                      method_id=payment.payment_method_id)
+        reason = simulator.decline_reason(simulator.Attempt(
+            to_major(payment.amount_minor, payment.currency), method.id, method.card))
+        event, charge = _charge(payment, method, reason, now, authentication=authentication)
+        payment.save(update_fields=list(CONFIRMED))
+        _recorded(payment, charge, event)
+        return
+    transition(payment, PaymentStatus.REQUIRES_CONFIRMATION)
+    payment.failure_reason = simulator.AUTHENTICATION_FAILED
+    payment.save(update_fields=["status", "failure_reason", "updated_at"])
+    _emit(payment, events.PAYMENT_FAILED)
 
 
 @service_transaction

@@ -1,7 +1,10 @@
 """Setups: saving a card for a customer, to be charged later (off session by default).
 
 Confirmed, the card is checked (its issuer may decline it: the setup then waits for another
-card, with its `failure_reason`) and saved for the setup's customer. Times are the
+card, with its `failure_reason`) and saved for the setup's customer. A card whose issuer asks
+the cardholder to authenticate, confirmed for a cardholder at a browser (`authenticate_at`,
+as for payments: `payments.services.payments.payment_confirm`), is saved only once the
+cardholder has authenticated: the setup waits in `requires_action` meanwhile. Times are the
 account's (`core.clock`).
 """
 
@@ -13,14 +16,28 @@ from core.ids import id_for
 from core.metadata import merged_metadata
 from core.transactions import service_transaction
 from payments import selectors, simulator
-from payments.models import SETUP_ID_PREFIX, Setup, SetupStatus, SetupUsage
+from payments.models import (
+    SETUP_ID_PREFIX,
+    AuthenticationStatus,
+    CardAuthentication,
+    Setup,
+    SetupStatus,
+    SetupUsage,
+)
+from payments.selectors import Method
+from payments.services.authentications import (
+    authentication_decided,
+    authentication_new,
+    authentication_supersede,
+)
 from payments.services.cards import card_attach_locked, card_saved
 from payments.services.locks import customer_lock
 from webhooks_app import events
 from webhooks_app.services import events_emit
 
 # The statuses a setup can still be confirmed, changed or cancelled in.
-OPEN = frozenset({SetupStatus.REQUIRES_PAYMENT_METHOD, SetupStatus.REQUIRES_CONFIRMATION})
+OPEN = frozenset({SetupStatus.REQUIRES_PAYMENT_METHOD, SetupStatus.REQUIRES_CONFIRMATION,
+                  SetupStatus.REQUIRES_ACTION})
 _PAST = {"confirm": "confirmed", "update": "updated", "cancel": "cancelled"}
 
 
@@ -29,7 +46,7 @@ def setup_create(*, account: Account, customer_id: str = "", method_id: str = ""
                  usage: str = SetupUsage.OFF_SESSION, confirm: bool = False,
                  description: str = "", metadata: dict | None = None, return_url: str = "",
                  format_fields: dict | None = None, origin: str = Format.V1,
-                 declined: str = "") -> Setup:
+                 authenticate_at: str = "", declined: str = "") -> Setup:
     """A setup for the customer (optional: a setup without one checks the card and saves
     it for no one), with the method to save if one is given; with `confirm`, confirmed at
     once (see `setup_confirm`)."""
@@ -47,26 +64,34 @@ def setup_create(*, account: Account, customer_id: str = "", method_id: str = ""
     setup.save(force_insert=True)
     _emit(setup, events.SETUP_CREATED)
     if confirm:
-        _confirm_locked(setup, method_id, declined)
+        _confirm_locked(setup, method_id, authenticate_at, declined)
     return setup
 
 
 @service_transaction
 def setup_confirm(*, account: Account, setup_id: str, method_id: str = "",
-                  return_url: str | None = None, declined: str = "") -> Setup:
+                  return_url: str | None = None, authenticate_at: str = "",
+                  declined: str = "") -> Setup:
     """Save the card `method_id` names (or the setup's own): `succeeded`, the card attached
     to the setup's customer; a decline leaves it `requires_payment_method` with its
-    `failure_reason`. InvalidState once succeeded or cancelled, or without a method (code
+    `failure_reason`. With `authenticate_at`, a card whose issuer asks the cardholder to
+    authenticate leaves it `requires_action` for a new `CardAuthentication`
+    (`setup.pending_authentication`), returning the browser to its `return_url`;
+    `payments.services.authentication_decide` completes it (the card is saved then) or
+    fails it. Confirming a setup in `requires_action` again supersedes that authentication.
+    InvalidState once succeeded or cancelled, or without a method (code
     `payment_method_missing`). `declined`: a decline code a caller's test scenario decided
-    (a checkout's page), applied as the issuer's would be."""
-    setup = _setup_lock(account, setup_id)
+    (a checkout's page), applied as the issuer's would be, without asking for
+    authentication."""
+    setup = setup_lock(account, setup_id)
     if return_url is not None:
         setup.return_url = return_url
-    _confirm_locked(setup, method_id, declined)
+    _confirm_locked(setup, method_id, authenticate_at, declined)
     return setup
 
 
-def _confirm_locked(setup: Setup, method_id: str, declined: str = "") -> None:
+def _confirm_locked(setup: Setup, method_id: str, authenticate_at: str,
+                    declined: str = "") -> None:
     _require_open(setup, "confirm")
     method_id = method_id or ("" if setup.failure_reason else setup.method_id)
     if not method_id:
@@ -76,6 +101,33 @@ def _confirm_locked(setup: Setup, method_id: str, declined: str = "") -> None:
     account = setup.account
     method = selectors.method_get(account=account, method_id=method_id)
     setup.method_id, setup.updated_at = method_id, clock.now(account)
+    _supersede(setup)
+    asks = method.card is not None and method.card.authentication
+    if authenticate_at and asks and not declined:
+        setup.status, setup.failure_reason = SetupStatus.REQUIRES_ACTION, ""
+        setup.save()
+        authentication = authentication_new(setup, site_url=authenticate_at,
+                                            now=setup.updated_at)
+        authentication.setup = setup
+        authentication.save(force_insert=True)
+        setup.pending_authentication = authentication
+        _emit(setup, events.SETUP_REQUIRES_ACTION)
+        return
+    _save_card(setup, method, declined)
+
+
+def _supersede(setup: Setup) -> None:
+    """A setup waiting for an authentication is confirmed again, changed or cancelled: its
+    pending authentication is superseded."""
+    if setup.status == SetupStatus.REQUIRES_ACTION:
+        setup.status = SetupStatus.REQUIRES_CONFIRMATION
+        authentication_supersede(setup, setup.updated_at)
+
+
+def _save_card(setup: Setup, method: Method, declined: str = "") -> None:
+    """Save the setup's card (in the caller's transaction, the setup locked): `succeeded`,
+    or declined by its issuer (or for `declined`, a test scenario's decline code)."""
+    account = setup.account
     try:
         if declined:
             raise Declined("Your card was declined.", code=declined)
@@ -89,6 +141,24 @@ def _confirm_locked(setup: Setup, method_id: str, declined: str = "") -> None:
     setup.status, setup.failure_reason = SetupStatus.SUCCEEDED, ""
     setup.save()
     _emit(setup, events.SETUP_SUCCEEDED)
+
+
+def setup_authenticated(setup: Setup, authentication: CardAuthentication,
+                        outcome: str) -> None:
+    """The cardholder decided `authentication`, the pending one of `setup` (both locked by
+    the caller: `payments.services.cardholder`). `completed`: the card is saved, as a
+    confirmation saves it; `failed`: `requires_payment_method`, failure reason
+    `authentication_failed`, to be confirmed with another card."""
+    setup.updated_at = clock.now(setup.account)
+    authentication_decided(authentication, outcome, setup.updated_at)
+    setup.pending_authentication = None
+    if outcome == AuthenticationStatus.COMPLETED:
+        _save_card(setup, selectors.method_get(account=setup.account, method_id=setup.method_id))
+        return
+    setup.status = SetupStatus.REQUIRES_PAYMENT_METHOD
+    setup.failure_reason = simulator.AUTHENTICATION_FAILED
+    setup.save()
+    _emit(setup, events.SETUP_FAILED)
 
 
 def _checked(account: Account, method, origin: str):
@@ -105,14 +175,16 @@ def setup_update(*, account: Account, setup_id: str, customer_id: str | None = N
                  metadata: dict | None = None, format_fields: dict | None = None) -> Setup:
     """Change what is given (None: unchanged) of a setup not yet succeeded or cancelled;
     `metadata` is merged. A new method forgets the last decline."""
-    setup = _setup_lock(account, setup_id)
+    setup = setup_lock(account, setup_id)
     _require_open(setup, "update")
+    setup.updated_at = clock.now(account)
     if customer_id is not None:
         setup.customer = (customer_lock(account, customer_id, param="customer_id")
                           if customer_id else None)
     if method_id is not None:
         if method_id:
             selectors.method_get(account=account, method_id=method_id)
+        _supersede(setup)
         setup.method_id, setup.failure_reason = method_id, ""
         setup.status = (SetupStatus.REQUIRES_CONFIRMATION if method_id
                         else SetupStatus.REQUIRES_PAYMENT_METHOD)
@@ -122,33 +194,33 @@ def setup_update(*, account: Account, setup_id: str, customer_id: str | None = N
         setup.metadata = merged_metadata(setup.metadata, metadata)
     if format_fields:
         setup.format_fields = {**setup.format_fields, **format_fields}
-    setup.updated_at = clock.now(account)
     setup.save()
     return setup
 
 
 @service_transaction
 def setup_cancel(*, account: Account, setup_id: str, reason: str = "") -> Setup:
-    setup = _setup_lock(account, setup_id)
+    setup = setup_lock(account, setup_id)
     _require_open(setup, "cancel")
     _cancel_locked(setup, reason)
     return setup
 
 
-def _cancel_locked(setup: Setup, reason: str) -> None:
-    setup.status, setup.cancellation_reason = SetupStatus.CANCELED, reason
-    setup.updated_at = clock.now(setup.account)
-    setup.save()
-    _emit(setup, events.SETUP_CANCELLED)
-
-
 def setup_abandon(*, account: Account, setup_id: str) -> None:
-    """Cancel a setup still waiting for a card when the page it was to be made on is gone
-    (its checkout expired: reason "abandoned"), inside the caller's transaction; nothing if
-    it moved on."""
-    setup = _setup_lock(account, setup_id)
+    """Cancel a setup still waiting for a card (or for its authentication) when the page it
+    was to be made on is gone (its checkout expired: reason "abandoned"), inside the caller's
+    transaction; nothing if it moved on."""
+    setup = setup_lock(account, setup_id)
     if setup.status in OPEN:
         _cancel_locked(setup, "abandoned")
+
+
+def _cancel_locked(setup: Setup, reason: str) -> None:
+    setup.updated_at = clock.now(setup.account)
+    _supersede(setup)
+    setup.status, setup.cancellation_reason = SetupStatus.CANCELED, reason
+    setup.save()
+    _emit(setup, events.SETUP_CANCELLED)
 
 
 def _require_open(setup: Setup, action: str) -> None:
@@ -157,7 +229,9 @@ def _require_open(setup: Setup, action: str) -> None:
                            f"status: '{setup.status}'.", subject=setup, action=action)
 
 
-def _setup_lock(account: Account, setup_id: str) -> Setup:
+def setup_lock(account: Account, setup_id: str) -> Setup:
+    """The setup row, locked until the caller's transaction ends (404 if not the
+    account's)."""
     setup = (Setup.objects.select_for_update(of=("self",)).select_related("customer", "card")
              .filter(account=account, public_id=setup_id).first())
     if setup is None:

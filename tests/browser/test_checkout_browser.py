@@ -163,3 +163,18 @@ def test_the_keyboard_alone_fills_and_submits_the_form(page, demo, live_server):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/?session_id={session['id']}")
     assert Checkout.objects.get(public_id=session["id"]).status == "complete"
+
+
+def test_a_card_asking_for_authentication_goes_through_3d_secure(page, demo, live_server):
+    problems = watch(page)
+    session = create_session(live_server)
+    page.goto(session["url"])
+    fill_card(page, "4000 0025 0000 3155")
+    page.get_by_role("button", name="Pay", exact=True).click()
+    page.wait_for_url("**/authenticate/**")
+    accessible(page, "checkout 3-D Secure")
+    shot(page, "checkout-08-3d-secure")
+    page.get_by_role("button", name="Complete authentication").click()
+    page.wait_for_url(f"**/?session_id={session['id']}")
+    assert Checkout.objects.get(public_id=session["id"]).status == "complete"
+    assert problems == []

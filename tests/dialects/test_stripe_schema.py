@@ -18,6 +18,7 @@ import pytest
 from django.core.cache import cache
 
 from core.formats import Format
+from payments import services
 from tests.support.checkout import HostedPage
 from tests.support.credentials import ADMIN_KEY, READONLY_KEY, STANDARD_KEY, client_for
 from tests.support.stripe_schema import package_version, validate
@@ -221,7 +222,39 @@ def payment_intents(walk: Walk, customer: dict) -> tuple[str, str]:
          status=400)
     held_again = create({"payment_method": "pm_card_visa", "confirm": "true",
                          "capture_method": "manual"})
+    three_d_secure(walk, create)
     return intent_id, held["id"], held_again["id"]
+
+
+def decide(intent: dict, outcome: str) -> None:
+    """The cardholder's answer on the authentication page the intent's next action names."""
+    action = intent["next_action"]
+    page = (action["redirect_to_url"]["url"] if action["type"] == "redirect_to_url"
+            else action["use_stripe_sdk"]["stripe_js"])
+    services.authentication_decide(authentication_id=page.rstrip("/").rsplit("/", 1)[1],
+                                   outcome=outcome)
+
+
+def three_d_secure(walk: Walk, create) -> None:
+    """Intents waiting for the cardholder (both kinds of next action), then completed (a
+    charge with its `three_d_secure`) or failed (`last_payment_error`), confirmed again."""
+    redirected = create({"payment_method": "pm_card_threeDSecure2Required", "confirm": "true",
+                         "return_url": "https://shop.example/return"})
+    in_sdk = create({"payment_method": "pm_card_authenticationRequired", "confirm": "true",
+                     "capture_method": "manual"})
+    for intent in (redirected, in_sdk):
+        assert intent["status"] == "requires_action", intent
+        walk("stripe_retrieve_payment_intent", "get", f"/payment_intents/{intent['id']}")
+    decide(redirected, "failed")
+    failed = walk("stripe_retrieve_payment_intent", "get", f"/payment_intents/{redirected['id']}")
+    assert failed["last_payment_error"]["code"] == "payment_intent_authentication_failure"
+    again = walk("stripe_confirm_payment_intent", "post",
+                 f"/payment_intents/{redirected['id']}/confirm",
+                 {"payment_method": "pm_card_threeDSecure2Required"})
+    decide(again, "completed")
+    decide(in_sdk, "completed")
+    walk("stripe_retrieve_payment_intent", "get", f"/payment_intents/{in_sdk['id']}",
+         {"expand[0]": "latest_charge"})
 
 
 def refunds(walk: Walk, intent_id: str, captured_id: str, uncaptured_id: str) -> None:
@@ -351,6 +384,15 @@ def setup_intents(walk: Walk, customer: dict) -> None:
     other = create({"customer": customer["id"]})
     walk("stripe_cancel_setup_intent", "post", f"/setup_intents/{other['id']}/cancel",
          {"cancellation_reason": "abandoned"})
+    waiting = create({"customer": customer["id"], "confirm": "true",
+                      "payment_method": "pm_card_threeDSecure2Required",
+                      "return_url": "https://shop.example/saved"})
+    assert waiting["status"] == "requires_action", waiting
+    decide(waiting, "failed")
+    walk("stripe_retrieve_setup_intent", "get", f"/setup_intents/{waiting['id']}")
+    again = walk("stripe_confirm_setup_intent", "post", f"/setup_intents/{waiting['id']}/confirm",
+                 {"payment_method": "pm_card_authenticationRequired"})
+    decide(again, "completed")
     walk("stripe_list_setup_intents", "get", "/setup_intents", {"customer": customer["id"]})
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 
 from accounts.models import Account, Scenario
 from core.periodic import run_periodic_jobs
-from payments.models import Card, Checkout, Payment
+from payments.models import Checkout, Payment
 from tests.support.checkout import HostedPage, alert_of
 from tests.support.credentials import ADMIN_KEY, client_for
 
@@ -47,7 +47,7 @@ def test_the_page_shows_the_items_the_total_and_a_labelled_form(sdk):
                         ("cardholder_name", "Name on card")):
         assert f'<label for="id_{name}">{label}</label>' in html
         assert f'id="id_{name}"' in field(html, name)
-    assert '<button type="submit">Pay</button>' in html
+    assert '<button type="submit" class="pay">Pay</button>' in html
     assert '<a class="back" href="https://shop.example/cart">' in html
     assert "<script" not in html and "https://" not in html.split("<body>")[0]
 
@@ -114,7 +114,7 @@ def test_setup_mode_saves_the_card_for_the_customer_to_charge_off_session(sdk):
     page = HostedPage(session.url)
     html = page.open().content.decode()
     assert 'name="email"' not in html  # the customer's email is known
-    assert '<button type="submit">Save card</button>' in html
+    assert '<button type="submit" class="pay">Save card</button>' in html
     assert page.pay(email="").status_code == 303
 
     done = stripe.checkout.Session.retrieve(session.id)
@@ -184,13 +184,90 @@ def test_what_the_form_refuses_is_shown_at_each_field(sdk):
     assert stripe.checkout.Session.retrieve(session.id).payment_intent is None
 
 
-def test_a_card_asking_for_authentication_is_refused_before_anything_is_charged(sdk):
+def authenticate(page: HostedPage, response, outcome: str):
+    """Follow the page to the authentication page (3-D Secure), answer it as the cardholder
+    (`complete` or `fail`), and follow the browser back to the checkout: its answer."""
+    assert response.status_code == 303 and "/authenticate/" in response["Location"]
+    bank = page.client.get(response["Location"])
+    assert "Complete authentication" in bank.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', bank.content.decode())
+    back = page.client.post(response["Location"], {"csrfmiddlewaretoken": token.group(1),
+                                                   "outcome": outcome})
+    assert back.status_code == 303
+    session_id = page.url.rsplit("/", 1)[1]
+    assert f"/checkout/pay/{session_id}/return?payment_intent=pi_" in back["Location"]
+    return page.client.get(back["Location"])
+
+
+def test_a_card_asking_for_authentication_goes_through_3d_secure_and_back(sdk, delivered):
+    received = delivered("checkout.session.completed")
     session = create()
-    response = HostedPage(session.url).pay(card_number="4000 0025 0000 3155")
-    assert response.status_code == 402
-    assert alert_of(response) == "This card requires authentication, not yet supported here."
+    page = HostedPage(session.url)
+    asked = page.pay(card_number="4000 0025 0000 3155")
+    waiting = stripe.checkout.Session.retrieve(session.id)
+    assert waiting.status == "open"
+    assert stripe.PaymentIntent.retrieve(waiting.payment_intent).status == "requires_action"
+    done = authenticate(page, asked, "complete")
+    assert done.status_code == 303
+    assert done["Location"] == f"https://shop.example/done?session_id={session.id}"
+    paid = stripe.checkout.Session.retrieve(session.id)
+    assert (paid.status, paid.payment_status, paid.customer_details.name) == (
+        "complete", "paid", "Jenny Rosen")
+    intent = stripe.PaymentIntent.retrieve(paid.payment_intent)
+    assert intent.status == "succeeded"
+    charge = stripe.Charge.retrieve(intent.latest_charge)
+    assert charge.payment_method_details.card.three_d_secure.result == "authenticated"
+    [event] = received()
+    assert event.data.object.id == session.id
+
+
+def test_a_failed_authentication_keeps_the_session_open_for_another_card(sdk):
+    session = create()
+    page = HostedPage(session.url)
+    back = authenticate(page, page.pay(card_number="4000 0000 0000 3220"), "fail")
+    assert back.status_code == 200
+    assert alert_of(back) == ("Your card was not authenticated: nothing was charged. Try "
+                              "again, or use another card.")
+    assert 'name="card_number"' in back.content.decode()
     assert stripe.checkout.Session.retrieve(session.id).status == "open"
-    assert not Payment.objects.exists() and not Card.objects.exists()
+    assert page.pay().status_code == 303
+    assert stripe.checkout.Session.retrieve(session.id).status == "complete"
+
+
+def test_setup_mode_authenticates_the_card_before_saving_it(sdk):
+    customer = stripe.Customer.create(email="jenny@example.com")
+    session = stripe.checkout.Session.create(mode="setup", currency="usd",
+                                             customer=customer.id,
+                                             success_url="https://shop.example/saved")
+    page = HostedPage(session.url)
+    asked = page.pay(card_number="4000 0025 0000 3155")
+    assert list(stripe.Customer.list_payment_methods(customer.id)) == []
+    bank = page.client.get(asked["Location"])
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', bank.content.decode())
+    back = page.client.post(asked["Location"], {"csrfmiddlewaretoken": token.group(1),
+                                                "outcome": "complete"})
+    assert f"/checkout/pay/{session.id}/return?setup_intent=seti_" in back["Location"]
+    assert page.client.get(back["Location"])["Location"] == "https://shop.example/saved"
+    done = stripe.checkout.Session.retrieve(session.id)
+    assert stripe.SetupIntent.retrieve(done.setup_intent).status == "succeeded"
+    [card] = stripe.Customer.list_payment_methods(customer.id)
+    assert card.card.last4 == "3155"
+
+
+def test_a_session_paid_through_3d_secure_is_not_expired(sdk):
+    """The browser never came back from the authentication page: the session is complete
+    all the same once its payment went through, when its time is up."""
+    session = create()
+    page = HostedPage(session.url)
+    asked = page.pay(card_number="4000 0025 0000 3155")
+    bank = page.client.get(asked["Location"])
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', bank.content.decode())
+    page.client.post(asked["Location"], {"csrfmiddlewaretoken": token.group(1),
+                                         "outcome": "complete"})  # no return visit
+    advanced = client_for(ADMIN_KEY).post("/v1/test/clock/advance", {"seconds": 86_400},
+                                          format="json").json()
+    assert advanced["processed"]["checkout_sessions_expired"] == 0
+    assert stripe.checkout.Session.retrieve(session.id).status == "complete"
 
 
 def test_the_form_needs_its_csrf_token(sdk):

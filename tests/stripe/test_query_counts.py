@@ -147,3 +147,30 @@ def test_the_hosted_page(demo, count_queries):
     page = HostedPage(f"http://testserver/checkout/pay/{make_checkout(demo).public_id}")
     with count_queries(statements=2, queries=2):
         assert page.open().status_code == 200
+
+
+def test_confirm_into_requires_action(stripe_api, demo, count_queries):
+    """As a confirmation that charges, with the authentication's INSERT for the charge's."""
+    intent = services.payment_open(account=demo, amount_minor=2000, currency="USD",
+                                   origin="stripe")
+    with count_queries(statements=7, queries=5):
+        response = stripe_api("post", f"payment_intents/{intent.public_id}/confirm",
+                              {"payment_method": "pm_card_threeDSecure2Required",
+                               "return_url": "https://shop.example/back"})
+        assert response.json()["next_action"]["type"] == "redirect_to_url"
+
+
+def test_the_authentication_page(client, demo, count_queries):
+    """GET: the authentication with its account and payment. POST: that read, the payment
+    and the authentication locked, their UPDATEs, the charge's INSERT, the events' INSERT;
+    SAVEPOINT, RELEASE (a transaction of its own outside tests)."""
+    intent = services.payment_open(
+        account=demo, amount_minor=2000, currency="USD", origin="stripe",
+        payment_method_id="pm_card_threeDSecure2Required", confirm=True,
+        authenticate_at="http://testserver", return_url="https://shop.example/back")
+    url = f"/authenticate/{intent.pending_authentication.public_id}/"
+    with count_queries(statements=1, queries=1):
+        assert client.get(url).status_code == 200
+    with count_queries(statements=9, queries=7):
+        response = client.post(url, {"outcome": "complete"})
+        assert response.status_code == 303

@@ -13,6 +13,7 @@ DB_SPECIFIC = {
     "tests/payments/test_services.py": "core.sql inserts and locked reads, transactions",
     "tests/payments/test_api.py": "statement counts of the hot path",
     "tests/payments/test_authorize_capture.py": "locks and expiry scans by SQL time arithmetic",
+    "tests/payments/test_three_d_secure.py": "row locks of a decision, supersessions by UPDATE",
     "tests/payments/test_admin.py": "the dashboard's SQL date arithmetic, statement counts",
     "tests/refunds/test_services.py": "row locks on the payment, core.sql inserts",
     "tests/refunds/test_api.py": "statement counts of the hot path",

@@ -3,6 +3,7 @@ a test payment method id (`pm_card_visa`) one too; each confirmation's charge a 
 
 from api.stripe.declines import decline_of
 from payments.api.stripe.common import unix
+from payments.api.stripe.three_d_secure import three_d_secure
 from payments.models import Card, Charge, ChargeStatus, Payment, PaymentStatus
 from payments.selectors import Method
 from payments.testcards import TestCard
@@ -173,7 +174,7 @@ def _charge_card(charge: Charge) -> dict:
         "network": details["brand"],
         "network_transaction_id": None,
         "regulated_status": details["regulated_status"],
-        "three_d_secure": None,
+        "three_d_secure": three_d_secure(charge.authenticated_by),
         "transaction_link_id": None,
         "wallet": None,
     }

@@ -1,6 +1,6 @@
 """`/stripe/v1/checkout/sessions`: Checkout Sessions, whose `url` is the sandbox's hosted
-payment page (`payments.api.stripe.checkout_page`, an HTML page for the customer's browser,
-not an operation of the API)."""
+payment page (`payments.pages.checkout`, an HTML page for the customer's browser, not an
+operation of the API)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
@@ -12,7 +12,6 @@ from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
-from payments.api.stripe.checkout_page import page_url
 from payments.api.stripe.checkout_serializers import (
     StripeCheckoutSessionCreateSerializer,
     StripeCheckoutSessionExpireSerializer,
@@ -21,6 +20,7 @@ from payments.api.stripe.checkout_serializers import (
 )
 from payments.api.stripe.checkouts import checkout_to_stripe, line_item_to_stripe
 from payments.models import Checkout
+from payments.pages.links import checkout_url, site_of
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 LINE_ITEMS_SHOWN = 10  # an expanded `line_items`: its first page, as Stripe shows it
@@ -57,7 +57,7 @@ class CheckoutSessionViewSet(StripeViewSet):
 
     def render(self, checkout: Checkout) -> Response:
         """The session, with its page's address; its line items when `expand` asks."""
-        session = checkout_to_stripe(checkout, url=page_url(self.request, checkout))
+        session = checkout_to_stripe(checkout, url=checkout_url(site_of(self.request), checkout))
         if "line_items" in self.expanded():
             items = list(selectors.checkout_line_items(checkout=checkout)[
                 :LINE_ITEMS_SHOWN + 1])
@@ -83,8 +83,9 @@ class CheckoutSessionViewSet(StripeViewSet):
             account=request.user.account, payment_id=filters.get("payment_intent"),
             customer_id=filters.get("customer"), status=filters.get("status"),
             created=filters.get("created"))
+        site = site_of(request)
         return self.rendered_list(checkouts, lambda checkout: checkout_to_stripe(
-            checkout, url=page_url(request, checkout)))
+            checkout, url=checkout_url(site, checkout)))
 
     @STRIPE.write("stripe_create_checkout_session",
                   "Create a Checkout Session: a hosted payment page", description=PAGE,

@@ -2,13 +2,13 @@
 customer a Customer; and the Stripe events of payments, their charges, cards, setups and
 checkouts (of those made through `/stripe/v1`) and of customers."""
 
-from api.stripe.declines import card_error_of
 from core.formats import Format
 from payments import selectors
 from payments.api.stripe.cards import card_to_stripe, charge_to_stripe, method_to_stripe
 from payments.api.stripe.checkouts import checkout_to_stripe
 from payments.api.stripe.common import client_secret, unix
 from payments.api.stripe.setups import setup_to_stripe
+from payments.api.stripe.three_d_secure import last_error, next_action, return_parameters
 from payments.models import Customer, Payment, PaymentStatus
 from webhooks_app import events
 from webhooks_app.api.stripe import rendering as stripe_events
@@ -16,11 +16,14 @@ from webhooks_app.api.stripe import rendering as stripe_events
 # The ids of what is made through `/stripe/v1` (`core.ids.ID_PREFIXES`).
 ID_PREFIXES = {("payment", Format.STRIPE): "pi", ("card", Format.STRIPE): "pm",
                ("charge", Format.STRIPE): "ch", ("setup", Format.STRIPE): "seti",
-               ("checkout", Format.STRIPE): "cs_test"}
+               ("authentication", Format.STRIPE): "src", ("checkout", Format.STRIPE): "cs_test"}
+# What the return URL of an authentication page names (`payments.pages.links`).
+RETURN_PARAMETERS = {Format.STRIPE: return_parameters}
 
 # Stripe's PaymentIntent status of each of ours (`requires_confirmation` depends on the payment
 # method, and `failed` is a decline of a payment charged at its creation: see `status_of`).
 STATUSES = {
+    PaymentStatus.REQUIRES_ACTION: "requires_action",
     PaymentStatus.PENDING: "processing",
     PaymentStatus.PROCESSING: "processing",
     PaymentStatus.AUTHORIZED: "requires_capture",
@@ -53,12 +56,9 @@ def status_of(payment: Payment) -> str:
 
 
 def card_error(payment: Payment) -> dict:
-    """The card error of the payment's last decline, with the declined PaymentMethod whole."""
-    error = card_error_of(payment.failure_reason)
-    method = payment_method_of(payment)
-    if method is not None:
-        error["payment_method"] = method
-    return error
+    """The error of the payment's last decline (or failed authentication), with the
+    declined PaymentMethod whole."""
+    return last_error(payment.failure_reason, "payment_intent", payment_method_of(payment))
 
 
 def payment_method_of(payment: Payment) -> dict | None:
@@ -73,7 +73,8 @@ def payment_to_stripe(payment: Payment) -> dict:
     """Stripe's PaymentIntent (keys in Stripe's order, nullable ones present as null),
     rendered once per state of the payment: a change's event and the answer to the request
     that made it share one rendering (a copy each: callers expand fields in place)."""
-    state = tuple(getattr(payment, field.attname) for field in Payment._meta.concrete_fields)
+    state = (*(getattr(payment, field.attname) for field in Payment._meta.concrete_fields),
+             payment.pending_authentication)
     rendered = payment.__dict__.get("_stripe_rendering")
     if rendered is None or rendered[0] != state:
         rendered = payment.__dict__["_stripe_rendering"] = (state, _intent(payment))
@@ -85,6 +86,7 @@ def _intent(payment: Payment) -> dict:
     was_declined = declined(payment)
     reason = payment.cancellation_reason
     kept = payment.format_fields  # what the client sent that only Stripe's shape shows
+    waiting = payment.pending_authentication if status == "requires_action" else None
     return {
         "id": payment.public_id,
         "object": "payment_intent",
@@ -112,7 +114,7 @@ def _intent(payment: Payment) -> dict:
         "livemode": False,
         "managed_payments": None,
         "metadata": payment.metadata,
-        "next_action": None,
+        "next_action": next_action(waiting) if waiting is not None else None,
         "on_behalf_of": None,
         # After a decline, Stripe detaches the method (it is in `last_payment_error`).
         "payment_method": None if was_declined else payment.payment_method_id or None,
@@ -189,6 +191,8 @@ EVENTS = [
      _intent_event),
     (events.PAYMENT_FAILED, stripe_events.PAYMENT_INTENT_PAYMENT_FAILED, _intent_event),
     (events.PAYMENT_CANCELLED, stripe_events.PAYMENT_INTENT_CANCELED, _intent_event),
+    (events.PAYMENT_REQUIRES_ACTION, stripe_events.PAYMENT_INTENT_REQUIRES_ACTION,
+     _intent_event),
     (events.CHARGE_SUCCEEDED, stripe_events.CHARGE_SUCCEEDED, _charge_event),
     (events.CHARGE_FAILED, stripe_events.CHARGE_FAILED, _charge_event),
     (events.CHARGE_CAPTURED, stripe_events.CHARGE_CAPTURED, _charge_event),
@@ -202,6 +206,7 @@ EVENTS = [
     (events.SETUP_CANCELLED, stripe_events.SETUP_INTENT_CANCELED, _setup_event),
     (events.CHECKOUT_COMPLETED, stripe_events.CHECKOUT_SESSION_COMPLETED, _checkout_event),
     (events.CHECKOUT_EXPIRED, stripe_events.CHECKOUT_SESSION_EXPIRED, _checkout_event),
+    (events.SETUP_REQUIRES_ACTION, stripe_events.SETUP_INTENT_REQUIRES_ACTION, _setup_event),
     (events.CUSTOMER_CREATED, stripe_events.CUSTOMER_CREATED, customer_to_stripe),
     (events.CUSTOMER_UPDATED, stripe_events.CUSTOMER_UPDATED, customer_to_stripe),
     (events.CUSTOMER_DELETED, stripe_events.CUSTOMER_DELETED, customer_to_stripe),

@@ -6,7 +6,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
-from api.stripe.declines import card_error_of
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
@@ -17,8 +16,10 @@ from payments.api.stripe.serializers import (
     StripeSetupIntentUpdateSerializer,
     kept_fields,
 )
-from payments.api.stripe.setups import setup_to_stripe
+from payments.api.stripe.setups import setup_error, setup_to_stripe
+from payments.api.stripe.three_d_secure import PAGE_NOTE
 from payments.models import Setup, SetupStatus
+from payments.pages.links import site_of
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 DECLINED = OpenApiResponse(description="Declined: the card error, with the SetupIntent")
@@ -40,8 +41,8 @@ class SetupIntentViewSet(StripeViewSet):
         intent = setup_to_stripe(setup)
         if declined_now and setup.failure_reason and (
                 setup.status == SetupStatus.REQUIRES_PAYMENT_METHOD):
-            return Response({"error": {**card_error_of(setup.failure_reason),
-                                       "setup_intent": intent}}, status=402)
+            return Response({"error": {**setup_error(setup), "setup_intent": intent}},
+                            status=402)
         return Response(intent)
 
     @STRIPE.read("stripe_list_setup_intents", "List SetupIntents, newest first",
@@ -54,7 +55,7 @@ class SetupIntentViewSet(StripeViewSet):
             method_id=self.query.get("payment_method")), setup_to_stripe)
 
     @STRIPE.write("stripe_create_setup_intent", "Create a SetupIntent (and confirm it)",
-                  scope=scopes.PAYMENTS_WRITE,
+                  scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE,
                   request=form_body(StripeSetupIntentCreateSerializer),
                   responses={200: OBJECT, 402: DECLINED}, errors=WRITE_ERRORS)
     def create(self, request):
@@ -64,7 +65,8 @@ class SetupIntentViewSet(StripeViewSet):
             method_id=data.get("payment_method", ""), usage=data["usage"],
             confirm=data["confirm"], description=data.get("description", ""),
             metadata=data.get("metadata"), return_url=data.get("return_url", ""),
-            format_fields=kept_fields(data), origin=Format.STRIPE)
+            format_fields=kept_fields(data), origin=Format.STRIPE,
+            authenticate_at=site_of(request))
         return self.render(setup, declined_now=data["confirm"])
 
     @STRIPE.read("stripe_retrieve_setup_intent", "Retrieve a SetupIntent",
@@ -86,7 +88,7 @@ class SetupIntentViewSet(StripeViewSet):
             format_fields=kept_fields(data)))
 
     @STRIPE.write("stripe_confirm_setup_intent", "Confirm a SetupIntent: save the card",
-                  scope=scopes.PAYMENTS_WRITE,
+                  scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE,
                   request=form_body(StripeSetupIntentConfirmSerializer),
                   responses={200: OBJECT, 402: DECLINED}, errors=WRITE_ERRORS)
     @action(detail=True, methods=["post"])
@@ -94,8 +96,8 @@ class SetupIntentViewSet(StripeViewSet):
         data = self.validated(StripeSetupIntentConfirmSerializer)
         return self.render(services.setup_confirm(
             account=request.user.account, setup_id=setup_id,
-            method_id=data.get("payment_method", ""), return_url=data.get("return_url")),
-            declined_now=True)
+            method_id=data.get("payment_method", ""), return_url=data.get("return_url"),
+            authenticate_at=site_of(request)), declined_now=True)
 
     @STRIPE.write("stripe_cancel_setup_intent", "Cancel a SetupIntent",
                   scope=scopes.PAYMENTS_WRITE,

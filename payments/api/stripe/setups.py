@@ -1,7 +1,9 @@
 """Setups as `/stripe/v1` shows them: a SetupIntent (`seti_…`)."""
 
-from api.stripe.declines import card_error_of
+from payments import selectors
+from payments.api.stripe.cards import method_to_stripe
 from payments.api.stripe.common import client_secret, unix
+from payments.api.stripe.three_d_secure import last_error, next_action
 from payments.models import Setup, SetupStatus
 
 # Stripe's `cancellation_reason` values a client gives.
@@ -15,10 +17,19 @@ def status_of(setup: Setup) -> str:
     return setup.status
 
 
+def setup_error(setup: Setup) -> dict:
+    """The error of the setup's last decline (or failed authentication), with the declined
+    PaymentMethod whole."""
+    method = selectors.method_get(account=setup.account, method_id=setup.method_id)
+    return last_error(setup.failure_reason, "setup_intent",
+                      method_to_stripe(method, created=unix(setup.created_at)))
+
+
 def setup_to_stripe(setup: Setup) -> dict:
     kept = setup.format_fields
     failed = bool(setup.failure_reason) and setup.status == SetupStatus.REQUIRES_PAYMENT_METHOD
     method = setup.card.public_id if setup.card_id else setup.method_id or None
+    waiting = setup.pending_authentication
     return {
         "id": setup.public_id,
         "object": "setup_intent",
@@ -33,12 +44,12 @@ def setup_to_stripe(setup: Setup) -> dict:
         "description": setup.description or None,
         "excluded_payment_method_types": None,
         "flow_directions": None,
-        "last_setup_error": card_error_of(setup.failure_reason) if failed else None,
+        "last_setup_error": setup_error(setup) if failed else None,
         "latest_attempt": None,
         "livemode": False,
         "mandate": None,
         "metadata": setup.metadata,
-        "next_action": None,
+        "next_action": next_action(waiting) if waiting is not None else None,
         "on_behalf_of": None,
         "payment_method": None if failed else method,
         "payment_method_configuration_details": None,

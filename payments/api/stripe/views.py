@@ -30,7 +30,9 @@ from payments.api.stripe.serializers import (
     customer_fields,
     intent_fields,
 )
+from payments.api.stripe.three_d_secure import PAGE_NOTE
 from payments.models import Customer, Payment
+from payments.pages.links import site_of
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 UNEXPECTED_STATE = ("payment_intent_unexpected_state", None, None)
@@ -68,7 +70,7 @@ class PaymentIntentViewSet(StripeViewSet):
             payment_to_stripe)
 
     @STRIPE.write("stripe_create_payment_intent", "Create a PaymentIntent (and confirm it)",
-                  scope=scopes.PAYMENTS_WRITE, scenarios=True,
+                  scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE, scenarios=True,
                   request=form_body(StripePaymentIntentCreateSerializer),
                   responses={200: OBJECT, 402: OpenApiResponse(description="Declined")},
                   errors=WRITE_ERRORS)
@@ -78,7 +80,8 @@ class PaymentIntentViewSet(StripeViewSet):
             account=request.user.account, amount_minor=data["amount"],
             currency=data["currency"], confirm=data["confirm"],
             off_session=data.get("off_session", False), capture_method=data["capture_method"],
-            idempotency_key=self.idempotency_key, origin=Format.STRIPE, **intent_fields(data))
+            idempotency_key=self.idempotency_key, origin=Format.STRIPE,
+            authenticate_at=site_of(request), **intent_fields(data))
         return self.render(payment, declined_now=data["confirm"])
 
     @STRIPE.read("stripe_retrieve_payment_intent", "Retrieve a PaymentIntent",
@@ -98,7 +101,7 @@ class PaymentIntentViewSet(StripeViewSet):
             account=request.user.account, payment_id=intent_id, **intent_fields(data)))
 
     @STRIPE.write("stripe_confirm_payment_intent", "Confirm a PaymentIntent",
-                  scope=scopes.PAYMENTS_WRITE, scenarios=True,
+                  scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE, scenarios=True,
                   request=form_body(StripePaymentIntentConfirmSerializer),
                   responses={200: OBJECT, 402: OpenApiResponse(description="Declined")},
                   errors=WRITE_ERRORS)
@@ -107,7 +110,8 @@ class PaymentIntentViewSet(StripeViewSet):
         data = self.validated(StripePaymentIntentConfirmSerializer)
         payment = services.payment_confirm(
             account=request.user.account, payment_id=intent_id,
-            off_session=data.get("off_session", False), **intent_fields(data))
+            off_session=data.get("off_session", False), authenticate_at=site_of(request),
+            **intent_fields(data))
         return self.render(payment, declined_now=True)
 
     @STRIPE.write("stripe_capture_payment_intent", "Capture an authorised PaymentIntent",
