@@ -1,10 +1,15 @@
 """Checkout Sessions with the official Python SDK: made with `price_data` line items, read
 (their line items too), listed with Stripe's filters, expired; what Stripe refuses, refused."""
 
+import contextlib
+import io
+import re
+
 import pytest
 import stripe
 
 from payments.models import Checkout
+from tests.dialects.test_stripe_sdk import docs_block
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -123,3 +128,13 @@ def test_expires_at_is_kept_within_stripes_bounds(sdk):
     assert session.expires_at == now + 3600
     with pytest.raises(stripe.InvalidRequestError):
         create(expires_at=now + 25 * 3600)
+
+
+def test_the_docs_example_runs_as_written(sdk, live_server):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(docs_block("stripe-checkout", "python", live_server.url),  # noqa: S102
+             {"stripe": stripe})
+    status, url = printed.getvalue().splitlines()
+    assert status == "open 4000"
+    assert re.fullmatch(rf"{live_server.url}/checkout/pay/cs_test_\w+", url)
