@@ -115,3 +115,13 @@ def test_page_parameters_are_digits_only(api, query):
     error = v1_error(api.get(f"/v1/payments?{query}"), 422, type="validation_error",
                      param=name)
     assert error["errors"][0]["field"] == name
+
+
+def test_an_undeclared_method_is_405_whatever_its_query_string(demo):
+    """`created=0&created[gt]=0` is no bracket notation (one value and one object), but a
+    method no operation declares is refused as such before its query string is read."""
+    api = client_for("demo_key_BQokikJOvBiI2HlWgH4olfQ2")
+    response = api.generic("TRACE", "/stripe/v1/checkout/sessions?created=0&created%5Bgt%5D=0")
+    assert response.status_code == 405
+    assert response.json()["error"]["type"] == "invalid_request_error"
+    assert api.get("/stripe/v1/checkout/sessions?created=0&created%5Bgt%5D=0").status_code == 400

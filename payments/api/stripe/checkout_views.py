@@ -13,6 +13,7 @@ from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet,
 from core.formats import Format
 from payments import selectors, services
 from payments.api.stripe.checkout_serializers import (
+    LATEST_TIME,
     StripeCheckoutSessionCreateSerializer,
     StripeCheckoutSessionExpireSerializer,
     StripeCheckoutSessionFilters,
@@ -28,8 +29,11 @@ PAGE = ("The answer's `url` is the session's hosted payment page: an HTML page f
         "customer's browser (not an operation of this API), with the line items, a card form "
         "and a Pay button; test card numbers decide the outcome. Paid, the browser goes to "
         "`success_url` and `checkout.session.completed` is sent (docs/checkout.md).")
-CREATED = [OpenApiParameter("created", int, description="Created in that second (Unix time)."),
-           *(OpenApiParameter(f"created[{op}]", int, description=f"Created {words} (Unix time).")
+UNIX_TIME = {"type": "integer", "minimum": 0, "maximum": LATEST_TIME}
+CREATED = [OpenApiParameter("created", UNIX_TIME,
+                            description="Created in that second (Unix time)."),
+           *(OpenApiParameter(f"created[{op}]", UNIX_TIME,
+                              description=f"Created {words} (Unix time; not with `created`).")
              for op, words in (("gt", "after"), ("gte", "at or after"), ("lt", "before"),
                                ("lte", "at or before")))]
 EXAMPLE = OpenApiExample(
