@@ -10,6 +10,7 @@ from accounts import scopes
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
+from payments.api.stripe.refusals import refusal_message
 from payments.api.stripe.rendering import (
     card_error,
     customer_to_stripe,
@@ -39,6 +40,10 @@ class PaymentIntentViewSet(StripeViewSet):
                    "customer_email": "receipt_email", "amount_minor": "amount_to_capture"}
     error_codes = {"invalid_state": UNEXPECTED_STATE, "payment_method_missing": UNEXPECTED_STATE,
                    "authorization_expired": UNEXPECTED_STATE}
+
+    def state_message(self, exc):
+        """A refusal of the intent's status names Stripe's status, never the domain's."""
+        return refusal_message(exc, self.param_names)
 
     def render(self, payment, *, declined_now: bool = False) -> Response:
         """The intent (its customer expanded when asked); a decline of this very request is
