@@ -1,5 +1,5 @@
 """The official `stripe` package (16.x), unchanged, against a live server's `/stripe/v1`:
-only `api_base` points at the sandbox."""
+only `api_base` points at the sandbox (the `sdk` fixture, tests/dialects/conftest.py)."""
 
 import contextlib
 import io
@@ -21,14 +21,6 @@ from webhooks_app.models import Delivery
 from webhooks_app.tasks import attempt_delivery
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def sdk(live_server, demo, monkeypatch):
-    monkeypatch.setattr(stripe, "api_key", ADMIN_KEY)
-    monkeypatch.setattr(stripe, "api_base", live_server.url + "/stripe")
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    return stripe
 
 
 def intent(**params):

@@ -1,0 +1,103 @@
+"""Stripe's format at the root of a port of its own (`STRIPE_ROOT_PORT`, stripe-mock's 12111):
+every request that arrives there is `/stripe/v1`'s, `/v1/...` being `/stripe/v1/...`; the
+usual port is unchanged. Which surface answers depends on the port alone: the server's, or
+the one a trusted proxy says it received the request on (`X-Forwarded-Port`)."""
+
+import pytest
+import requests
+import stripe
+
+from payments.models import Payment
+from tests.support.credentials import ADMIN_KEY, STANDARD_KEY, client_for
+from tests.support.errors import stripe_error, v1_error
+
+AUTH = {"Authorization": f"Bearer {STANDARD_KEY}"}
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.django_db(transaction=True)
+class TestLive:
+    def test_v1_on_the_root_port_is_stripe_and_on_the_usual_port_the_main_api(
+            self, demo, live_server, stripe_root):
+        created = requests.post(f"{stripe_root}/v1/customers", data={"email": "a@example.com"},
+                                headers=AUTH, timeout=10)
+        assert created.status_code == 200, created.text
+        assert created.json()["object"] == "customer"
+        listed = requests.get(f"{stripe_root}/v1/customers", headers=AUTH, timeout=10)
+        assert listed.status_code == 200, listed.text
+        assert listed.json()["url"] == "/v1/customers"  # as Stripe says it: what the SDK pages
+        assert [c["id"] for c in listed.json()["data"]] == [created.json()["id"]]
+        # The same object at /stripe/v1 on the usual port; /v1/customers there is no route.
+        mounted = requests.get(f"{live_server.url}/stripe/v1/customers", headers=AUTH, timeout=10)
+        assert mounted.json()["data"] == listed.json()["data"]
+        main = requests.get(f"{live_server.url}/v1/customers", headers=AUTH, timeout=10)
+        v1_error(main, 404, code="route_not_found")
+        assert requests.get(f"{live_server.url}/v1/payments", headers=AUTH,
+                            timeout=10).json()["object"] == "list"
+
+    @pytest.mark.parametrize("path", ["/", "/admin/", "/api/docs/", "/v1", "/v1/nope",
+                                      "/stripe/v1/customers"])
+    def test_anything_else_on_the_root_port_is_a_stripe_404_in_json(self, demo, stripe_root,
+                                                                      path):
+        response = requests.get(f"{stripe_root}{path}", headers=AUTH, timeout=10)
+        assert response.headers["Content-Type"] == "application/json"
+        error = stripe_error(response, 404, type="invalid_request_error", code="route_not_found")
+        assert error["message"] == f"No route matches GET {path}."  # the path as asked
+        assert response.headers["Stripe-Version"] and response.headers["Request-Id"]
+
+    def test_the_python_sdk_with_only_an_api_base_creates_and_retrieves(self, demo,
+                                                                        stripe_root,
+                                                                        monkeypatch):
+        monkeypatch.setattr(stripe, "api_key", ADMIN_KEY)
+        monkeypatch.setattr(stripe, "api_base", stripe_root)  # no path: the SDK adds /v1/...
+        monkeypatch.setattr(stripe, "max_network_retries", 0)
+        created = stripe.PaymentIntent.create(amount=2000, currency="usd",
+                                              payment_method="pm_card_visa", confirm=True)
+        assert (created.status, created.amount_received) == ("succeeded", 2000)
+        assert stripe.PaymentIntent.retrieve(created.id).status == "succeeded"
+        assert Payment.objects.get(public_id=created.id).amount_minor == 2000
+        with pytest.raises(stripe.InvalidRequestError) as raised:
+            stripe.PaymentIntent.retrieve("pi_missing")
+        assert raised.value.http_status == 404 and raised.value.code == "resource_missing"
+
+
+def test_the_servers_port_decides(demo, settings):
+    settings.STRIPE_ROOT_PORT = 12111
+    api = client_for(STANDARD_KEY)
+    assert api.get("/v1/customers", SERVER_PORT="12111").json()["object"] == "list"
+    v1_error(api.get("/v1/customers", SERVER_PORT="8000"), 404, code="route_not_found")
+    assert api.get("/v1/payments", SERVER_PORT="8000").json()["object"] == "list"
+
+
+def test_no_root_port_when_it_is_0(demo, settings):
+    settings.STRIPE_ROOT_PORT = 0
+    api = client_for(STANDARD_KEY)
+    assert api.get("/v1/payments", SERVER_PORT="0").json()["object"] == "list"
+
+
+def test_only_a_trusted_proxy_says_which_port_it_received_a_request_on(demo, settings):
+    settings.STRIPE_ROOT_PORT = 12111
+    settings.TRUSTED_PROXIES = ["10.0.0.2/32"]
+    api = client_for(STANDARD_KEY)
+    relayed = api.get("/v1/customers", SERVER_PORT="8000", REMOTE_ADDR="10.0.0.2",
+                      HTTP_X_FORWARDED_PORT="12111")
+    assert relayed.json()["object"] == "list"
+    back = api.get("/v1/payments", SERVER_PORT="12111", REMOTE_ADDR="10.0.0.2",
+                   HTTP_X_FORWARDED_PORT="8080")  # a proxy's other port, in front of ours
+    assert back.json()["object"] == "list"
+    spoofed = api.get("/v1/customers", SERVER_PORT="8000", REMOTE_ADDR="10.0.0.9",
+                      HTTP_X_FORWARDED_PORT="12111")
+    v1_error(spoofed, 404, code="route_not_found")
+
+
+def test_an_idempotency_key_is_one_operation_on_either_port(demo, settings):
+    """`/v1/customers` on the root port and `/stripe/v1/customers` are one operation: the same
+    key with the same body replays, wherever it is sent."""
+    settings.STRIPE_ROOT_PORT = 12111
+    api, body = client_for(STANDARD_KEY), "email=a%40example.com"
+    first = api.post("/v1/customers", body, content_type=FORM, SERVER_PORT="12111",
+                     headers={"Idempotency-Key": "cus-create-1"})
+    again = api.post("/stripe/v1/customers", body, content_type=FORM, SERVER_PORT="8000",
+                     headers={"Idempotency-Key": "cus-create-1"})
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
