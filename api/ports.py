@@ -7,10 +7,11 @@ Which surface answers depends only on the port the request arrived on
 (`api.client_ip.arrival_port`: behind a trusted proxy, the port the proxy received it on),
 never on anything else the client sends. `SurfacePortMiddleware` routes such a request, before
 Django resolves it, by its `path_info` alone: under the surface's root (`Surface.root`,
-`/v1/`) to the surface's own path, anything else (`/`, `/admin/`) to the surface's 404, never
-an HTML page. `request.path` stays the path the client asked for, which is what lists report
-as their `url` and unknown routes name; everything that needs the surface asks
-`api.surfaces.surface_of(request)`. Requests on every other port are left as they are.
+`/v1/`) to the surface's own path, anything else (`/`, `/admin/`, `/static/...`) to the
+surface's 404, never a page or a file. `request.path` stays the path the client asked for,
+which is what lists report as their `url` and unknown routes name; everything that needs the
+surface asks `api.surfaces.surface_of(request)`. Requests on every other port are left as
+they are.
 
 This module is also the URLconf of requests outside the surface's root (`urlpatterns`).
 """
@@ -31,9 +32,9 @@ class SurfacePortMiddleware:
     def __call__(self, request):
         surface = surface_at_port(arrival_port(request))
         if surface is not None:
-            root = surface.root
-            if request.path_info.startswith(root) or request.path_info == root.rstrip("/"):
-                request.path_info = surface.mount + request.path_info
-            else:
+            path, root = request.path_info, surface.root
+            if not (path.startswith(root) or path == root.rstrip("/")):
                 request.urlconf = __name__
+            # Under the mount, nothing else answers either (static files, the favicon).
+            request.path_info = surface.mount + path
         return self.get_response(request)

@@ -36,7 +36,7 @@ class TestLive:
                             timeout=10).json()["object"] == "list"
 
     @pytest.mark.parametrize("path", ["/", "/admin/", "/api/docs/", "/v1", "/v1/nope",
-                                      "/stripe/v1/customers"])
+                                      "/stripe/v1/customers", "/favicon.ico"])
     def test_anything_else_on_the_root_port_is_a_stripe_404_in_json(self, demo, stripe_root,
                                                                       path):
         response = requests.get(f"{stripe_root}{path}", headers=AUTH, timeout=10)
@@ -67,6 +67,13 @@ def test_the_servers_port_decides(demo, settings):
     assert api.get("/v1/customers", SERVER_PORT="12111").json()["object"] == "list"
     v1_error(api.get("/v1/customers", SERVER_PORT="8000"), 404, code="route_not_found")
     assert api.get("/v1/payments", SERVER_PORT="8000").json()["object"] == "list"
+
+
+def test_no_static_file_is_served_on_the_root_port(demo, settings):
+    settings.STRIPE_ROOT_PORT = 12111
+    api, path = client_for(STANDARD_KEY), "/static/admin/css/base.css"
+    stripe_error(api.get(path, SERVER_PORT="12111"), 404, code="route_not_found")
+    assert api.get(path, SERVER_PORT="8000").status_code == 200
 
 
 def test_no_root_port_when_it_is_0(demo, settings):

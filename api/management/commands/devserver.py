@@ -1,23 +1,20 @@
 """`manage.py devserver [ADDR:PORT]`: Django's development server (`runserver`: its reloader,
 static files and options), answering on `STRIPE_ROOT_PORT` of the same address too, where
-Stripe's format is at the root (`api.ports`). One process serves both ports, so `make run`
-stays one command: Ctrl-C stops both, and a code change restarts both."""
+Stripe's format is at the root (`api.ports`; the site alone there, no static files). One
+process serves both ports, so `make run` stays one command: Ctrl-C stops both, and a code
+change restarts both."""
 
 import socketserver
 import threading
 
 from django.conf import settings
 from django.contrib.staticfiles.management.commands import runserver
-from django.core.servers.basehttp import WSGIRequestHandler
+from django.core.servers.basehttp import WSGIRequestHandler, get_internal_wsgi_application
 
 
 class Command(runserver.Command):
     help = ("Starts runserver, and the same site on STRIPE_ROOT_PORT (Stripe's format at the "
             "root; 0: not).")
-
-    def get_handler(self, *args, **options):
-        self.handler = super().get_handler(*args, **options)
-        return self.handler
 
     def on_bind(self, server_port):
         """Once the main port is bound: the Stripe port too (a taken one stops the server as
@@ -34,7 +31,7 @@ class Command(runserver.Command):
             self.stderr.write(f"STRIPE_ROOT_PORT {port} cannot be served "
                               "(STRIPE_ROOT_PORT=0: no Stripe port).")
             raise
-        server.set_app(self.handler)
+        server.set_app(get_internal_wsgi_application())  # no static files there: all Stripe's
         threading.Thread(target=server.serve_forever, name="stripe-root-port",
                          daemon=True).start()
         host = f"[{self.addr}]" if self._raw_ipv6 else self.addr
