@@ -53,6 +53,8 @@ class Surface:
     # start of its prefix (`/stripe`: there `/v1/...` is `/stripe/v1/...`; `api.ports`).
     port_setting: str | None = None
     mount: str = ""
+    # The body of its 422s, when it says more than `error_schema` (`/v1`: `errors` required).
+    unprocessable_schema: object = None
 
     def __post_init__(self):
         _SURFACES.append(self)
@@ -113,7 +115,8 @@ class Surface:
             request=request,
             tags=[tag] if tag else None,
             parameters=[*extra.pop("parameters", []), *([self.key_parameter()] if write else [])],
-            responses={**responses, **error_responses(self.error_schema, errors)},
+            responses={**responses, **error_responses(self.error_schema, errors,
+                                                      self.unprocessable_schema)},
             **extra,
         )
 

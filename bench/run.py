@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import oauth_setup
 import psycopg
+import stripe_setup
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -37,12 +38,14 @@ PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
 DEVDRAFT_PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
                     "customerId": "cus_bench"}
 # The service's production configuration but TLS: rate limits on, every request counted in
-# Redis, with ceilings no benchmark reaches (what is measured is the counting).
+# Redis, with ceilings no benchmark reaches (what is measured is the counting): the default
+# formats' pair and Stripe's own per-second limit (the "Stripe" rows).
 SERVICE_SETTINGS = {
     "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONN_MAX_AGE": "60", "RATELIMIT_ENABLE": "1",
     "RATE_LIMIT_PER_MINUTE": "1000000000", "RATE_LIMIT_PER_SECOND": "1000000000",
+    "STRIPE_RATE_LIMIT_PER_SECOND": "1000000000",
     "ALLOW_DEMO_DATA": "1", "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "0",
 }
 ROW = {"amount": 4999, "currency": "USD", "description": "Benchmark order",
@@ -229,6 +232,7 @@ def main():
         # Single-use codes for the code exchange; they expire 600 s after minting, and the
         # token runs come second and third below, well within that.
         oauth = oauth_setup.prepare(service_env, tmp, seconds=max(seconds, warmup))
+        stripe = stripe_setup.prepare(service_env, tmp, seconds=max(seconds, warmup))
 
         runs = {
             "baseline: POST one row": (baseline.url + "/rows", "post.lua",
@@ -253,6 +257,8 @@ def main():
             "devdraft create": (service.url + "/api/v0/test-payment", "post.lua",
                                 [str(tmp / "devdraft.json"), *DEVDRAFT_AUTH,
                                  "Idempotency-Key: fresh"]),
+            "Stripe confirm": (service.url, "once.lua", [*stripe["confirm_args"], AUTH]),
+            "Stripe capture": (service.url, "once.lua", [*stripe["capture_args"], AUTH]),
         }
         results = {}
         for name, (url, script, args) in runs.items():
@@ -291,7 +297,8 @@ def main():
 
 QUERY_KEYS = {"create payment (idempotency key)": "create", "idempotent replay": "replay",
               "get payment": "get", "list payments (20)": "list", "refund 0.01": "refund",
-              "devdraft create": "devdraft",
+              "devdraft create": "devdraft", "Stripe confirm": "stripe_confirm",
+              "Stripe capture": "stripe_capture",
               "OAuth token: client_credentials": "token_client_credentials",
               "OAuth token: authorization_code + PKCE": "token_authorization_code"}
 CREATE = "create payment (idempotency key)"

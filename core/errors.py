@@ -76,3 +76,14 @@ class SimulatedFailure(ServiceError):
         self.headers = {"Sandbox-Scenario": scenario_id}
         if retry_after is not None:
             self.headers["Retry-After"] = str(retry_after)
+
+
+class Declined(ServiceError):
+    """The card was declined where nothing stores the decline (saving it for a customer):
+    `code` is the failure reason, as on a declined payment."""
+
+    status = 402
+    type = "card_declined"
+
+    def __init__(self, message: str, *, code: str, param: str | None = None):
+        super().__init__(message, code=code, param=param)

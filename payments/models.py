@@ -9,6 +9,9 @@ from core.ids import id_factory
 from payments.money import CURRENCY_CHOICES
 
 PAYMENT_ID_PREFIX = "pay"
+CARD_ID_PREFIX = "card"
+CHARGE_ID_PREFIX = "ch"
+SETUP_ID_PREFIX = "setup"
 
 
 class PaymentStatus(models.TextChoices):
@@ -32,7 +35,14 @@ class PaymentMethod(models.TextChoices):
 
 class CaptureMethod(models.TextChoices):
     AUTOMATIC = "automatic"  # confirming captures
+    AUTOMATIC_ASYNC = "automatic_async"  # the same here (its capture is synchronous too)
     MANUAL = "manual"  # confirming authorizes; `payment_capture` captures, within 7 days
+
+
+class SetupFutureUsage(models.TextChoices):
+    NONE = "", "not saved"
+    ON_SESSION = "on_session"  # charged again with the customer present
+    OFF_SESSION = "off_session"  # charged again without the customer
 
 
 class Payment(models.Model):
@@ -54,7 +64,7 @@ class Payment(models.Model):
     description = models.CharField(max_length=500, blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
     failure_reason = models.CharField(max_length=64, blank=True, default="")
-    capture_method = models.CharField(max_length=10, choices=CaptureMethod.choices,
+    capture_method = models.CharField(max_length=15, choices=CaptureMethod.choices,
                                       default=CaptureMethod.AUTOMATIC)
     amount_received_minor = models.BigIntegerField(
         default=0, help_text="Minor units captured: the amount, or less after a partial "
@@ -63,6 +73,21 @@ class Payment(models.Model):
         null=True, blank=True, help_text="An authorization's expiry (by the account's clock): "
         "uncaptured by then, it is released (cancelled).")
     refunded_minor = models.BigIntegerField(default=0, help_text="Minor units refunded.")
+    statement_descriptor = models.CharField(max_length=22, blank=True, default="")
+    statement_descriptor_suffix = models.CharField(max_length=22, blank=True, default="")
+    shipping = models.JSONField(null=True, blank=True, help_text="Where the goods go.")
+    return_url = models.URLField(max_length=2048, blank=True, default="",
+                                 help_text="Where the customer's browser returns after "
+                                 "authenticating.")
+    setup_future_usage = models.CharField(max_length=11, blank=True, default="",
+                                          choices=SetupFutureUsage.choices,
+                                          help_text="Keeps the card for later charges.")
+    format_fields = models.JSONField(default=dict, blank=True, help_text="What the format that "
+                                     "made it keeps about it for its own rendering (accepted "
+                                     "options the sandbox does not act on).")
+    latest_charge_id = models.CharField(max_length=32, blank=True, default="",
+                                        help_text="The charge of its last confirmation (a "
+                                        "refundable payment's is its approved one).")
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=500, blank=True, default="")
@@ -99,7 +124,8 @@ class Payment(models.Model):
 
 
 class Customer(models.Model):
-    """A customer of the account's business: payments name it by id."""
+    """A customer of the account's business: payments name it by id; cards saved for it are
+    charged later, the default one first."""
 
     public_id = models.CharField(max_length=32, unique=True, default=id_factory("cus"))
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
@@ -108,6 +134,8 @@ class Customer(models.Model):
     description = models.CharField(max_length=500, blank=True, default="")
     phone = models.CharField(max_length=40, blank=True, default="")
     metadata = models.JSONField(default=dict, blank=True)
+    default_card = models.ForeignKey("Card", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", help_text="Charged when none is named.")
     created_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
 
     class Meta:
@@ -118,3 +146,124 @@ class Customer(models.Model):
 
     def __str__(self):
         return f"{self.name or self.email or self.public_id}"
+
+
+class Card(models.Model):
+    """A payment method of the account: a test card (`payments.testcards`), made from its number,
+    a token or a test payment method id, and saved for a customer to be charged later."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=id_factory(CARD_ID_PREFIX))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=10, choices=Format.choices, default=Format.V1)
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="cards", help_text="Saved for this customer.")
+    number = models.CharField(max_length=19, help_text="The test card's number (its behaviour; "
+                              "never a real card's).")
+    brand = models.CharField(max_length=20)
+    last4 = models.CharField(max_length=4)
+    exp_month = models.PositiveSmallIntegerField()
+    exp_year = models.PositiveSmallIntegerField()
+    funding = models.CharField(max_length=10, default="credit")
+    country = models.CharField(max_length=2, default="US")
+    fingerprint = models.CharField(max_length=32)
+    billing_details = models.JSONField(default=dict, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at", "-id"],
+                                name="card_account_recent"),
+                   models.Index(fields=["customer", "-created_at"], name="card_customer")]
+
+    def __str__(self):
+        return f"{self.brand} …{self.last4}"
+
+
+class ChargeStatus(models.TextChoices):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Charge(models.Model):
+    """One attempt to charge a payment (each confirmation makes one): approved or declined,
+    with the card it was made on as it was then. An approved one is what captures and
+    refunds draw on (its payment's `latest_charge_id`)."""
+
+    public_id = models.CharField(max_length=32, unique=True,
+                                 default=id_factory(CHARGE_ID_PREFIX))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="charges")
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    status = models.CharField(max_length=10, choices=ChargeStatus.choices)
+    amount_captured_minor = models.BigIntegerField(default=0, help_text="0 while only "
+                                                   "authorized (or declined).")
+    failure_reason = models.CharField(max_length=64, blank=True, default="")
+    method_id = models.CharField(max_length=64, blank=True, default="",
+                                 help_text="The payment method as the payment named it.")
+    card = models.JSONField(default=dict, blank=True, help_text="The card: brand, last4, "
+                            "exp_month, exp_year, funding, country, fingerprint.")
+    description = models.CharField(max_length=500, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at", "-id"],
+                                name="charge_account_recent")]
+
+    def __str__(self):
+        return self.public_id
+
+    @property
+    def captured(self) -> bool:
+        return self.amount_captured_minor > 0
+
+
+class SetupStatus(models.TextChoices):
+    """How saving a card for later goes."""
+
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method"
+    REQUIRES_CONFIRMATION = "requires_confirmation"
+    SUCCEEDED = "succeeded"
+    CANCELED = "canceled"
+
+
+class SetupUsage(models.TextChoices):
+    ON_SESSION = "on_session"
+    OFF_SESSION = "off_session"
+
+
+class Setup(models.Model):
+    """Saving a card for a customer to charge later (off session, by default): confirmed,
+    the card is checked and attached to the customer."""
+
+    public_id = models.CharField(max_length=32, unique=True, default=id_factory(SETUP_ID_PREFIX))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=10, choices=Format.choices, default=Format.V1)
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    method_id = models.CharField(max_length=64, blank=True, default="",
+                                 help_text="The payment method to save, as it was named.")
+    card = models.ForeignKey(Card, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", help_text="The card saved by the setup.")
+    status = models.CharField(max_length=24, choices=SetupStatus.choices)
+    usage = models.CharField(max_length=11, choices=SetupUsage.choices,
+                             default=SetupUsage.OFF_SESSION)
+    failure_reason = models.CharField(max_length=64, blank=True, default="")
+    cancellation_reason = models.CharField(max_length=40, blank=True, default="")
+    description = models.CharField(max_length=500, blank=True, default="")
+    return_url = models.URLField(max_length=2048, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    format_fields = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
+    updated_at = models.DateTimeField(default=timezone.now, help_text="By the account's clock.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at", "-id"],
+                                name="setup_account_recent")]
+
+    def __str__(self):
+        return self.public_id

@@ -1,9 +1,14 @@
-"""Reads of payments, always scoped to the calling account."""
+"""Reads of payments, customers, cards, charges and setups, always scoped to the calling
+account."""
+
+from dataclasses import dataclass
 
 from accounts.models import Account
 from core import sql
 from core.errors import NotFound
-from payments.models import Customer, Payment
+from payments import simulator, testcards
+from payments.models import Card, Charge, Customer, Payment, Setup
+from payments.testcards import TestCard
 from webhooks_app.models import Event
 
 
@@ -21,8 +26,9 @@ def payment_get(*, account: Account, payment_id: str) -> Payment:
 
 
 def payment_events(*, payment: Payment):
-    """Events about the payment and its refunds, oldest first (for the admin)."""
-    object_ids = [payment.public_id, *payment.refunds.values_list("public_id", flat=True)]
+    """Events about the payment, its charges and its refunds, oldest first (for the admin)."""
+    object_ids = [payment.public_id, *payment.refunds.values_list("public_id", flat=True),
+                  *payment.charges.values_list("public_id", flat=True)]
     return Event.objects.filter(account_id=payment.account_id, object_id__in=object_ids).order_by(
         "created_at", "id"
     )
@@ -48,3 +54,89 @@ def customers_by_id(*, account: Account, customer_ids) -> dict[str, Customer]:
         return {}
     return {customer.public_id: customer
             for customer in Customer.objects.filter(account=account, public_id__in=ids)}
+
+
+@dataclass(frozen=True)
+class Method:
+    """A payment method as a payment or a setup names it: its id, the test card it is (None
+    for the `/v1` test methods) and, when it is one of the account's cards, that card."""
+
+    id: str
+    card: TestCard | None = None
+    saved: Card | None = None
+
+
+def method_get(*, account: Account, method_id: str, param: str = "payment_method_id") -> Method:
+    """The payment method `method_id` names (no query for the test ones); NotFound if it
+    names none of the account's."""
+    if not method_id or method_id in simulator.TEST_METHODS:
+        return Method(method_id)
+    card = testcards.of_test_method(method_id)
+    if card is not None:
+        return Method(method_id, card)
+    saved = Card.objects.filter(account=account, public_id=method_id).select_related(
+        "customer").first()
+    if saved is None:
+        raise NotFound("payment method", method_id, param=param,
+                       message=f"No such payment method: '{method_id}'.")
+    return Method(method_id, testcards.TEST_CARDS[saved.number], saved)
+
+
+def card_get(*, account: Account, card_id: str) -> Card:
+    """One of the account's saved cards (not a test payment method id)."""
+    card = Card.objects.filter(account=account, public_id=card_id).select_related(
+        "customer").first()
+    if card is None:
+        raise NotFound("payment method", card_id, param="card_id",
+                       message=f"No such payment method: '{card_id}'.")
+    return card
+
+
+def card_list(*, account: Account, customer_id: str | None = None):
+    cards = Card.objects.filter(account=account).select_related("customer")
+    return cards if customer_id is None else cards.filter(customer__public_id=customer_id)
+
+
+def cards_by_id(*, account: Account, card_ids) -> dict[str, Card]:
+    """The account's saved cards named in `card_ids`, by id (one query at most)."""
+    ids = {card_id for card_id in card_ids if card_id}
+    if not ids:
+        return {}
+    return {card.public_id: card for card in Card.objects.filter(
+        account=account, public_id__in=ids).select_related("customer")}
+
+
+def charge_list(*, account: Account, payment_id: str | None = None,
+                customer_id: str | None = None):
+    charges = Charge.objects.filter(account=account).select_related("payment")
+    if payment_id:
+        charges = charges.filter(payment__public_id=payment_id)
+    if customer_id:
+        charges = charges.filter(payment__customer_id=customer_id)
+    return charges
+
+
+def charge_get(*, account: Account, charge_id: str) -> Charge:
+    charge = Charge.objects.filter(account=account, public_id=charge_id).select_related(
+        "payment").first()
+    if charge is None:
+        raise NotFound("charge", charge_id, param="charge_id")
+    return charge
+
+
+def setup_list(*, account: Account, customer_id: str | None = None,
+               method_id: str | None = None):
+    setups = Setup.objects.filter(account=account).select_related("customer", "card")
+    if customer_id:
+        setups = setups.filter(customer__public_id=customer_id)
+    if method_id:
+        setups = setups.filter(method_id=method_id)
+    return setups
+
+
+def setup_get(*, account: Account, setup_id: str) -> Setup:
+    setup = Setup.objects.filter(account=account, public_id=setup_id).select_related(
+        "customer", "card").first()
+    if setup is None:
+        raise NotFound("setup", setup_id, param="setup_id")
+    return setup

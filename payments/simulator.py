@@ -1,15 +1,16 @@
-"""Test-mode outcomes: which payments the simulated processor declines, and why.
+"""Test-mode outcomes: which charges the simulated processor declines, and why.
 
-The test payment methods decide first: the `/v1` API's (`pm_test_*`), and the test cards
-(`pm_card_*`, the ids Stripe's documentation gives its test cards), which decide alone (the
-amount triggers do not apply to them). Otherwise the amount triggers apply, judged by value
-in major units (so 113.00 USD and 113 JPY both end in "13.00"). Every method is known on
-every format.
+A payment method decides first: a test card (`payments.testcards`: named by its number, a token,
+a test payment method id, or saved for a customer) by what its number does; the `/v1` API's
+test methods (`pm_test_*`) by their names. Otherwise the amount triggers apply, judged by
+value in major units (so 113.00 USD and 113 JPY both end in "13.00"). Every method is known
+on every format.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from core.errors import NotFound
+from payments.testcards import TestCard
 
 SUCCESS_METHOD = "pm_test_success"
 DECLINING_METHODS = {
@@ -17,53 +18,43 @@ DECLINING_METHODS = {
     "pm_test_insufficient_funds": "insufficient_funds",
     "pm_test_expired": "expired_card",
 }
-# The test cards: the card each stands for (brand, last four digits of its test card number)
-# and, for the declining ones, the failure reason.
-TEST_CARDS = {
-    "pm_card_visa": ("visa", "4242"),
-    "pm_card_mastercard": ("mastercard", "4444"),
-    "pm_card_amex": ("amex", "8431"),
-    "pm_card_chargeDeclined": ("visa", "0002"),
-    "pm_card_chargeDeclinedInsufficientFunds": ("visa", "9995"),
-    "pm_card_chargeDeclinedExpiredCard": ("visa", "0069"),
-    "pm_card_chargeDeclinedIncorrectCvc": ("visa", "0127"),
-    "pm_card_chargeDeclinedProcessingError": ("visa", "0119"),
-}
-DECLINING_CARDS = {
-    "pm_card_chargeDeclined": "card_declined",
-    "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds",
-    "pm_card_chargeDeclinedExpiredCard": "expired_card",
-    "pm_card_chargeDeclinedIncorrectCvc": "incorrect_cvc",
-    "pm_card_chargeDeclinedProcessingError": "processing_error",
-}
-KNOWN_METHODS = {SUCCESS_METHOD, *DECLINING_METHODS, *TEST_CARDS}
+TEST_METHODS = frozenset({SUCCESS_METHOD, *DECLINING_METHODS})
+# A card whose issuer asks for authentication, charged without the cardholder present.
+AUTHENTICATION_REQUIRED = "authentication_required"
 
 HUNDRED = Decimal(100)
 
 
-def check_payment_method_id(payment_method_id: str) -> None:
-    """Only the test payment methods exist in this sandbox."""
-    if payment_method_id and payment_method_id not in KNOWN_METHODS:
-        raise NotFound("payment method", payment_method_id, param="payment_method_id",
-                       message=f"No such payment method: '{payment_method_id}'.")
+@dataclass(frozen=True)
+class Attempt:
+    """What is charged: the amount (major units), the method's id and its test card (None
+    for the `/v1` test methods and for none), and whether the cardholder is absent."""
+
+    amount: Decimal
+    method_id: str = ""
+    card: TestCard | None = None
+    off_session: bool = False
 
 
-def card_of(payment_method_id: str) -> tuple[str, str]:
-    """(brand, last four digits) of the card a test payment method stands for."""
-    return TEST_CARDS.get(payment_method_id, ("visa", "4242"))
-
-
-def decline_reason(amount: Decimal, payment_method_id: str = "") -> str:
-    """The failure reason for this charge, or '' when it succeeds."""
-    if payment_method_id in TEST_CARDS:
-        return DECLINING_CARDS.get(payment_method_id, "")
-    if payment_method_id in DECLINING_METHODS:
-        return DECLINING_METHODS[payment_method_id]
-    remainder = amount % HUNDRED
+def decline_reason(attempt: Attempt) -> str:
+    """The failure reason of this charge, or '' when it is approved."""
+    if attempt.card is not None:
+        if attempt.card.authentication and attempt.off_session:
+            return AUTHENTICATION_REQUIRED
+        return attempt.card.decline
+    if attempt.method_id in DECLINING_METHODS:
+        return DECLINING_METHODS[attempt.method_id]
+    remainder = attempt.amount % HUNDRED
     if remainder == Decimal("13.00"):
         return "card_declined"
     if remainder == Decimal("66.60"):
         return "insufficient_funds"
-    if amount > 9000 and remainder == 0:
+    if attempt.amount > 9000 and remainder == 0:
         return "amount_exceeds_limit"
     return ""
+
+
+def setup_decline_reason(card: TestCard) -> str:
+    """Why saving the card fails ('' when it is saved): its decline, unless its issuer
+    declines only charges."""
+    return card.decline if card.declines_setup else ""

@@ -10,8 +10,8 @@ from core.ids import id_for
 from core.metrics import count_after_commit
 from core.transactions import service_transaction
 from payments import money
-from payments.models import Payment, PaymentStatus
-from payments.selectors import payment_get
+from payments.models import ChargeStatus, Payment, PaymentStatus
+from payments.selectors import charge_get, payment_get
 from payments.services import payment_facts, payment_lock, payment_record_refund
 from refunds.models import REFUND_ID_PREFIX, Refund, RefundStatus
 from webhooks_app import events
@@ -122,3 +122,15 @@ def _refund_minor(payment: Payment, amount: Decimal | None, amount_minor: int | 
             param="amount",
         )
     return minor
+
+
+def refund_payment_of_charge(*, account: Account, charge_id: str) -> str:
+    """The payment whose charge `charge_id` is, when refunds can draw on that charge (the
+    payment's approved charge); UnprocessableRequest for a declined or superseded one."""
+    charge = charge_get(account=account, charge_id=charge_id)
+    if charge.status != ChargeStatus.SUCCEEDED or (
+            charge.public_id != charge.payment.latest_charge_id):
+        raise UnprocessableRequest(
+            f"Charge '{charge_id}' was declined: there is nothing to refund on it.",
+            code="charge_not_refundable", param="charge_id")
+    return charge.payment.public_id

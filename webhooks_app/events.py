@@ -20,6 +20,17 @@ REFUND_FAILED = "refund.failed"
 CUSTOMER_CREATED = "customer.created"
 CUSTOMER_UPDATED = "customer.updated"
 CUSTOMER_DELETED = "customer.deleted"
+CHARGE_SUCCEEDED = "charge.succeeded"  # a confirmation's charge: approved
+CHARGE_FAILED = "charge.failed"  # declined
+CHARGE_CAPTURED = "charge.captured"  # an authorization captured
+CHARGE_UPDATED = "charge.updated"
+CARD_ATTACHED = "card.attached"  # saved for a customer
+CARD_DETACHED = "card.detached"
+CARD_UPDATED = "card.updated"
+SETUP_CREATED = "setup.created"
+SETUP_SUCCEEDED = "setup.succeeded"  # the card is saved
+SETUP_FAILED = "setup.failed"  # declined: another card may be tried
+SETUP_CANCELLED = "setup.cancelled"
 
 ALL_TYPES = "*"  # in an endpoint's subscriptions: every type of its format
 

@@ -3,6 +3,8 @@ every request that arrives there is `/stripe/v1`'s, `/v1/...` being `/stripe/v1/
 usual port is unchanged. Which surface answers depends on the port alone: the server's, or
 the one a trusted proxy says it received the request on (`X-Forwarded-Port`)."""
 
+from urllib.parse import urlencode
+
 import pytest
 import requests
 import stripe
@@ -10,6 +12,7 @@ import stripe
 from payments.models import Payment
 from tests.support.credentials import ADMIN_KEY, STANDARD_KEY, client_for
 from tests.support.errors import stripe_error, v1_error
+from tests.support.factories import make_customer
 
 AUTH = {"Authorization": f"Bearer {STANDARD_KEY}"}
 FORM = "application/x-www-form-urlencoded"
@@ -41,7 +44,8 @@ class TestLive:
                                                                       path):
         response = requests.get(f"{stripe_root}{path}", headers=AUTH, timeout=10)
         assert response.headers["Content-Type"] == "application/json"
-        error = stripe_error(response, 404, type="invalid_request_error", code="route_not_found")
+        # No `code`: Stripe has none for an unknown route.
+        error = stripe_error(response, 404, type="invalid_request_error", code=None)
         assert error["message"] == f"No route matches GET {path}."  # the path as asked
         assert response.headers["Stripe-Version"] and response.headers["Request-Id"]
 
@@ -59,6 +63,14 @@ class TestLive:
         with pytest.raises(stripe.InvalidRequestError) as raised:
             stripe.PaymentIntent.retrieve("pi_missing")
         assert raised.value.http_status == 404 and raised.value.code == "resource_missing"
+        # Its charge, and a card saved by a SetupIntent, the same way.
+        assert stripe.Charge.retrieve(created.latest_charge).amount_captured == 2000
+        customer = stripe.Customer.create(email="a@example.com")
+        setup = stripe.SetupIntent.create(customer=customer.id, payment_method="pm_card_visa",
+                                          confirm=True)
+        assert setup.status == "succeeded"
+        [saved] = stripe.Customer.list_payment_methods(customer.id).data
+        assert saved.id == setup.payment_method and saved.card.last4 == "4242"
 
 
 def test_the_servers_port_decides(demo, settings):
@@ -69,10 +81,47 @@ def test_the_servers_port_decides(demo, settings):
     assert api.get("/v1/payments", SERVER_PORT="8000").json()["object"] == "list"
 
 
+def test_every_kind_of_object_is_at_the_root_of_the_port(demo, settings):
+    """The objects of every endpoint, not only PaymentIntents: Charges, PaymentMethods (a
+    customer's too), SetupIntents; `/v1/...` there is `/stripe/v1/...` on the usual port."""
+    settings.STRIPE_ROOT_PORT = 12111
+    api, customer = client_for(STANDARD_KEY), make_customer(demo)
+    made = {
+        "/v1/payment_methods": {"type": "card", "card[token]": "tok_visa"},
+        "/v1/setup_intents": {"customer": customer.public_id, "payment_method": "pm_card_visa",
+                              "confirm": "true"},
+        "/v1/payment_intents": {"amount": 2000, "currency": "usd", "confirm": "true",
+                                "payment_method": "pm_card_visa"},
+    }
+    for path, fields in made.items():
+        created = api.post(path, urlencode(fields), content_type=FORM, SERVER_PORT="12111",
+                           headers={"Idempotency-Key": f"root-{path[4:]}"})
+        assert created.status_code == 200, created.content
+        mounted = api.get(f"/stripe{path}/{created.json()['id']}", SERVER_PORT="8000")
+        assert mounted.json() == created.json()
+    charge = created.json()["latest_charge"]
+    reads = {
+        f"/v1/charges/{charge}": "charge",
+        "/v1/charges": "list",
+        f"/v1/payment_methods?customer={customer.public_id}": "list",
+        f"/v1/customers/{customer.public_id}/payment_methods": "list",
+        f"/v1/setup_intents?customer={customer.public_id}": "list",
+    }
+    for path, kind in reads.items():
+        answer = api.get(path, SERVER_PORT="12111")
+        assert answer.json()["object"] == kind, (path, answer.content)
+        assert answer.json() == api.get(f"/stripe{path}", SERVER_PORT="8000").json()
+    [saved] = api.get(f"/v1/customers/{customer.public_id}/payment_methods",
+                      SERVER_PORT="12111").json()["data"]
+    assert saved["customer"] == customer.public_id
+    v1_error(api.get("/v1/charges", SERVER_PORT="8000"), 404, code="route_not_found")
+
+
 def test_no_static_file_is_served_on_the_root_port(demo, settings):
     settings.STRIPE_ROOT_PORT = 12111
     api, path = client_for(STANDARD_KEY), "/static/admin/css/base.css"
-    stripe_error(api.get(path, SERVER_PORT="12111"), 404, code="route_not_found")
+    error = stripe_error(api.get(path, SERVER_PORT="12111"), 404, code=None)
+    assert error["message"] == f"No route matches GET {path}."
     assert api.get(path, SERVER_PORT="8000").status_code == 200
 
 

@@ -1,5 +1,6 @@
 """The official `stripe` package (16.x), unchanged, against a live server's `/stripe/v1`:
-only `api_base` points at the sandbox (the `sdk` fixture, tests/dialects/conftest.py)."""
+only `api_base` points at the sandbox (the `sdk` fixture,
+tests/support/fixtures.py)."""
 
 import contextlib
 import io

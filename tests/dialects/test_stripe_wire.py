@@ -1,6 +1,7 @@
 """`/stripe/v1` on the wire as Stripe's API is: a `Request-Id` on every answer (which the SDK
 reads), `Stripe-Version`, pretty-printed JSON, events that name the API call that caused them,
-and refusals of a PaymentIntent's status worded with Stripe's statuses."""
+and refusals of an intent's status worded with Stripe's statuses (a PaymentIntent's, a
+SetupIntent's), of a PaymentMethod's attach and detach in Stripe's sentences."""
 
 import json
 import uuid
@@ -11,7 +12,7 @@ import stripe
 
 from tests.support.credentials import STANDARD_KEY, client_for
 from tests.support.errors import stripe_error
-from tests.support.factories import make_authorized_payment
+from tests.support.factories import make_authorized_payment, make_customer
 from webhooks_app.api.stripe.rendering import API_VERSION
 from webhooks_app.models import Delivery, Event
 from webhooks_app.tasks import attempt_delivery
@@ -146,3 +147,73 @@ def test_a_refused_intent_status_is_never_worded_with_the_domains(demo):
     error = stripe_error(response, 400, code="payment_intent_unexpected_state")
     assert error["message"] == ("You cannot confirm this PaymentIntent because it has a "
                                 "status of requires_capture.")
+
+
+def post(api, path: str, key: str | None = None, **fields):
+    """A form POST to `/stripe/v1` (with an `Idempotency-Key` when `key` is given)."""
+    return api.post(f"/stripe/v1{path}", urlencode(fields), content_type=FORM,
+                    headers={"Idempotency-Key": key} if key else {})
+
+
+def test_the_events_of_charges_saved_cards_and_setups_name_their_call(demo):
+    """Every kind of event a call causes names it: the customer's, the SetupIntent's and the
+    card it saves, the PaymentIntent's charge, a detach."""
+    api = client_for(STANDARD_KEY)
+    customer = post(api, "/customers", "cus-create-1", email="a@example.com")
+    setup = post(api, "/setup_intents", "seti-create-1", customer=customer.json()["id"],
+                 payment_method="pm_card_visa", confirm="true")
+    assert setup.json()["status"] == "succeeded", setup.content
+    card = setup.json()["payment_method"]
+    paid = post(api, "/payment_intents", "pi-create-1", amount=2000, currency="usd", confirm="true",
+                customer=customer.json()["id"], payment_method=card)
+    detached = post(api, f"/payment_methods/{card}/detach", "pm-detach-1")
+    expected = {
+        "customer.created": (customer, "cus-create-1"),
+        "setup_intent.created": (setup, "seti-create-1"),
+        "setup_intent.succeeded": (setup, "seti-create-1"),
+        "payment_method.attached": (setup, "seti-create-1"),
+        "payment_intent.succeeded": (paid, "pi-create-1"),
+        "charge.succeeded": (paid, "pi-create-1"),
+        "payment_method.detached": (detached, "pm-detach-1"),
+    }
+    for event_type, (response, key) in expected.items():
+        assert response.status_code == 200, response.content
+        [event] = stored(event_type)
+        assert event["request"] == {"id": response["Request-Id"], "idempotency_key": key}, (
+            event_type)
+
+
+def test_refusals_of_a_setup_intents_status_name_stripes_status(demo):
+    api = client_for(STANDARD_KEY)
+    saved = post(api, "/setup_intents", "seti-create-2", payment_method="pm_card_visa",
+                 confirm="true").json()
+    refusals = {
+        "confirm": "You cannot confirm this SetupIntent because it has a status of succeeded.",
+        "cancel": "You cannot cancel this SetupIntent because it has a status of succeeded. "
+                  "Only a SetupIntent with one of the following statuses may be canceled: "
+                  "requires_payment_method, requires_confirmation, requires_action.",
+        "": "You cannot update this SetupIntent because it has a status of succeeded.",
+    }
+    for action, message in refusals.items():
+        path = f"/setup_intents/{saved['id']}" + (f"/{action}" if action else "")
+        fields = {} if action else {"description": "late"}  # "": an update
+        refused = post(api, path, f"seti-{action or 'update'}", **fields)
+        error = stripe_error(refused, 400, code="setup_intent_unexpected_state")
+        assert error["message"] == message
+
+
+def test_refused_attach_and_detach_are_worded_as_stripe_words_them(demo):
+    api = client_for(STANDARD_KEY)
+    jenny, other = make_customer(demo), make_customer(demo, email="o@example.com")
+    card = post(api, "/payment_methods/pm_card_visa/attach", "pm-attach-1",
+                customer=jenny.public_id).json()["id"]
+    taken = post(api, f"/payment_methods/{card}/attach", "pm-attach-2",
+                 customer=other.public_id)
+    error = stripe_error(taken, 400, code="payment_method_unexpected_state")
+    assert error["message"] == ("The payment method you provided has already been attached "
+                                "to a customer.")
+    post(api, f"/payment_methods/{card}/detach", "pm-detach-2")
+    again = post(api, f"/payment_methods/{card}/detach", "pm-detach-3")
+    error = stripe_error(again, 400, code="payment_method_unexpected_state")
+    assert error["message"] == ("The payment method you provided is not attached to a "
+                                "customer so detachment is impossible.")

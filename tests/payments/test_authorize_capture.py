@@ -14,6 +14,7 @@ from core.errors import InvalidState, NotFound, UnprocessableRequest
 from payments import services
 from payments.api.stripe.rendering import payment_to_stripe
 from payments.models import Payment, PaymentStatus
+from payments.testcards import TEST_METHODS
 from refunds.services import refund_create
 from tests.support.errors import v1_error
 from tests.support.factories import (
@@ -78,7 +79,13 @@ def test_confirming_with_automatic_capture_completes_and_receives_the_amount(dem
     assert (rendered["status"], rendered["amount_received"], rendered["amount_capturable"]) == (
         "succeeded", 10000, 0)
     assert event_types(demo, "v1") == ["payment.created", "payment.completed"]
-    assert event_types(demo, "stripe") == ["payment_intent.created", "payment_intent.succeeded"]
+    # Each confirmation makes a charge: its event comes before the intent's outcome.
+    assert event_types(demo, "stripe") == ["payment_intent.created", "charge.succeeded",
+                                           "payment_intent.succeeded"]
+    charge = payment.charges.get()
+    assert (rendered["latest_charge"], charge.status, charge.amount_captured_minor) == (
+        charge.public_id, "succeeded", 10000)
+    assert charge.public_id.startswith("ch_")
 
 
 def test_create_and_confirm_at_once_with_manual_capture_authorizes_for_seven_days(demo):
@@ -90,7 +97,8 @@ def test_create_and_confirm_at_once_with_manual_capture_authorizes_for_seven_day
         "requires_capture", 10000, "manual")
     assert event_types(demo, "v1") == ["payment.created", "payment.authorized"]
     assert event_types(demo, "stripe") == [
-        "payment_intent.created", "payment_intent.amount_capturable_updated"]
+        "payment_intent.created", "charge.succeeded", "payment_intent.amount_capturable_updated"]
+    assert last_event(demo, "stripe", "charge.succeeded")["captured"] is False
     # payment_intent.created shows the intent as it was created, before its confirmation.
     assert last_event(demo, "stripe", "payment_intent.created")["status"] == (
         "requires_confirmation")
@@ -116,11 +124,16 @@ def test_a_declined_confirmation_stays_requires_confirmation_with_its_reason(
     assert (rendered["status"], rendered["payment_method"]) == ("requires_payment_method", None)
     assert (error["type"], error["code"], error["decline_code"]) == (
         "card_error", code, decline_code)
-    assert error["payment_method"] == {"id": method, "object": "payment_method",
-                                       "livemode": False, "type": "card"}
+    # The declined method whole, as Stripe shows it: a card with its brand and last4.
+    assert (error["payment_method"]["id"], error["payment_method"]["card"]["last4"],
+            error["payment_method"]["billing_details"]["name"]) == (
+        method, TEST_METHODS[method][-4:], None)
     assert event_types(demo, "v1") == ["payment.created", "payment.failed"]
     assert event_types(demo, "stripe") == [
-        "payment_intent.created", "payment_intent.payment_failed"]
+        "payment_intent.created", "charge.failed", "payment_intent.payment_failed"]
+    failed = last_event(demo, "stripe", "charge.failed")
+    assert (failed["status"], failed["failure_code"], failed["outcome"]["reason"]) == (
+        "failed", code, decline_code)
     assert last_event(demo, "stripe", "payment_intent.payment_failed")[
         "last_payment_error"]["decline_code"] == decline_code
 
@@ -197,7 +210,7 @@ def test_stripe_cards_decide_alone_on_every_surface(demo):
     declined = make_payment(demo, 500, payment_method_id="pm_card_chargeDeclinedExpiredCard")
     assert (declined.status, declined.failure_reason) == (S.FAILED, "expired_card")
     # No Stripe events for payments made elsewhere.
-    assert event_types(demo, "stripe") == ["payment_intent.created",
+    assert event_types(demo, "stripe") == ["payment_intent.created", "charge.succeeded",
                                            "payment_intent.succeeded"]
 
 
@@ -281,8 +294,8 @@ def test_a_refund_of_an_intent_has_a_stripe_id_and_stripe_events(demo):
     charge = last_event(demo, "stripe", "charge.refunded")
     assert (charge["object"], charge["id"], charge["payment_intent"], charge["amount_captured"],
             charge["amount_refunded"], charge["refunded"]) == (
-        "charge", "ch_" + payment.public_id[3:], payment.public_id, 10000, 2500, False)
-    assert [r["id"] for r in charge["refunds"]["data"]] == [refund.public_id]
+        "charge", payment.latest_charge_id, payment.public_id, 10000, 2500, False)
+    assert created["charge"] == payment.latest_charge_id
     refund_create(account=demo, payment_id=payment.public_id)
     assert last_event(demo, "stripe", "charge.refunded")["refunded"] is True
     # Refunds of /v1's payments keep their ids and emit no Stripe events.
@@ -426,16 +439,17 @@ def test_the_migration_gives_settled_payments_their_whole_amount_as_received():
 
 # --- Stripe's shapes ----------------------------------------------------------------------------
 
-# The keys of Stripe's published fixtures (their published test fixtures).
+# The keys of Stripe's published fixtures, and of the stripe package's types (package.json).
 PAYMENT_INTENT_KEYS = {
-    "amount", "amount_capturable", "amount_details", "amount_received", "application",
-    "application_fee_amount", "automatic_payment_methods", "canceled_at", "cancellation_reason",
-    "capture_method", "client_secret", "confirmation_method", "created", "currency", "customer",
-    "customer_account", "description", "excluded_payment_method_types", "id",
-    "last_payment_error", "latest_charge", "livemode", "managed_payments", "metadata",
-    "next_action", "object", "on_behalf_of", "payment_method",
-    "payment_method_configuration_details", "payment_method_options", "payment_method_types",
-    "processing", "receipt_email", "review", "setup_future_usage", "shipping", "source",
+    "allowed_payment_method_types", "amount", "amount_capturable", "amount_details",
+    "amount_received", "application", "application_fee_amount", "automatic_payment_methods",
+    "canceled_at", "cancellation_reason", "capture_method", "client_secret",
+    "confirmation_method", "created", "currency", "customer", "customer_account",
+    "description", "excluded_payment_method_types", "id", "last_payment_error",
+    "latest_charge", "livemode", "managed_payments", "metadata", "next_action", "object",
+    "on_behalf_of", "payment_method", "payment_method_configuration_details",
+    "payment_method_options", "payment_method_types", "payment_record", "processing",
+    "receipt_email", "review", "setup_future_usage", "shipping", "source",
     "statement_descriptor", "statement_descriptor_suffix", "status", "transfer_data",
     "transfer_group"}
 REFUND_KEYS = {
@@ -476,7 +490,7 @@ def test_payments_made_elsewhere_render_as_intents_too(demo):
 
 
 def test_the_stripe_words_of_each_failure_reason():
-    from payments.api.stripe.rendering import decline_of as stripe_decline
+    from api.stripe.declines import decline_of as stripe_decline
 
     assert stripe_decline("card_declined")[:2] == ("card_declined", "generic_decline")
     assert stripe_decline("insufficient_funds")[:2] == ("card_declined", "insufficient_funds")
@@ -506,6 +520,7 @@ def test_a_failed_refund_of_an_intent_has_stripes_failure_reason(demo):
                                                                 "lost_or_stolen_card")
     # refund.created only: nothing was refunded, so no charge.refunded.
     assert event_types(demo, "stripe")[-2:] == ["payment_intent.succeeded", "refund.created"]
+    assert rendered["charge"] == payment.latest_charge_id
 
 
 def test_seeded_payments_have_received_what_they_settled(demo):

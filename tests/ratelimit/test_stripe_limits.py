@@ -5,7 +5,6 @@ second per key and, counted apart, as many writes (POST, DELETE); past either, 4
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from types import SimpleNamespace
 
 import pytest
 import stripe
@@ -13,7 +12,7 @@ from django.core.cache import cache
 
 from tests.support.credentials import ADMIN_KEY, client_for
 from tests.support.errors import stripe_error
-from tests.support.factories import make_api_key
+from tests.support.factories import make_api_key, make_customer
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -23,14 +22,6 @@ def limits(settings):
     settings.RATELIMIT_ENABLE = True
     cache.clear()
     return settings
-
-
-@pytest.fixture
-def frozen_windows(monkeypatch):
-    """django-ratelimit's clock stops: every request falls in one second."""
-    now = time.time()
-    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: now))
-    monkeypatch.setattr("api.ratelimit.time", SimpleNamespace(time=lambda: now))
 
 
 def stripe_client(account):
@@ -57,6 +48,29 @@ def test_writes_and_reads_are_counted_apart_and_the_limit_is_stripes_429(demo, l
     assert reads[0]["X-RateLimit-Limit"] == "3"
     deleted = api.delete("/stripe/v1/customers/cus_missing")  # a DELETE is a write
     stripe_error(deleted, 429, code="rate_limit")
+
+
+def test_charges_payment_methods_and_setup_intents_count_under_stripes_limits(
+        demo, limits, frozen_windows):
+    """Each endpoint's reads spend the one per-second allowance of reads, its writes that of
+    writes: Stripe's limits, whichever objects are asked for."""
+    limits.STRIPE_RATE_LIMIT_PER_SECOND = 4
+    api, customer = stripe_client(demo), make_customer(demo).public_id
+    reads = [api.get(path) for path in (
+        "/stripe/v1/charges", f"/stripe/v1/payment_methods?customer={customer}",
+        f"/stripe/v1/customers/{customer}/payment_methods", "/stripe/v1/setup_intents",
+        "/stripe/v1/charges")]
+    assert [r.status_code for r in reads] == [200] * 4 + [429]
+    assert [r["X-RateLimit-Remaining"] for r in reads[:4]] == ["3", "2", "1", "0"]
+    writes = [api.post(path, body, content_type=FORM) for path, body in (
+        ("/stripe/v1/payment_methods", "type=card&card[token]=tok_visa"),
+        ("/stripe/v1/setup_intents", f"customer={customer}"),
+        ("/stripe/v1/payment_methods/pm_card_visa/attach", f"customer={customer}"),
+        ("/stripe/v1/charges/ch_missing", "description=x"),
+        ("/stripe/v1/setup_intents", f"customer={customer}"))]
+    assert [w.status_code for w in writes] == [200, 200, 200, 404, 429]
+    refused = stripe_error(writes[-1], 429, type="rate_limit_error", code="rate_limit")
+    assert refused["message"] and writes[-1]["Stripe-Should-Retry"] == "true"
 
 
 def test_stripe_requests_spend_nothing_of_v1s_limits(demo, limits, frozen_windows):

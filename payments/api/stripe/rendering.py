@@ -1,16 +1,20 @@
 """Payments and customers as `/stripe/v1` shows them: a payment is a PaymentIntent, a
-customer a Customer; and the Stripe events of payments (of those made through `/stripe/v1`)
-and customers."""
+customer a Customer; and the Stripe events of payments, their charges, cards and setups (of
+those made through `/stripe/v1`) and of customers."""
 
-from django.utils.crypto import salted_hmac
-
+from api.stripe.declines import card_error_of
 from core.formats import Format
+from payments import selectors
+from payments.api.stripe.cards import card_to_stripe, charge_to_stripe, method_to_stripe
+from payments.api.stripe.common import client_secret, unix
+from payments.api.stripe.setups import setup_to_stripe
 from payments.models import Customer, Payment, PaymentStatus
 from webhooks_app import events
 from webhooks_app.api.stripe import rendering as stripe_events
 
 # The ids of what is made through `/stripe/v1` (`core.ids.ID_PREFIXES`).
-ID_PREFIXES = {("payment", Format.STRIPE): "pi"}
+ID_PREFIXES = {("payment", Format.STRIPE): "pi", ("card", Format.STRIPE): "pm",
+               ("charge", Format.STRIPE): "ch", ("setup", Format.STRIPE): "seti"}
 
 # Stripe's PaymentIntent status of each of ours (`requires_confirmation` depends on the payment
 # method, and `failed` is a decline of a payment charged at its creation: see `status_of`).
@@ -29,33 +33,6 @@ STATUSES = {
 REQUESTABLE_CANCELLATION_REASONS = ("duplicate", "fraudulent", "requested_by_customer",
                                     "abandoned")
 CANCELLATION_REASONS = frozenset({*REQUESTABLE_CANCELLATION_REASONS, "automatic"})
-GENERIC_DECLINE = "Your card was declined."
-# A failure reason as Stripe reports it: (code, decline_code, message, param).
-DECLINES = {
-    "card_declined": ("card_declined", "generic_decline", GENERIC_DECLINE, None),
-    "insufficient_funds": ("card_declined", "insufficient_funds",
-                           "Your card has insufficient funds.", None),
-    "expired_card": ("expired_card", "expired_card", "Your card has expired.", "exp_month"),
-    "incorrect_cvc": ("incorrect_cvc", "incorrect_cvc", "Your card's security code is incorrect.",
-                      "cvc"),
-    "processing_error": ("processing_error", "processing_error",
-                         "An error occurred while processing your card. Try again in a little "
-                         "bit.", None),
-    # The amount trigger of large round amounts: over the card's limit.
-    "amount_exceeds_limit": ("card_declined", "card_velocity_exceeded", GENERIC_DECLINE, None),
-}
-
-
-def unix(value) -> int | None:
-    """A time as Stripe writes it: whole Unix seconds."""
-    return int(value.timestamp()) if value is not None else None
-
-
-def decline_of(failure_reason: str) -> tuple[str, str, str, str | None]:
-    """Stripe's (code, decline_code, message, param) of a failure reason: for a 402's error
-    body and `last_payment_error`. Declines Stripe files under `card_declined` (do_not_honor,
-    lost_card, stolen_card, fraudulent, ...) keep the reason as their `decline_code`."""
-    return DECLINES.get(failure_reason, ("card_declined", failure_reason, GENERIC_DECLINE, None))
 
 
 def declined(payment: Payment) -> bool:
@@ -74,30 +51,20 @@ def status_of(payment: Payment) -> str:
 
 
 def card_error(payment: Payment) -> dict:
-    """The card error of the payment's last decline (Stripe's error object: `type`
-    card_error; null keys left out, as Stripe leaves them out)."""
-    code, decline_code, message, param = decline_of(payment.failure_reason)
-    error = {"type": "card_error", "code": code, "decline_code": decline_code,
-             "doc_url": f"https://stripe.com/docs/error-codes/{code.replace('_', '-')}",
-             "message": message}
-    if param:
-        error["param"] = param
-    if payment.payment_method_id:
-        error["payment_method"] = {"id": payment.payment_method_id, "object": "payment_method",
-                                   "livemode": False, "type": "card"}
+    """The card error of the payment's last decline, with the declined PaymentMethod whole."""
+    error = card_error_of(payment.failure_reason)
+    method = payment_method_of(payment)
+    if method is not None:
+        error["payment_method"] = method
     return error
 
 
-def client_secret(payment: Payment) -> str:
-    """`{id}_secret_…`: the same for the same payment, unguessable without SECRET_KEY."""
-    digest = salted_hmac("payments.stripe.client_secret", payment.public_id,
-                         algorithm="sha256").hexdigest()
-    return f"{payment.public_id}_secret_{digest[:24]}"
-
-
-def charge_id(payment: Payment) -> str:
-    """The id of the payment's synthetic Charge (`ch_` and the payment id's random part)."""
-    return "ch_" + payment.public_id.partition("_")[2]
+def payment_method_of(payment: Payment) -> dict | None:
+    """The PaymentMethod the payment names, whole (a query for a saved card)."""
+    if not payment.payment_method_id:
+        return None
+    method = selectors.method_get(account=payment.account, method_id=payment.payment_method_id)
+    return method_to_stripe(method, created=unix(payment.created_at))
 
 
 def payment_to_stripe(payment: Payment) -> dict:
@@ -115,20 +82,22 @@ def _intent(payment: Payment) -> dict:
     status = status_of(payment)
     was_declined = declined(payment)
     reason = payment.cancellation_reason
+    kept = payment.format_fields  # what the client sent that only Stripe's shape shows
     return {
         "id": payment.public_id,
         "object": "payment_intent",
+        "allowed_payment_method_types": None,
         "amount": payment.amount_minor,
         "amount_capturable": payment.amount_minor if status == "requires_capture" else 0,
         "amount_details": {"tip": {}},
         "amount_received": payment.amount_received_minor,
         "application": None,
         "application_fee_amount": None,
-        "automatic_payment_methods": None,
+        "automatic_payment_methods": kept.get("automatic_payment_methods"),
         "canceled_at": unix(payment.cancelled_at),
         "cancellation_reason": reason if reason in CANCELLATION_REASONS else None,
         "capture_method": payment.capture_method,
-        "client_secret": client_secret(payment),
+        "client_secret": client_secret(payment.public_id),
         "confirmation_method": "automatic",
         "created": unix(payment.created_at),
         "currency": payment.currency.lower(),
@@ -137,7 +106,7 @@ def _intent(payment: Payment) -> dict:
         "description": payment.description or None,
         "excluded_payment_method_types": None,
         "last_payment_error": card_error(payment) if was_declined else None,
-        "latest_charge": None,
+        "latest_charge": payment.latest_charge_id or None,
         "livemode": False,
         "managed_payments": None,
         "metadata": payment.metadata,
@@ -146,16 +115,19 @@ def _intent(payment: Payment) -> dict:
         # After a decline, Stripe detaches the method (it is in `last_payment_error`).
         "payment_method": None if was_declined else payment.payment_method_id or None,
         "payment_method_configuration_details": None,
-        "payment_method_options": {},
-        "payment_method_types": ["card"],
+        "payment_method_options": {"card": {
+            "installments": None, "mandate_options": None, "network": None,
+            "request_three_d_secure": kept.get("request_three_d_secure", "automatic")}},
+        "payment_method_types": kept.get("payment_method_types", ["card"]),
+        "payment_record": None,
         "processing": None,
         "receipt_email": payment.customer_email or None,
         "review": None,
-        "setup_future_usage": None,
-        "shipping": None,
+        "setup_future_usage": payment.setup_future_usage or None,
+        "shipping": payment.shipping,
         "source": None,
-        "statement_descriptor": None,
-        "statement_descriptor_suffix": None,
+        "statement_descriptor": payment.statement_descriptor or None,
+        "statement_descriptor_suffix": payment.statement_descriptor_suffix or None,
         "status": status,
         "transfer_data": None,
         "transfer_group": None,
@@ -177,8 +149,9 @@ def customer_to_stripe(customer: Customer) -> dict:
         "description": customer.description or None,
         "email": customer.email or None,
         "invoice_prefix": customer.public_id[-8:].upper(),
-        "invoice_settings": {"custom_fields": None, "default_payment_method": None,
-                             "footer": None, "rendering_options": None},
+        "invoice_settings": {"custom_fields": None, "default_payment_method": (
+            customer.default_card.public_id if customer.default_card_id else None),
+            "footer": None, "rendering_options": None},
         "livemode": False,
         "metadata": customer.metadata,
         "name": customer.name or None,
@@ -190,21 +163,40 @@ def customer_to_stripe(customer: Customer) -> dict:
     }
 
 
-def made_here(render):
-    """`render` for the payments made through `/stripe/v1` (the others have no Stripe
-    events)."""
-    return lambda payment: render(payment) if payment.origin == Format.STRIPE else None
+def made_here(render, payment_of=lambda subject: subject):
+    """`render` for the payments made through `/stripe/v1` and what is theirs (the others
+    have no Stripe events)."""
+    return lambda subject: (render(subject) if payment_of(subject).origin == Format.STRIPE
+                            else None)
 
 
-_intent_made_here = made_here(payment_to_stripe)
+def _stripe_made(render):
+    """`render` for the cards and setups made through `/stripe/v1`."""
+    return lambda subject: render(subject) if subject.origin == Format.STRIPE else None
+
+
+_intent_event = made_here(payment_to_stripe)
+_charge_event = made_here(charge_to_stripe, lambda charge: charge.payment)
+_card_event, _setup_event = _stripe_made(card_to_stripe), _stripe_made(setup_to_stripe)
 # Each domain event as Stripe calls it, with its object as Stripe renders it.
 EVENTS = [
-    (events.PAYMENT_CREATED, stripe_events.PAYMENT_INTENT_CREATED, _intent_made_here),
-    (events.PAYMENT_COMPLETED, stripe_events.PAYMENT_INTENT_SUCCEEDED, _intent_made_here),
+    (events.PAYMENT_CREATED, stripe_events.PAYMENT_INTENT_CREATED, _intent_event),
+    (events.PAYMENT_COMPLETED, stripe_events.PAYMENT_INTENT_SUCCEEDED, _intent_event),
     (events.PAYMENT_AUTHORIZED, stripe_events.PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED,
-     _intent_made_here),
-    (events.PAYMENT_FAILED, stripe_events.PAYMENT_INTENT_PAYMENT_FAILED, _intent_made_here),
-    (events.PAYMENT_CANCELLED, stripe_events.PAYMENT_INTENT_CANCELED, _intent_made_here),
+     _intent_event),
+    (events.PAYMENT_FAILED, stripe_events.PAYMENT_INTENT_PAYMENT_FAILED, _intent_event),
+    (events.PAYMENT_CANCELLED, stripe_events.PAYMENT_INTENT_CANCELED, _intent_event),
+    (events.CHARGE_SUCCEEDED, stripe_events.CHARGE_SUCCEEDED, _charge_event),
+    (events.CHARGE_FAILED, stripe_events.CHARGE_FAILED, _charge_event),
+    (events.CHARGE_CAPTURED, stripe_events.CHARGE_CAPTURED, _charge_event),
+    (events.CHARGE_UPDATED, stripe_events.CHARGE_UPDATED, _charge_event),
+    (events.CARD_ATTACHED, stripe_events.PAYMENT_METHOD_ATTACHED, _card_event),
+    (events.CARD_DETACHED, stripe_events.PAYMENT_METHOD_DETACHED, _card_event),
+    (events.CARD_UPDATED, stripe_events.PAYMENT_METHOD_UPDATED, _card_event),
+    (events.SETUP_CREATED, stripe_events.SETUP_INTENT_CREATED, _setup_event),
+    (events.SETUP_SUCCEEDED, stripe_events.SETUP_INTENT_SUCCEEDED, _setup_event),
+    (events.SETUP_FAILED, stripe_events.SETUP_INTENT_SETUP_FAILED, _setup_event),
+    (events.SETUP_CANCELLED, stripe_events.SETUP_INTENT_CANCELED, _setup_event),
     (events.CUSTOMER_CREATED, stripe_events.CUSTOMER_CREATED, customer_to_stripe),
     (events.CUSTOMER_UPDATED, stripe_events.CUSTOMER_UPDATED, customer_to_stripe),
     (events.CUSTOMER_DELETED, stripe_events.CUSTOMER_DELETED, customer_to_stripe),

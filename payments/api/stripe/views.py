@@ -7,10 +7,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
-from payments.api.stripe.refusals import refusal_message
+from payments.api.stripe.card_views import TYPE, check_type
+from payments.api.stripe.cards import card_to_stripe
+from payments.api.stripe.refusals import PAYMENT_INTENT
 from payments.api.stripe.rendering import (
     card_error,
     customer_to_stripe,
@@ -18,12 +21,14 @@ from payments.api.stripe.rendering import (
     payment_to_stripe,
 )
 from payments.api.stripe.serializers import (
+    StripeCustomerCreateSerializer,
     StripeCustomerSerializer,
     StripePaymentIntentCancelSerializer,
     StripePaymentIntentCaptureSerializer,
     StripePaymentIntentConfirmSerializer,
     StripePaymentIntentCreateSerializer,
     StripePaymentIntentUpdateSerializer,
+    customer_fields,
     intent_fields,
 )
 from payments.models import Customer, Payment
@@ -43,7 +48,7 @@ class PaymentIntentViewSet(StripeViewSet):
 
     def state_message(self, exc):
         """A refusal of the intent's status names Stripe's status, never the domain's."""
-        return refusal_message(exc, self.param_names)
+        return PAYMENT_INTENT.message(exc, self.param_names)
 
     def render(self, payment, *, declined_now: bool = False) -> Response:
         """The intent (its customer expanded when asked); a decline of this very request is
@@ -61,7 +66,7 @@ class PaymentIntentViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_payment_intents", "List PaymentIntents, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[OpenApiParameter("customer", str)])
+                 parameters=[*LIST_PARAMETERS, OpenApiParameter("customer", str)])
     def list(self, request):
         return self.rendered_list(selectors.payment_list(
             account=request.user.account, customer_id=self.query.get("customer")),
@@ -74,11 +79,10 @@ class PaymentIntentViewSet(StripeViewSet):
                   errors=WRITE_ERRORS)
     def create(self, request):
         data = self.validated(StripePaymentIntentCreateSerializer)
-        # `automatic_async` (Stripe's default since 2024) captures as `automatic` does.
-        capture = "manual" if data["capture_method"] == "manual" else "automatic"
         payment = services.payment_open(
             account=request.user.account, amount_minor=data["amount"],
-            currency=data["currency"], confirm=data["confirm"], capture_method=capture,
+            currency=data["currency"], confirm=data["confirm"],
+            off_session=data.get("off_session", False), capture_method=data["capture_method"],
             idempotency_key=self.idempotency_key, origin=Format.STRIPE, **intent_fields(data))
         return self.render(payment, declined_now=data["confirm"])
 
@@ -106,8 +110,9 @@ class PaymentIntentViewSet(StripeViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, intent_id):
         data = self.validated(StripePaymentIntentConfirmSerializer)
-        payment = services.payment_confirm(account=request.user.account, payment_id=intent_id,
-                                           payment_method_id=data.get("payment_method", ""))
+        payment = services.payment_confirm(
+            account=request.user.account, payment_id=intent_id,
+            off_session=data.get("off_session", False), **intent_fields(data))
         return self.render(payment, declined_now=True)
 
     @STRIPE.write("stripe_capture_payment_intent", "Capture an authorised PaymentIntent",
@@ -138,22 +143,27 @@ class PaymentIntentViewSet(StripeViewSet):
 class CustomerViewSet(StripeViewSet):
     queryset = Customer.objects.none()
     lookup_url_kwarg = "customer_id"
+    param_names = {"card_id": "payment_method",
+                   "default_card_id": "invoice_settings[default_payment_method]"}
 
     @STRIPE.read("stripe_list_customers", "List customers, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[OpenApiParameter("email", str)])
+                 parameters=[*LIST_PARAMETERS, OpenApiParameter("email", str)])
     def list(self, request):
         customers = selectors.customer_list(account=request.user.account,
                                             email=self.query.get("email"))
         return self.rendered_list(customers, customer_to_stripe)
 
     @STRIPE.write("stripe_create_customer", "Create a customer", scope=scopes.PAYMENTS_WRITE,
-                  request=form_body(StripeCustomerSerializer),
-                  responses={200: OBJECT},
+                  request=form_body(StripeCustomerCreateSerializer),
+                  responses={200: OBJECT, 402: OpenApiResponse(description="Declined")},
                   errors=WRITE_ERRORS)
     def create(self, request):
-        customer = services.customer_create(account=request.user.account,
-                                            **self.validated(StripeCustomerSerializer))
+        data = self.validated(StripeCustomerCreateSerializer)
+        fields = customer_fields(data)
+        customer = services.customer_create(
+            account=request.user.account, card_id=data.get("payment_method", ""),
+            default_card_id=fields.pop("default_card_id", ""), origin=Format.STRIPE, **fields)
         return Response(customer_to_stripe(customer))
 
     @STRIPE.read("stripe_retrieve_customer", "Retrieve a customer",
@@ -167,9 +177,9 @@ class CustomerViewSet(StripeViewSet):
                   responses={200: OBJECT},
                   errors=WRITE_ERRORS)
     def update(self, request, customer_id):
-        customer = services.customer_update(account=request.user.account,
-                                            customer_id=customer_id,
-                                            **self.validated(StripeCustomerSerializer))
+        customer = services.customer_update(
+            account=request.user.account, customer_id=customer_id,
+            **customer_fields(self.validated(StripeCustomerSerializer)))
         return Response(customer_to_stripe(customer))
 
     @STRIPE.operation("stripe_delete_customer", "Delete a customer",
@@ -178,3 +188,14 @@ class CustomerViewSet(StripeViewSet):
     def destroy(self, request, customer_id):
         services.customer_delete(account=request.user.account, customer_id=customer_id)
         return Response({"id": customer_id, "object": "customer", "deleted": True})
+
+    @STRIPE.read("stripe_list_customer_payment_methods", "List a customer's PaymentMethods",
+                 scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=(*LIST_ERRORS, 404),
+                 parameters=[TYPE])
+    @action(detail=True, methods=["get"], url_path="payment_methods")
+    def payment_methods(self, request, customer_id):
+        check_type(self.query)
+        account = request.user.account
+        selectors.customer_get(account=account, customer_id=customer_id)
+        return self.rendered_list(selectors.card_list(account=account, customer_id=customer_id),
+                                  card_to_stripe)

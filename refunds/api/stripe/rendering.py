@@ -1,10 +1,9 @@
-"""Refunds as `/stripe/v1` shows them, with the synthetic Charge of `charge.refunded`; and
-the Stripe events of refunds (of the payments made through `/stripe/v1`)."""
+"""Refunds as `/stripe/v1` shows them, and the Stripe events of refunds (of the payments
+made through `/stripe/v1`): `refund.created`, and `charge.refunded` with the charge refunded."""
 
 from core.formats import Format
-from payments import simulator
-from payments.api.stripe.rendering import charge_id, unix
-from payments.models import Payment
+from payments.api.stripe.cards import charge_to_stripe
+from payments.api.stripe.common import unix
 from refunds.models import Refund, RefundStatus
 from webhooks_app import events
 from webhooks_app.api.stripe import rendering as stripe_events
@@ -33,7 +32,6 @@ FAILURES = {
     "incorrect_cvc": "declined",
     "processing_error": "unknown",
 }
-CHARGE_REFUNDS_SHOWN = 10  # a charge's `refunds` list: the newest ten, `has_more` beyond
 
 
 def refund_to_stripe(refund: Refund) -> dict:
@@ -45,7 +43,7 @@ def refund_to_stripe(refund: Refund) -> dict:
         "object": "refund",
         "amount": refund.amount_minor,
         "balance_transaction": None,
-        "charge": None,
+        "charge": payment.latest_charge_id or None,
         "created": unix(refund.created_at),
         "currency": refund.currency.lower(),
         "customer": payment.customer_id or None,
@@ -65,76 +63,15 @@ def refund_to_stripe(refund: Refund) -> dict:
     return rendered
 
 
-def charge_to_stripe(payment: Payment) -> dict:
-    """The payment's synthetic Charge (`ch_…`: Stripe's `charge.refunded` carries one; there
-    is no Charges API): what was captured and refunded, with its newest refunds."""
-    brand, last4 = simulator.card_of(payment.payment_method_id)
-    refunds = list(payment.refunds.filter(status=RefundStatus.COMPLETED)
-                   .order_by("-created_at", "-id")[:CHARGE_REFUNDS_SHOWN + 1])
-    for refund in refunds:
-        refund.payment = payment  # no query per refund for its payment
-    charge = charge_id(payment)
-    captured = payment.amount_received_minor
-    return {
-        "id": charge,
-        "object": "charge",
-        "amount": payment.amount_minor,
-        "amount_captured": captured,
-        "amount_refunded": payment.refunded_minor,
-        "application": None,
-        "application_fee": None,
-        "application_fee_amount": None,
-        "balance_transaction": None,
-        "billing_details": {
-            "address": {"city": None, "country": None, "line1": None, "line2": None,
-                        "postal_code": None, "state": None},
-            "email": None, "name": None, "phone": None,
-        },
-        "calculated_statement_descriptor": None,
-        "captured": captured > 0,
-        "created": unix(payment.created_at),
-        "currency": payment.currency.lower(),
-        "customer": payment.customer_id or None,
-        "description": payment.description or None,
-        "disputed": False,
-        "failure_balance_transaction": None,
-        "failure_code": None,
-        "failure_message": None,
-        "fraud_details": {},
-        "livemode": False,
-        "metadata": payment.metadata,
-        "on_behalf_of": None,
-        "outcome": {"network_status": "approved_by_network", "reason": None,
-                    "risk_level": "normal", "seller_message": "Payment complete.",
-                    "type": "authorized"},
-        "paid": True,
-        "payment_intent": payment.public_id,
-        "payment_method": payment.payment_method_id or None,
-        "payment_method_details": {
-            "card": {"brand": brand, "country": "US", "exp_month": 12, "exp_year": 2034,
-                     "funding": "credit", "last4": last4, "network": brand},
-            "type": "card",
-        },
-        "receipt_email": payment.customer_email or None,
-        "receipt_number": None,
-        "receipt_url": None,
-        "refunded": captured > 0 and payment.refunded_minor >= captured,
-        "refunds": {
-            "object": "list",
-            "data": [refund_to_stripe(refund) for refund in refunds[:CHARGE_REFUNDS_SHOWN]],
-            "has_more": len(refunds) > CHARGE_REFUNDS_SHOWN,
-            "url": f"/v1/charges/{charge}/refunds",
-        },
-        "review": None,
-        "shipping": None,
-        "source": None,
-        "source_transfer": None,
-        "statement_descriptor": None,
-        "statement_descriptor_suffix": None,
-        "status": "succeeded",
-        "transfer_data": None,
-        "transfer_group": None,
-    }
+def refunded_charge(refund: Refund) -> dict | None:
+    """The charge a refund drew on, as `charge.refunded` shows it (None for a payment
+    charged before charges were kept)."""
+    payment = refund.payment
+    charge = payment.charges.filter(public_id=payment.latest_charge_id).first()
+    if charge is None:
+        return None
+    charge.payment = payment
+    return charge_to_stripe(charge)
 
 
 def _of_stripe_payment(render):
@@ -146,7 +83,7 @@ def _of_stripe_payment(render):
 EVENTS = [
     (events.REFUND_CREATED, stripe_events.REFUND_CREATED, _of_stripe_payment(refund_to_stripe)),
     (events.REFUND_COMPLETED, stripe_events.CHARGE_REFUNDED,
-     _of_stripe_payment(lambda refund: charge_to_stripe(refund.payment))),
+     _of_stripe_payment(refunded_charge)),
 ]
 
 

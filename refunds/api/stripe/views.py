@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from refunds import selectors, services
 from refunds.api.stripe.rendering import refund_to_stripe
@@ -19,7 +20,7 @@ NOT_REFUNDABLE = "This PaymentIntent does not have a successful charge to refund
 class StripeRefundViewSet(StripeViewSet):
     queryset = Refund.objects.none()
     lookup_url_kwarg = "refund_id"
-    param_names = {"payment_id": "payment_intent"}
+    param_names = {"payment_id": "payment_intent", "charge_id": "charge"}
     error_codes = {
         "amount_exceeds_balance": ("amount_too_large", None, None),
         "already_refunded": ("charge_already_refunded", None, "payment_intent"),
@@ -28,7 +29,7 @@ class StripeRefundViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_refunds", "List refunds, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[OpenApiParameter("payment_intent", str)])
+                 parameters=[*LIST_PARAMETERS, OpenApiParameter("payment_intent", str)])
     def list(self, request):
         return self.rendered_list(selectors.refund_list(
             account=request.user.account, payment_id=self.query.get("payment_intent")),
@@ -41,8 +42,11 @@ class StripeRefundViewSet(StripeViewSet):
                   errors=WRITE_ERRORS)
     def create(self, request):
         data = self.validated(StripeRefundCreateSerializer)
+        account = request.user.account
+        payment_id = data.get("payment_intent") or services.refund_payment_of_charge(
+            account=account, charge_id=data["charge"])
         refund = services.refund_create(
-            account=request.user.account, payment_id=data["payment_intent"],
+            account=account, payment_id=payment_id,
             amount_minor=data.get("amount"), reason=data.get("reason", ""),
             metadata=data.get("metadata"))
         return Response(refund_to_stripe(refund))

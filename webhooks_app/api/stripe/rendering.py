@@ -11,15 +11,29 @@ PAYMENT_INTENT_SUCCEEDED = "payment_intent.succeeded"
 PAYMENT_INTENT_PAYMENT_FAILED = "payment_intent.payment_failed"
 PAYMENT_INTENT_CANCELED = "payment_intent.canceled"
 PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED = "payment_intent.amount_capturable_updated"
+CHARGE_SUCCEEDED = "charge.succeeded"
+CHARGE_FAILED = "charge.failed"
+CHARGE_CAPTURED = "charge.captured"
+CHARGE_UPDATED = "charge.updated"
 CHARGE_REFUNDED = "charge.refunded"
 REFUND_CREATED = "refund.created"
+PAYMENT_METHOD_ATTACHED = "payment_method.attached"
+PAYMENT_METHOD_DETACHED = "payment_method.detached"
+PAYMENT_METHOD_UPDATED = "payment_method.updated"
+SETUP_INTENT_CREATED = "setup_intent.created"
+SETUP_INTENT_SUCCEEDED = "setup_intent.succeeded"
+SETUP_INTENT_SETUP_FAILED = "setup_intent.setup_failed"
+SETUP_INTENT_CANCELED = "setup_intent.canceled"
 CUSTOMER_CREATED = "customer.created"
 CUSTOMER_UPDATED = "customer.updated"
 CUSTOMER_DELETED = "customer.deleted"
 # What the sandbox sends (endpoints may subscribe to any of Stripe's: `event_types.ALL`).
 SENT = (PAYMENT_INTENT_CREATED, PAYMENT_INTENT_SUCCEEDED, PAYMENT_INTENT_PAYMENT_FAILED,
-        PAYMENT_INTENT_CANCELED, PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED, CHARGE_REFUNDED,
-        REFUND_CREATED, CUSTOMER_CREATED, CUSTOMER_UPDATED, CUSTOMER_DELETED)
+        PAYMENT_INTENT_CANCELED, PAYMENT_INTENT_AMOUNT_CAPTURABLE_UPDATED, CHARGE_SUCCEEDED,
+        CHARGE_FAILED, CHARGE_CAPTURED, CHARGE_UPDATED, CHARGE_REFUNDED, REFUND_CREATED,
+        PAYMENT_METHOD_ATTACHED, PAYMENT_METHOD_DETACHED, PAYMENT_METHOD_UPDATED,
+        SETUP_INTENT_CREATED, SETUP_INTENT_SUCCEEDED, SETUP_INTENT_SETUP_FAILED,
+        SETUP_INTENT_CANCELED, CUSTOMER_CREATED, CUSTOMER_UPDATED, CUSTOMER_DELETED)
 
 
 def event_envelope(event: Event, data: dict, *, pending_webhooks: int) -> dict:

@@ -1,4 +1,5 @@
-"""Payment operations: the only code that creates payments or moves their status.
+"""The payments' lifecycle: charged at once, or opened to be confirmed later (on a test
+payment method, a test card or a saved one), captured, updated, cancelled, settled, released.
 
 Each operation a request can make first asks `accounts.scenarios.take` whether a test
 scenario shapes it (before its own transaction, so that an outage the integrator asked for
@@ -24,14 +25,20 @@ from core.tasks import enqueue_on_commit, live_task_values, on_queue
 from core.transactions import service_transaction
 from payments import selectors, simulator, tasks
 from payments.models import (
+    CHARGE_ID_PREFIX,
     PAYMENT_ID_PREFIX,
     CaptureMethod,
-    Customer,
+    Charge,
+    ChargeStatus,
     Payment,
     PaymentMethod,
     PaymentStatus,
+    Setup,
 )
 from payments.money import format_major, to_major
+from payments.selectors import Method
+from payments.services.cards import YEARS_VALID, card_attach_locked
+from payments.services.locks import customer_lock
 from payments.state import FINAL, raise_invalid, require, transition
 from webhooks_app import events
 from webhooks_app.services import events_emit
@@ -78,14 +85,14 @@ def payment_create(
 @service_transaction
 def _create(*, account: Account, amount_minor: int, currency: str, declined: str,
             fields: dict) -> Payment:
-    if not declined:
-        simulator.check_payment_method_id(fields["payment_method_id"])
+    method = Method(fields["payment_method_id"]) if declined else selectors.method_get(
+        account=account, method_id=fields["payment_method_id"])
     now = clock.now(account)
     payment = Payment(public_id=id_for("payment", fields["origin"], default=PAYMENT_ID_PREFIX),
                       account=account, amount_minor=amount_minor, currency=currency,
                       status=PaymentStatus.PENDING, created_at=now, updated_at=now, **fields)
-    reason = declined or simulator.decline_reason(to_major(amount_minor, currency),
-                                                  fields["payment_method_id"])
+    reason = declined or simulator.decline_reason(simulator.Attempt(
+        to_major(amount_minor, currency), method.id, method.card))
     if reason:
         transition(payment, PaymentStatus.PROCESSING)
         transition(payment, PaymentStatus.FAILED)
@@ -223,6 +230,19 @@ def _cancel_locked(payment: Payment, reason: str) -> Payment:
 # --- Payments confirmed by the client: open, confirm, capture, update; release -------------
 
 
+# What a payment keeps besides its money, for the format that shows it (`payment_open`,
+# `payment_confirm` and `payment_update` take them as keywords).
+DETAILS = frozenset({"statement_descriptor", "statement_descriptor_suffix", "shipping",
+                     "return_url", "setup_future_usage", "format_fields"})
+
+
+def _details(details: dict) -> dict:
+    unknown = set(details) - DETAILS
+    if unknown:
+        raise TypeError(f"Unknown payment details: {sorted(unknown)}")
+    return details
+
+
 def payment_open(
     *,
     account: Account,
@@ -230,6 +250,7 @@ def payment_open(
     currency: str,
     payment_method_id: str = "",
     confirm: bool = False,
+    off_session: bool = False,
     capture_method: str = CaptureMethod.AUTOMATIC,
     customer_id: str = "",
     description: str = "",
@@ -237,17 +258,18 @@ def payment_open(
     metadata: dict | None = None,
     idempotency_key: str = "",
     origin: str = Format.V1,
+    **details,
 ) -> Payment:
     """A payment to be confirmed by the client: `requires_confirmation`, with the payment
     method attached if one is given. With `confirm`, it is confirmed in the same transaction
     (see `payment_confirm`: a decline leaves it `requires_confirmation` with its
     `failure_reason`). Amount and currency are validated by the caller, as for
     `payment_create`; an unknown payment method or customer is NotFound, and nothing is
-    stored."""
+    stored. `details` (`DETAILS`) are kept as given."""
     if capture_method not in CaptureMethod.values:
         raise UnprocessableRequest(f"Unknown capture method '{capture_method}'.",
                                    param="capture_method")
-    simulator.check_payment_method_id(payment_method_id)
+    method = selectors.method_get(account=account, method_id=payment_method_id)
     if customer_id:
         selectors.customer_get(account=account, customer_id=customer_id)
     payment = Payment(
@@ -256,54 +278,68 @@ def payment_open(
         status=PaymentStatus.REQUIRES_CONFIRMATION, payment_method=PaymentMethod.CARD,
         payment_method_id=payment_method_id, capture_method=capture_method,
         customer_id=customer_id, description=description, customer_email=customer_email,
-        metadata=metadata or {}, idempotency_key=idempotency_key[:64])
+        metadata=metadata or {}, idempotency_key=idempotency_key[:64], **_details(details))
+    _check_owner(payment, method)
     declined = ""
     if confirm:
         _check_confirmable(payment, payment_method_id)
         declined = _scenario_decline(account, payment)
-    return _open(payment, confirm=confirm, declined=declined)
+    return _open(payment, method, confirm=confirm, declined=declined, off_session=off_session)
 
 
 @service_transaction
-def _open(payment: Payment, *, confirm: bool, declined: str) -> Payment:
+def _open(payment: Payment, method: Method, *, confirm: bool, declined: str,
+          off_session: bool) -> Payment:
     payment.created_at = payment.updated_at = now = clock.now(payment.account)
     _emit(payment, events.PAYMENT_CREATED)  # the payment before its confirmation
     if confirm:
-        outcome = _attempt(payment, payment.payment_method_id, declined, now)
+        outcome, charge = _attempt(payment, method, declined, now, off_session=off_session)
     payment.save(force_insert=True)
     count_after_commit(metrics.PAYMENTS, payment.currency, payment.status)
     if confirm:
-        _emit(payment, outcome)
+        _charged(payment, charge, outcome)
     return payment
 
 
-def payment_confirm(*, account: Account, payment_id: str, payment_method_id: str = "") -> Payment:
+def payment_confirm(*, account: Account, payment_id: str, payment_method_id: str = "",
+                    off_session: bool = False, **details) -> Payment:
     """Charge a `requires_confirmation` payment with `payment_method_id`, or the method it
-    has (not one that was declined). The simulator decides, after a test scenario of
-    `payment.create` (a decline, or an outage: nothing changes). Success: automatic capture
+    has (not one that was declined): each confirmation makes a Charge. The simulator
+    decides, after a test scenario of `payment.create` (a decline, or an outage: nothing
+    changes); `off_session` charges without the cardholder (a card whose issuer asks for
+    authentication is then declined, `authentication_required`). Success: automatic capture
     → `completed` (the whole amount received); manual → `authorized` until `capture_before`
-    (7 days by the account's clock). A decline leaves it `requires_confirmation` with
-    `failure_reason` set, to be confirmed again with another method. InvalidState from any
-    other status, or without a payment method (code `payment_method_missing`)."""
-    simulator.check_payment_method_id(payment_method_id)
+    (7 days by the account's clock); with `setup_future_usage` and a customer, the card is
+    saved for the customer. A decline leaves it `requires_confirmation` with `failure_reason`
+    set, to be confirmed again with another method. InvalidState from any other status, or
+    without a payment method (code `payment_method_missing`)."""
+    method = (selectors.method_get(account=account, method_id=payment_method_id)
+              if payment_method_id else None)
     declined = ""
     if account.has_scenarios:  # judged before a scenario is used up
         payment = selectors.payment_get(account=account, payment_id=payment_id)
         _check_confirmable(payment, payment_method_id)
         declined = _scenario_decline(account, payment)
-    return _confirm(account=account, payment_id=payment_id,
-                    payment_method_id=payment_method_id, declined=declined)
+    return _confirm(account=account, payment_id=payment_id, method=method, declined=declined,
+                    off_session=off_session, details=_details(details))
 
 
 @service_transaction
-def _confirm(*, account: Account, payment_id: str, payment_method_id: str,
-             declined: str) -> Payment:
+def _confirm(*, account: Account, payment_id: str, method: Method | None, declined: str,
+             off_session: bool, details: dict) -> Payment:
     payment = payment_lock(payment_id=payment_id, account=account)
-    method = _check_confirmable(payment, payment_method_id)
-    outcome = _attempt(payment, method, declined, _touch(payment))
+    method_id = _check_confirmable(payment, method.id if method else "")
+    if method is None:  # the payment's own
+        method = selectors.method_get(account=account, method_id=method_id)
+    for name, value in details.items():
+        setattr(payment, name, value)
+    _check_owner(payment, method)
+    outcome, charge = _attempt(payment, method, declined, _touch(payment),
+                               off_session=off_session)
     payment.save(update_fields=["status", "payment_method_id", "failure_reason",
-                                "amount_received_minor", "capture_before", "updated_at"])
-    _emit(payment, outcome)
+                                "amount_received_minor", "capture_before", "updated_at",
+                                "latest_charge_id", *details])
+    _charged(payment, charge, outcome)
     return payment
 
 
@@ -319,6 +355,16 @@ def _check_confirmable(payment: Payment, payment_method_id: str) -> str:
     return method
 
 
+def _check_owner(payment: Payment, method: Method) -> None:
+    """A card saved for a customer is charged only for that customer."""
+    owner = method.saved.customer if method.saved is not None else None
+    if owner is not None and owner.public_id != payment.customer_id:
+        raise UnprocessableRequest(
+            f"Payment method '{method.id}' is saved for customer '{owner.public_id}': the "
+            "payment must name that customer.", code="payment_method_customer_mismatch",
+            param="customer_id")
+
+
 def _scenario_decline(account: Account, payment: Payment) -> str:
     """The decline code of a test scenario of `payment.create` shaping this confirmation
     ('' if none); its outages raise here, before anything is written."""
@@ -327,23 +373,60 @@ def _scenario_decline(account: Account, payment: Payment) -> str:
     return scenario.decline_code if scenario and scenario.outcome == scenarios.DECLINE else ""
 
 
-def _attempt(payment: Payment, method: str, declined: str, now: datetime) -> str:
-    """Charge `payment` with `method` (in memory; the caller saves it): the outcome's domain
-    event."""
-    payment.payment_method_id = method
-    reason = declined or simulator.decline_reason(
-        to_major(payment.amount_minor, payment.currency), method)
+def _attempt(payment: Payment, method: Method, declined: str, now: datetime, *,
+             off_session: bool) -> tuple[str, Charge]:
+    """Charge `payment` with `method` (in memory; the caller saves it, then `_charged`
+    stores the charge): the outcome's domain event and the attempt's charge."""
+    payment.payment_method_id = method.id
+    reason = declined or simulator.decline_reason(simulator.Attempt(
+        to_major(payment.amount_minor, payment.currency), method.id, method.card,
+        off_session=off_session))
+    charge = Charge(
+        public_id=id_for("charge", payment.origin, default=CHARGE_ID_PREFIX),
+        account=payment.account, payment=payment, amount_minor=payment.amount_minor,
+        currency=payment.currency, status=ChargeStatus.FAILED if reason else ChargeStatus.SUCCEEDED,
+        failure_reason=reason, method_id=method.id, card=_card_facts(method, now),
+        description=payment.description, metadata=dict(payment.metadata), created_at=now)
+    payment.latest_charge_id = charge.public_id
     payment.failure_reason = reason
     if reason:
-        return events.PAYMENT_FAILED
+        return events.PAYMENT_FAILED, charge
     transition(payment, PaymentStatus.PROCESSING)
+    if payment.setup_future_usage and payment.customer_id:
+        customer = customer_lock(payment.account, payment.customer_id)
+        card = card_attach_locked(payment.account, method, customer, origin=payment.origin)
+        payment.payment_method_id = card.public_id
     if payment.capture_method == CaptureMethod.MANUAL:
         transition(payment, PaymentStatus.AUTHORIZED)
         payment.capture_before = now + AUTHORIZATION_VALIDITY
-        return events.PAYMENT_AUTHORIZED
+        return events.PAYMENT_AUTHORIZED, charge
     transition(payment, PaymentStatus.COMPLETED)
-    payment.amount_received_minor = payment.amount_minor
-    return events.PAYMENT_COMPLETED
+    payment.amount_received_minor = charge.amount_captured_minor = payment.amount_minor
+    return events.PAYMENT_COMPLETED, charge
+
+
+def _card_facts(method: Method, now: datetime) -> dict:
+    """The card of a charge as it is at the charge (empty for a method that is no card)."""
+    if method.saved is not None:
+        card = method.saved
+        return {"brand": card.brand, "last4": card.last4, "exp_month": card.exp_month,
+                "exp_year": card.exp_year, "funding": card.funding, "country": card.country,
+                "fingerprint": card.fingerprint}
+    if method.card is not None:
+        card = method.card
+        return {"brand": card.brand, "last4": card.last4, "exp_month": 12,
+                "exp_year": now.year + YEARS_VALID, "funding": card.funding,
+                "country": card.country, "fingerprint": card.fingerprint}
+    return {}
+
+
+def _charged(payment: Payment, charge: Charge, outcome: str) -> None:
+    """Store a confirmation's charge, and emit its event and the payment's outcome."""
+    charge.payment = payment
+    charge.save(force_insert=True)
+    charge_event = (events.CHARGE_FAILED if charge.status == ChargeStatus.FAILED
+                    else events.CHARGE_SUCCEEDED)
+    events_emit(account=payment.account, events=[(charge_event, charge), (outcome, payment)])
 
 
 @service_transaction
@@ -375,7 +458,13 @@ def payment_capture(*, account: Account, payment_id: str,
     payment.capture_before = None
     payment.save(update_fields=["status", "amount_received_minor", "capture_before",
                                 "updated_at"])
-    _emit(payment, events.PAYMENT_COMPLETED)
+    captured = [(events.PAYMENT_COMPLETED, payment)]
+    charge = payment.charges.filter(public_id=payment.latest_charge_id).first()
+    if charge is not None:  # (authorizations made before charges were kept have none)
+        charge.amount_captured_minor = amount
+        charge.save(update_fields=["amount_captured_minor"])
+        captured.insert(0, (events.CHARGE_CAPTURED, charge))
+    events_emit(account=account, events=captured)
     return payment
 
 
@@ -389,14 +478,16 @@ def payment_update(
     customer_email: str | None = None,
     customer_id: str | None = None,
     payment_method_id: str | None = None,
+    **details,
 ) -> Payment:
-    """Change what is given (None: unchanged; "" clears) of a payment not in a final status.
+    """Change what is given (None: unchanged; "" clears) of a payment not in a final status,
+    and its `details` (`DETAILS`).
     `metadata` is merged (`core.metadata.merged_metadata`). The payment method and the
     customer change only before confirmation (`requires_confirmation`). An update forgets a
     decline: `failure_reason` is cleared, and the declined method stays detached unless a
     new one is given."""
     if payment_method_id:
-        simulator.check_payment_method_id(payment_method_id)
+        selectors.method_get(account=account, method_id=payment_method_id)
     payment = payment_lock(payment_id=payment_id, account=account)
     if payment.status in FINAL:
         raise_invalid(payment, "update")
@@ -419,10 +510,14 @@ def payment_update(
             setattr(payment, name, value)
     if metadata is not None:
         payment.metadata = merged_metadata(payment.metadata, metadata)
+    if "format_fields" in _details(details):
+        details["format_fields"] = {**payment.format_fields, **details["format_fields"]}
+    for name, value in details.items():
+        setattr(payment, name, value)
     _touch(payment)
     payment.save(update_fields=["description", "customer_email", "customer_id",
                                 "payment_method_id", "failure_reason", "metadata",
-                                "updated_at"])
+                                "updated_at", *details])
     return payment
 
 
@@ -473,54 +568,7 @@ def payment_record_refund(*, payment: Payment, amount_minor: int) -> Payment:
 
 
 def payments_reset(*, account: Account) -> None:
-    """Delete the account's payments and their refunds (a test-data reset)."""
+    """Delete the account's payments (with their charges and refunds) and setups (a
+    test-data reset); customers and their saved cards stay."""
     Payment.objects.filter(account=account).delete()
-
-
-# --- Customers of the account's business -------------------------------------------------
-
-
-def _emit_customer(customer: Customer, event_type: str) -> None:
-    events_emit(account=customer.account, events=[(event_type, customer)])
-
-
-@service_transaction
-def customer_create(*, account: Account, email: str = "", name: str = "", description: str = "",
-                    phone: str = "", metadata: dict | None = None) -> Customer:
-    customer = Customer.objects.create(
-        account=account, email=email, name=name, description=description, phone=phone,
-        metadata=metadata or {}, created_at=clock.now(account))
-    _emit_customer(customer, events.CUSTOMER_CREATED)
-    return customer
-
-
-@service_transaction
-def customer_update(*, account: Account, customer_id: str, **changes) -> Customer:
-    """Change the given fields (email, name, description, phone); `metadata` is merged
-    (`core.metadata.merged_metadata`)."""
-    customer = _customer_locked(account, customer_id)
-    metadata = changes.pop("metadata", None)
-    for name, value in changes.items():
-        setattr(customer, name, value)
-    if metadata is not None:
-        customer.metadata = merged_metadata(customer.metadata, metadata)
-    customer.save()
-    _emit_customer(customer, events.CUSTOMER_UPDATED)
-    return customer
-
-
-@service_transaction
-def customer_delete(*, account: Account, customer_id: str) -> None:
-    """Delete the customer; its payments keep its id."""
-    customer = _customer_locked(account, customer_id)
-    _emit_customer(customer, events.CUSTOMER_DELETED)  # the customer as it was
-    customer.delete()
-
-
-def _customer_locked(account: Account, customer_id: str) -> Customer:
-    customer = (Customer.objects.select_for_update()
-                .filter(account=account, public_id=customer_id).first())
-    if customer is None:
-        raise NotFound("customer", customer_id, param="customer_id")
-    customer.account = account
-    return customer
+    Setup.objects.filter(account=account).delete()
