@@ -2,8 +2,13 @@
 
 Errors are worded once, here (`translate`), from the domain's description: Stripe's statuses
 (400 for what the other formats answer 409 or 422, 404 only for the object of the path),
-`resource_missing` with "No such …" for objects named in the body, and each viewset's own
-codes and parameter names (`error_codes`, `param_names`).
+`resource_missing` with "No such …" for objects named in the body, each viewset's own codes
+and parameter names (`error_codes`, `param_names`), and 429 with `Stripe-Should-Retry`.
+
+The surface answers as Stripe does: pretty-printed JSON, `Stripe-Version` on every answer,
+Stripe's test-mode rate limits (`STRIPE_RATE_LIMIT_PER_SECOND` reads a second per key, and
+as many writes), and at the root of a port of its own too (`STRIPE_ROOT_PORT`, stripe-mock's
+12111: there `/v1/...` is `/stripe/v1/...`, `api.ports`).
 """
 
 import base64
@@ -15,13 +20,15 @@ from rest_framework.routers import Route
 
 from api.authentication import BearerAuthentication
 from api.errors import ErrorDescription, detailed_message
-from api.json import DecimalJSONParser
+from api.json import DecimalJSONParser, IndentedJSONRenderer
+from api.ratelimit import ReadsAndWrites
 from api.routers import Router
 from api.schema import ScopedAuthenticationScheme
 from api.stripe.declines import decline_of
 from api.stripe.forms import BracketFormParser, parse_brackets
 from api.stripe.pagination import CursorPagination
 from api.stripe.params import ALWAYS_ACCEPTED, expand_of, unknown_parameter
+from api.stripe.version import API_VERSION
 from api.surfaces import Surface
 from api.viewsets import SurfaceViewSet
 from core.errors import Declined, NotFound, ServiceError
@@ -86,6 +93,8 @@ def translate(error: ErrorDescription, exc: Exception, view) -> ErrorDescription
         error = _reworded(error, exc, view)
     if error.status == 422 or (error.status == 409 and error.code != KEY_IN_USE):
         error = replace(error, status=400)
+    if error.status == 429:  # the SDKs retry it, after Retry-After
+        error = replace(error, headers={**error.headers, "Stripe-Should-Retry": "true"})
     return error
 
 
@@ -132,8 +141,17 @@ def error_body(error: ErrorDescription) -> dict:
     return {"error": {**body, **error.extra}}
 
 
+def version_header(request) -> dict[str, str]:
+    """The version the request asked for (`Stripe-Version`, any is accepted), else the one the
+    sandbox renders."""
+    return {"Stripe-Version": request.headers.get("Stripe-Version") or API_VERSION}
+
+
 STRIPE = Surface(name=Format.STRIPE, prefix="/stripe/v1/", error_body=error_body,
-                 error_schema=ErrorSerializer, tag="stripe", translate=translate)
+                 error_schema=ErrorSerializer, tag="stripe", translate=translate,
+                 renderer=IndentedJSONRenderer, response_headers=version_header,
+                 rate_limits=ReadsAndWrites("STRIPE_RATE_LIMIT_PER_SECOND", group="stripe"),
+                 port_setting="STRIPE_ROOT_PORT", mount="/stripe")
 
 
 def form_body(serializer) -> dict:

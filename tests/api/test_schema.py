@@ -60,7 +60,7 @@ def test_operations_have_ids_tags_errors_and_headers(db):
         assert "400" in responses, (path, method)
         for status, response in responses.items():
             headers = response["headers"]
-            for name in ("X-Request-Id", "X-Response-Time", "X-API-Version"):
+            for name in ("X-Request-Id", "Request-Id", "X-Response-Time", "X-API-Version"):
                 assert name in headers, (path, method, status)
         if op.get("security") or path.startswith("/v1/oauth/"):
             success = next(s for s in ("200", "201", "202") if s in responses)

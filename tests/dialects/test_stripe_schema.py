@@ -112,8 +112,9 @@ def scenario(**fields) -> None:
 
 
 def rate_limited(walk: Walk, settings) -> None:
-    """A 429: the limits on (they are off in tests), two requests a minute."""
-    settings.RATELIMIT_ENABLE, settings.RATE_LIMIT_PER_MINUTE = True, 2
+    """A 429: the limits on (they are off in tests), two reads a second (the test's
+    `frozen_windows`: all in one second)."""
+    settings.RATELIMIT_ENABLE, settings.STRIPE_RATE_LIMIT_PER_SECOND = True, 2
     cache.clear()
     walk("stripe_list_events", "get", "/events")
     walk("stripe_list_events", "get", "/events")
@@ -398,6 +399,7 @@ def stripe_operations() -> set[str]:
 
 
 def test_every_answer_of_every_operation_is_of_stripes_published_type(demo, settings,
+                                                                       frozen_windows,
                                                                        tmp_path_factory):
     walk = Walk()
     customer = customers(walk)

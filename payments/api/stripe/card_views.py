@@ -14,6 +14,7 @@ from core.formats import Format
 from payments import selectors, services
 from payments.api.stripe.cards import card_to_stripe, charge_to_stripe, method_to_stripe
 from payments.api.stripe.common import unix
+from payments.api.stripe.refusals import method_refusal
 from payments.api.stripe.serializers import (
     StripeChargeUpdateSerializer,
     StripePaymentMethodAttachSerializer,
@@ -43,6 +44,10 @@ class PaymentMethodViewSet(StripeViewSet):
                    "number": "card[number]", "exp_month": "card[exp_month]",
                    "exp_year": "card[exp_year]", "token": "card[token]"}
     error_codes = {"invalid_state": NOT_ATTACHED}
+
+    def state_message(self, exc):
+        """A refused attach or detach, in Stripe's sentence."""
+        return method_refusal(exc)
 
     @STRIPE.read("stripe_list_payment_methods", "List a customer's PaymentMethods",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,

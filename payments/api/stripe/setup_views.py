@@ -9,6 +9,7 @@ from accounts import scopes
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
+from payments.api.stripe.refusals import SETUP_INTENT, method_refusal
 from payments.api.stripe.serializers import (
     StripeSetupIntentCancelSerializer,
     StripeSetupIntentConfirmSerializer,
@@ -34,6 +35,11 @@ class SetupIntentViewSet(StripeViewSet):
                    "card_id": "payment_method"}
     error_codes = {"invalid_state": UNEXPECTED_STATE,
                    "payment_method_missing": UNEXPECTED_STATE}
+
+    def state_message(self, exc):
+        """A refusal of the intent's status names Stripe's status; a card it cannot save (one
+        of another customer's) is worded as Stripe words it."""
+        return SETUP_INTENT.message(exc, self.param_names) or method_refusal(exc)
 
     def render(self, setup: Setup, *, declined_now: bool = False) -> Response:
         """The SetupIntent; a decline of this very request is Stripe's 402 `card_error`,

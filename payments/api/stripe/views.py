@@ -13,6 +13,7 @@ from core.formats import Format
 from payments import selectors, services
 from payments.api.stripe.card_views import TYPE, check_type
 from payments.api.stripe.cards import card_to_stripe
+from payments.api.stripe.refusals import PAYMENT_INTENT
 from payments.api.stripe.rendering import (
     card_error,
     customer_to_stripe,
@@ -46,6 +47,10 @@ class PaymentIntentViewSet(StripeViewSet):
                    "customer_email": "receipt_email", "amount_minor": "amount_to_capture"}
     error_codes = {"invalid_state": UNEXPECTED_STATE, "payment_method_missing": UNEXPECTED_STATE,
                    "authorization_expired": UNEXPECTED_STATE}
+
+    def state_message(self, exc):
+        """A refusal of the intent's status names Stripe's status, never the domain's."""
+        return PAYMENT_INTENT.message(exc, self.param_names)
 
     def render(self, payment, *, declined_now: bool = False) -> Response:
         """The intent (its customer expanded when asked); a decline of this very request is
