@@ -13,6 +13,10 @@ which is what lists report as their `url` and unknown routes name; everything th
 surface asks `api.surfaces.surface_of(request)`. Requests on every other port are left as
 they are.
 
+The pages a customer's browser is sent to by an API answer (the 3-D Secure page, the hosted
+Checkout page) are built on the address the API call arrived at, so they are served on the
+surface's port too: their apps register their path prefixes in `PAGE_PREFIXES`.
+
 This module is also the URLconf of requests outside the surface's root (`urlpatterns`).
 """
 
@@ -24,6 +28,9 @@ from api.views import api_not_found
 
 urlpatterns = [re_path(r"", api_not_found)]
 
+# Path prefixes of the customers' pages, answered on a surface's port as on any other.
+PAGE_PREFIXES: list[str] = []
+
 
 class SurfacePortMiddleware:
     def __init__(self, get_response):
@@ -31,7 +38,7 @@ class SurfacePortMiddleware:
 
     def __call__(self, request):
         surface = surface_at_port(arrival_port(request))
-        if surface is not None:
+        if surface is not None and not request.path_info.startswith(tuple(PAGE_PREFIXES)):
             path, root = request.path_info, surface.root
             if not (path.startswith(root) or path == root.rstrip("/")):
                 request.urlconf = __name__

@@ -6,6 +6,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from accounts.scenarios import MATCH_FIELDS
+        from api.ports import PAGE_PREFIXES
         from api.fields import StrictChoiceField
         from core.ids import ID_PREFIXES
         from core.periodic import PERIODIC_JOBS
@@ -33,3 +34,5 @@ class PaymentsConfig(AppConfig):
         stripe.register_events(RENDERINGS)
         ID_PREFIXES.update(stripe.ID_PREFIXES)
         RETURN_PARAMETERS.update(stripe.RETURN_PARAMETERS)
+        # The customers' pages, also on the Stripe port the API call that made them reached.
+        PAGE_PREFIXES.append("/authenticate/")

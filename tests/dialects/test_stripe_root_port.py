@@ -13,6 +13,7 @@ from payments.models import Payment
 from tests.support.credentials import ADMIN_KEY, STANDARD_KEY, client_for
 from tests.support.errors import stripe_error, v1_error
 from tests.support.factories import make_customer
+from tests.support.pages import PageVisitor
 
 AUTH = {"Authorization": f"Bearer {STANDARD_KEY}"}
 FORM = "application/x-www-form-urlencoded"
@@ -71,6 +72,21 @@ class TestLive:
         assert setup.status == "succeeded"
         [saved] = stripe.Customer.list_payment_methods(customer.id).data
         assert saved.id == setup.payment_method and saved.card.last4 == "4242"
+
+    def test_the_authentication_page_of_a_confirmation_made_there_is_served_there(
+            self, demo, stripe_root, monkeypatch):
+        monkeypatch.setattr(stripe, "api_key", ADMIN_KEY)
+        monkeypatch.setattr(stripe, "api_base", stripe_root)
+        monkeypatch.setattr(stripe, "max_network_retries", 0)
+        intent = stripe.PaymentIntent.create(
+            amount=2000, currency="usd", payment_method="pm_card_threeDSecure2Required",
+            confirm=True, return_url="https://shop.example/done")
+        page = intent.next_action.redirect_to_url.url
+        assert page.startswith(f"{stripe_root}/authenticate/")
+        customer = PageVisitor()
+        assert customer.open(page).status_code == 200
+        assert customer.press("Complete authentication").status_code == 303
+        assert stripe.PaymentIntent.retrieve(intent.id).status == "succeeded"
 
 
 def test_the_servers_port_decides(demo, settings):
