@@ -26,7 +26,7 @@ CLUSTER_DEBS := scripts/ensure-debs nginx:nginx-light
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install lock run test test-sqlite test-postgres fuzz system-deps bench bench-short bench-profile bench-levers cluster soak soak-short tenants lint clean
+.PHONY: help install lock run test test-sqlite test-postgres fuzz system-deps bench bench-short bench-profile bench-levers cluster soak soak-short tenants examples lint clean
 
 help: ## Show this help (the README's "Make targets" says more)
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -149,6 +149,10 @@ soak-short: install ## The soak's short form (about a minute; CI runs it on both
 	$(CLUSTER_DEBS)
 	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
 		$(VPY) scripts/soak.py --seconds 40
+
+examples: install ## The Node SDK's tests and examples/stripe-{python,node} against the local cluster
+	$(CLUSTER_DEBS)
+	scripts/with-postgres scripts/with-redis scripts/cluster-run examples/run
 
 tenants: install ## A hostile tenant against the local cluster: what one account can do to the others
 	$(CLUSTER_DEBS)
