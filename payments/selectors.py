@@ -34,13 +34,27 @@ def payment_events(*, payment: Payment):
     )
 
 
+def payments_by_id(*, account: Account, payment_ids) -> dict[str, Payment]:
+    """The account's payments named in `payment_ids`, by id (one query; unknown ids are left
+    out)."""
+    ids = {payment_id for payment_id in payment_ids if payment_id}
+    if not ids:
+        return {}
+    payments = {payment.public_id: payment
+                for payment in Payment.objects.filter(account=account, public_id__in=ids)}
+    for payment in payments.values():
+        payment.account = account  # the caller's instance: no read of the account per row
+    return payments
+
+
 def customer_list(*, account: Account, email: str | None = None):
-    customers = Customer.objects.filter(account=account)
+    customers = Customer.objects.filter(account=account).select_related("default_card")
     return customers if email is None else customers.filter(email=email)
 
 
 def customer_get(*, account: Account, customer_id: str) -> Customer:
-    customer = Customer.objects.filter(account=account, public_id=customer_id).first()
+    customer = Customer.objects.filter(account=account, public_id=customer_id).select_related(
+        "default_card").first()
     if customer is None:
         raise NotFound("customer", customer_id, param="customer_id")
     return customer
@@ -52,8 +66,8 @@ def customers_by_id(*, account: Account, customer_ids) -> dict[str, Customer]:
     ids = {customer_id for customer_id in customer_ids if customer_id}
     if not ids:
         return {}
-    return {customer.public_id: customer
-            for customer in Customer.objects.filter(account=account, public_id__in=ids)}
+    return {customer.public_id: customer for customer in Customer.objects.filter(
+        account=account, public_id__in=ids).select_related("default_card")}
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,22 @@ def method_get(*, account: Account, method_id: str, param: str = "payment_method
         raise NotFound("payment method", method_id, param=param,
                        message=f"No such payment method: '{method_id}'.")
     return Method(method_id, testcards.TEST_CARDS[saved.number], saved)
+
+
+def methods_by_id(*, account: Account, method_ids) -> dict[str, Method]:
+    """The payment methods named in `method_ids`, by id: test ones as they are, the
+    account's saved cards in one query; ids that name none of them are left out."""
+    methods, saved_ids = {}, set()
+    for method_id in {method_id for method_id in method_ids if method_id}:
+        if method_id in simulator.TEST_METHODS:
+            methods[method_id] = Method(method_id)
+        elif (card := testcards.of_test_method(method_id)) is not None:
+            methods[method_id] = Method(method_id, card)
+        else:
+            saved_ids.add(method_id)
+    for card_id, card in cards_by_id(account=account, card_ids=saved_ids).items():
+        methods[card_id] = Method(card_id, testcards.TEST_CARDS[card.number], card)
+    return methods
 
 
 def card_get(*, account: Account, card_id: str) -> Card:
@@ -114,6 +144,16 @@ def charge_list(*, account: Account, payment_id: str | None = None,
     if customer_id:
         charges = charges.filter(payment__customer_id=customer_id)
     return charges
+
+
+def charges_by_id(*, account: Account, charge_ids) -> dict[str, Charge]:
+    """The account's charges named in `charge_ids`, with their payments, by id (one query
+    at most)."""
+    ids = {charge_id for charge_id in charge_ids if charge_id}
+    if not ids:
+        return {}
+    return {charge.public_id: charge for charge in Charge.objects.filter(
+        account=account, public_id__in=ids).select_related("payment")}
 
 
 def charge_get(*, account: Account, charge_id: str) -> Charge:

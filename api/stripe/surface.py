@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, serializers
+from rest_framework.response import Response
 from rest_framework.routers import Route
 
 from api.authentication import BearerAuthentication
@@ -18,10 +19,12 @@ from api.errors import ErrorDescription, detailed_message
 from api.json import DecimalJSONParser
 from api.routers import Router
 from api.schema import ScopedAuthenticationScheme
+from api.stripe import expand as expansions
 from api.stripe.declines import decline_of
 from api.stripe.forms import BracketFormParser, parse_brackets
 from api.stripe.pagination import CursorPagination
 from api.stripe.params import ALWAYS_ACCEPTED, expand_of, unknown_parameter
+from api.stripe.search import SearchFields, SearchParams, search_page
 from api.surfaces import Surface
 from api.viewsets import SurfaceViewSet
 from core.errors import Declined, NotFound, ServiceError
@@ -176,10 +179,17 @@ class StripeViewSet(SurfaceViewSet):
     param_names: dict[str, str] = {}
     error_codes: dict[str, tuple[str, str | None, str | None]] = {}
     path_param = "id"
+    # What the operations answer with, for `expand[]` (`api.stripe.expand`): the Stripe
+    # object type of the viewset, the actions answering a list or a search result of them,
+    # and the actions answering another type (None: an object nothing of expands).
+    stripe_object: str | None = None
+    list_actions = frozenset({"list", "search"})
+    action_objects: dict[str, str | None] = {}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.query = parse_brackets(request.META.get("QUERY_STRING", ""))
+        self.expansion, self.total_count = {}, False
         handler = getattr(self, self.action, None) if self.action else None
         if handler is None:
             return  # not an operation here: DRF answers 405
@@ -189,15 +199,50 @@ class StripeViewSet(SurfaceViewSet):
         unknown = sorted(set(self.query) - accepted)
         if unknown:
             raise unknown_parameter(unknown[0])
+        # What `expand` asks for is judged now, before anything changes.
+        paths = self.expanded()
+        if self.action == "search" and "total_count" in paths:
+            self.total_count = True
+            paths = paths - {"total_count"}
+        answered = self.action_objects.get(self.action, self.stripe_object)
+        self.expansion = expansions.plan(paths, answered,
+                                         listed=self.action in self.list_actions)
 
     def state_message(self, exc: ServiceError) -> str | None:
         """How a refusal of the object's status is worded here (None: the domain's words)."""
         return None
 
+    def expand(self, objects: list[dict]) -> list[dict]:
+        """`objects` (rendered, of the type the operation answers with) expanded as the
+        request asks: one load per expanded field for all of them."""
+        if self.expansion:
+            expansions.apply(self.request.user.account, objects, self.expansion)
+        return objects
+
+    def respond(self, rendered: dict, status: int = 200) -> Response:
+        """The object the operation answers with, expanded as the request asks."""
+        return Response(self.expand([rendered])[0], status=status)
+
     def rendered_list(self, queryset, render):
-        """One cursor page of `queryset`, each object in Stripe's shape by `render`."""
-        return self.get_paginated_response([render(obj)
-                                            for obj in self.paginate_queryset(queryset)])
+        """One cursor page of `queryset`, each object in Stripe's shape by `render`,
+        expanded as the request asks (`data.…`)."""
+        return self.get_paginated_response(self.expand(
+            [render(obj) for obj in self.paginate_queryset(queryset)]))
+
+    def rendered_search(self, queryset, render, fields: SearchFields):
+        """A page of Stripe's search over `queryset` (`query`, `limit`, `page`), newest
+        first, each object rendered and expanded; `total_count` when `expand[]` asks."""
+        params = self.validated(SearchParams, data=self.query)
+        text, path = params["query"], self.request.path.removeprefix("/stripe")
+        matching = queryset.filter(fields.q(text))
+        rows, next_page = search_page(matching, path=path, text=text, limit=params["limit"],
+                                      token=params.get("page"))
+        body = {"object": "search_result",
+                "data": self.expand([render(row) for row in rows]),
+                "has_more": next_page is not None, "next_page": next_page, "url": path}
+        if self.total_count:
+            body["total_count"] = matching.count()
+        return Response(body)
 
     def expanded(self) -> set[str]:
         """What `expand` asks for, in the body or (as the SDKs send it on a GET,

@@ -7,6 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.filters import ListFilters, created, exact
+from api.stripe.search import PARAMETERS as SEARCH_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
@@ -17,6 +19,7 @@ from payments.api.stripe.rendering import (
     declined,
     payment_to_stripe,
 )
+from payments.api.stripe.search import CUSTOMER_SEARCH, INTENT_SEARCH
 from payments.api.stripe.serializers import (
     StripeCustomerCreateSerializer,
     StripeCustomerSerializer,
@@ -32,6 +35,11 @@ from payments.models import Customer, Payment
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 UNEXPECTED_STATE = ("payment_intent_unexpected_state", None, None)
+TYPE = OpenApiParameter("type", str, enum=["card"], description="Only `card` here.")
+INTENT_FILTERS = ListFilters(created(), exact("customer", "customer_id",
+                                              description="A customer's id."))
+CUSTOMER_FILTERS = ListFilters(created(), exact("email", "email", max_length=512,
+                                                description="An exact e-mail address."))
 
 
 class PaymentIntentViewSet(StripeViewSet):
@@ -43,27 +51,32 @@ class PaymentIntentViewSet(StripeViewSet):
     error_codes = {"invalid_state": UNEXPECTED_STATE, "payment_method_missing": UNEXPECTED_STATE,
                    "authorization_expired": UNEXPECTED_STATE}
 
+    stripe_object = "payment_intent"
+
     def render(self, payment, *, declined_now: bool = False) -> Response:
-        """The intent (its customer expanded when asked); a decline of this very request is
-        Stripe's 402 `card_error`, carrying the intent."""
-        intent = payment_to_stripe(payment)
-        if "customer" in self.expanded() and intent["customer"]:
-            customer = selectors.customers_by_id(account=self.request.user.account,
-                                                 customer_ids=[intent["customer"]])
-            if customer:
-                intent["customer"] = customer_to_stripe(customer[intent["customer"]])
+        """The intent, expanded as asked; a decline of this very request is Stripe's 402
+        `card_error`, carrying the intent (expanded the same)."""
         if declined_now and declined(payment):
+            intent = self.expand([payment_to_stripe(payment)])[0]
             return Response({"error": {**card_error(payment), "payment_intent": intent}},
                             status=402)
-        return Response(intent)
+        return self.respond(payment_to_stripe(payment))
 
     @STRIPE.read("stripe_list_payment_intents", "List PaymentIntents, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[OpenApiParameter("customer", str)])
+                 parameters=INTENT_FILTERS.parameters)
     def list(self, request):
-        return self.rendered_list(selectors.payment_list(
-            account=request.user.account, customer_id=self.query.get("customer")),
+        return self.rendered_list(INTENT_FILTERS.apply(
+            selectors.payment_list(account=request.user.account), self.query),
             payment_to_stripe)
+
+    @STRIPE.read("stripe_search_payment_intents", "Search PaymentIntents, newest first",
+                 description=INTENT_SEARCH.description, scope=scopes.PAYMENTS_READ,
+                 responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
+    @action(detail=False, methods=["get"])
+    def search(self, request):
+        return self.rendered_search(selectors.payment_list(account=request.user.account),
+                                    payment_to_stripe, INTENT_SEARCH)
 
     @STRIPE.write("stripe_create_payment_intent", "Create a PaymentIntent (and confirm it)",
                   scope=scopes.PAYMENTS_WRITE, scenarios=True,
@@ -136,14 +149,25 @@ class PaymentIntentViewSet(StripeViewSet):
 class CustomerViewSet(StripeViewSet):
     queryset = Customer.objects.none()
     lookup_url_kwarg = "customer_id"
+    stripe_object = "customer"
+    list_actions = StripeViewSet.list_actions | {"payment_methods"}
+    action_objects = {"payment_methods": "payment_method", "destroy": None}
 
     @STRIPE.read("stripe_list_customers", "List customers, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[OpenApiParameter("email", str)])
+                 parameters=CUSTOMER_FILTERS.parameters)
     def list(self, request):
-        customers = selectors.customer_list(account=request.user.account,
-                                            email=self.query.get("email"))
-        return self.rendered_list(customers, customer_to_stripe)
+        return self.rendered_list(CUSTOMER_FILTERS.apply(
+            selectors.customer_list(account=request.user.account), self.query),
+            customer_to_stripe)
+
+    @STRIPE.read("stripe_search_customers", "Search customers, newest first",
+                 description=CUSTOMER_SEARCH.description, scope=scopes.PAYMENTS_READ,
+                 responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
+    @action(detail=False, methods=["get"])
+    def search(self, request):
+        return self.rendered_search(selectors.customer_list(account=request.user.account),
+                                    customer_to_stripe, CUSTOMER_SEARCH)
 
     @STRIPE.write("stripe_create_customer", "Create a customer", scope=scopes.PAYMENTS_WRITE,
                   request=form_body(StripeCustomerCreateSerializer),
@@ -155,12 +179,12 @@ class CustomerViewSet(StripeViewSet):
         customer = services.customer_create(
             account=request.user.account, card_id=data.get("payment_method", ""),
             default_card_id=fields.pop("default_card_id", ""), origin=Format.STRIPE, **fields)
-        return Response(customer_to_stripe(customer))
+        return self.respond(customer_to_stripe(customer))
 
     @STRIPE.read("stripe_retrieve_customer", "Retrieve a customer",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT})
     def retrieve(self, request, customer_id):
-        return Response(customer_to_stripe(selectors.customer_get(
+        return self.respond(customer_to_stripe(selectors.customer_get(
             account=request.user.account, customer_id=customer_id)))
 
     @STRIPE.write("stripe_update_customer", "Update a customer", scope=scopes.PAYMENTS_WRITE,
@@ -171,7 +195,7 @@ class CustomerViewSet(StripeViewSet):
         customer = services.customer_update(
             account=request.user.account, customer_id=customer_id,
             **customer_fields(self.validated(StripeCustomerSerializer)))
-        return Response(customer_to_stripe(customer))
+        return self.respond(customer_to_stripe(customer))
 
     @STRIPE.operation("stripe_delete_customer", "Delete a customer",
                       scope=scopes.PAYMENTS_WRITE, responses={200: OBJECT},
@@ -182,7 +206,7 @@ class CustomerViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_customer_payment_methods", "List a customer's PaymentMethods",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=(*LIST_ERRORS, 404),
-                 parameters=[OpenApiParameter("type", str, enum=["card"])])
+                 parameters=[TYPE])
     @action(detail=True, methods=["get"], url_path="payment_methods")
     def payment_methods(self, request, customer_id):
         account = request.user.account

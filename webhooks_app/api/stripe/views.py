@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.filters import ListFilters, created
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet
 from api.surfaces import READ_ERRORS
 from core.formats import Format
@@ -26,6 +27,7 @@ from webhooks_app.api.stripe.serializers import (
 from webhooks_app.models import Event, WebhookEndpoint
 
 MANAGE = {"scope": scopes.WEBHOOKS_MANAGE}
+EVENT_FILTERS = ListFilters(created())
 STRIPE_FORMAT = Format.STRIPE
 
 
@@ -34,6 +36,7 @@ class StripeWebhookEndpointViewSet(StripeViewSet):
 
     queryset = WebhookEndpoint.objects.none()  # for the schema; requests see their own
     lookup_url_kwarg = "webhook_endpoint"
+    stripe_object = "webhook_endpoint"  # nothing of it expands
 
     @STRIPE.read(
         "stripe_list_webhook_endpoints",
@@ -127,6 +130,7 @@ class StripeEventViewSet(StripeViewSet):
 
     queryset = Event.objects.none()  # for the schema; requests list the caller's own
     lookup_url_kwarg = "id"
+    stripe_object = "event"  # nothing of it expands
 
     @STRIPE.read(
         "stripe_list_events",
@@ -137,6 +141,7 @@ class StripeEventViewSet(StripeViewSet):
             OpenApiParameter("types[]", {"type": "array", "items": {"type": "string"},
                                          "maxItems": 20},
                              description="Up to 20 event types (exact); not with `type`."),
+            *EVENT_FILTERS.parameters,
         ],
         responses={200: EventSerializer(many=True)},
         errors=LIST_ERRORS,
@@ -144,9 +149,9 @@ class StripeEventViewSet(StripeViewSet):
     )
     def list(self, request):
         wanted = self.validated(EventListParams, data=self.query)
-        return self.list_response(selectors.event_list(
+        return self.list_response(EVENT_FILTERS.apply(selectors.event_list(
             account=request.user.account, format=STRIPE_FORMAT, types=wanted.get("types"),
-            type_like=wanted.get("type")), EventSerializer)
+            type_like=wanted.get("type")), self.query), EventSerializer)
 
     @STRIPE.read(
         "stripe_retrieve_event",
