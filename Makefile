@@ -54,7 +54,16 @@ $(STAMP): pyproject.toml $(LOCK) requirements/uv.txt
 	$(UV) pip install --python $(VPY) --quiet --no-deps -e .
 	@touch $@
 
-install: $(STAMP) ## Create .venv: the locked dependencies (requirements/dev.txt), the project editable
+# The JavaScript packages of the tests (package-lock.json): the official `stripe` package, whose
+# TypeScript declarations are the schema of the Stripe dialect's responses
+# (tests/support/stripe_schema.py), and axe-core. Development only: the image needs no node.
+NPM_STAMP := node_modules/.installed
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(STAMP) $(NPM_STAMP) ## Create .venv (requirements/dev.txt, the project editable) and node_modules (package-lock.json)
 
 lock: install ## Re-resolve requirements/*.txt from pyproject.toml (keeps pins; UPGRADE=1: newest)
 	$(UV_COMPILE) pyproject.toml --all-extras -o requirements/dev.txt

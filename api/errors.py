@@ -2,7 +2,8 @@
 
 Services raise `core.errors.ServiceError` subclasses; DRF's exceptions are translated to the
 same fields (`status`, `type`, `code`, `message`, `param`, `errors`) by `describe()`, and each
-surface only decides how those fields look on the wire.
+surface only decides how those fields look on the wire. A 422 always lists what is wrong in
+`errors`, with `field` null when no one parameter is at fault (an account's limit).
 
 An unreachable database is an outage, not a bug: 503 `service_unavailable` with
 `Retry-After`, in the surface's shape, so that clients retry (never a 500).
@@ -80,7 +81,7 @@ def describe(exc: Exception) -> ErrorDescription | None:
     database outage is expected: it is logged here, without a traceback)."""
     if isinstance(exc, ServiceError):
         errors = []
-        if exc.status == 422 and exc.param:
+        if exc.status == 422:  # always listed: `field` null when no one parameter is at fault
             errors = [{"field": exc.param, "code": exc.code, "message": exc.message}]
         return ErrorDescription(exc.status, exc.type, exc.code, exc.message, exc.param, errors,
                                 dict(exc.headers))

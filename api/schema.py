@@ -1,7 +1,12 @@
-"""OpenAPI pieces shared by every endpoint: error bodies, headers, links, security schemes."""
+"""OpenAPI pieces shared by every endpoint: error bodies, headers, links, security schemes,
+and what every request's strings and lists may hold."""
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 from api.permissions import operation_handler
 
@@ -24,9 +29,13 @@ _DESCRIPTIONS = {
 }
 
 
-def error_responses(body, statuses) -> dict:
+def error_responses(body, statuses, unprocessable=None) -> dict:
+    """The error responses of `statuses`, in `body`'s shape (a 422 in `unprocessable`'s, if
+    given)."""
     return {
-        status: OpenApiResponse(body, description=_DESCRIPTIONS[status]) for status in statuses
+        status: OpenApiResponse(unprocessable if status == 422 and unprocessable else body,
+                                description=_DESCRIPTIONS[status])
+        for status in statuses
     }
 
 
@@ -131,21 +140,29 @@ def add_headers_and_rate_limits(result, generator, request, public):
 # Strings of requests may hold any character but NUL (PostgreSQL cannot store it; see
 # api.json and api.middleware), which JSON Schema can only say as a pattern.
 NO_NUL = "^[^\\u0000]*$"
+# DRF strips a string before it judges it (`CharField.trim_whitespace`), so one that may not
+# be blank may not be whitespace only either: what Python's `str.strip` removes, spelled out
+# (the `\\s` of JSON Schema's regexes and of Python's differ).
+WHITESPACE = "".join(f"\\u{ord(c):04x}" for c in map(chr, range(0x10000)) if c.isspace())
+NOT_BLANK = f"^[^\\u0000]*[^{WHITESPACE}\\u0000][^\\u0000]*$"
+EMPTY_OR_NOT_BLANK = f"^([^\\u0000]*[^{WHITESPACE}\\u0000][^\\u0000]*)?$"
 
 
 def _refuse_nul(schema: dict) -> None:
     # Formats (email, uri, date-time) and enumerations already exclude NUL.
     if schema.get("type") == "string" and not ({"pattern", "enum", "format"} & set(schema)):
-        schema["pattern"] = NO_NUL
+        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else NO_NUL
     for key in ("items", "additionalProperties"):
         if isinstance(schema.get(key), dict):
             _refuse_nul(schema[key])
-    for child in schema.get("properties", {}).values():
+    for child in [*schema.get("properties", {}).values(), *schema.get("oneOf", []),
+                  *schema.get("anyOf", [])]:
         _refuse_nul(child)
 
 
 def refuse_nul_in_requests(result, generator, request, public):
-    """drf-spectacular postprocessing hook: the NUL rule on every string a client sends."""
+    """drf-spectacular postprocessing hook: the NUL rule on every string a client sends, and
+    that one that may not be blank may not be whitespace only."""
     for name, schema in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request"):  # COMPONENT_SPLIT_REQUEST names request bodies so
             _refuse_nul(schema)
@@ -154,3 +171,17 @@ def refuse_nul_in_requests(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 _refuse_nul(parameter.get("schema", {}))
     return result
+
+
+class NonEmptyListSchema(OpenApiSerializerFieldExtension):
+    """A list that may not be empty (`allow_empty=False`) says so: `minItems: 1`."""
+
+    target_class = serializers.ListField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction,
+                                                   bypass_extensions=True)
+        if schema is not None and not self.target.allow_empty:
+            schema.setdefault("minItems", 1)
+        return schema

@@ -39,6 +39,8 @@ class Surface:
     # (ErrorDescription, exception, view) -> ErrorDescription: the format's own statuses,
     # codes, messages and parameter names, applied once to every error of its views.
     translate: Callable | None = None
+    # The body of its 422s, when it says more than `error_schema` (`/v1`: `errors` required).
+    unprocessable_schema: object = None
 
     def __post_init__(self):
         _SURFACES.append(self)
@@ -93,7 +95,8 @@ class Surface:
             request=request,
             tags=[tag] if tag else None,
             parameters=[*extra.pop("parameters", []), *([self.key_parameter()] if write else [])],
-            responses={**responses, **error_responses(self.error_schema, errors)},
+            responses={**responses, **error_responses(self.error_schema, errors,
+                                                      self.unprocessable_schema)},
             **extra,
         )
 

@@ -1,7 +1,8 @@
 """The `/v1` toolkit: its surface, credentials, error envelope and base viewset.
 
 `/v1` is the main API: Bearer or X-API-Key credentials, JSON bodies, and every error in one
-envelope, `{"error": {"type", "code", "message", "status", "param", "errors"}}`.
+envelope, `{"error": {"type", "code", "message", "status", "param", "errors"}}`; a 422 always
+lists what is wrong in `errors` (`field` null when no one parameter is at fault).
 """
 
 from drf_spectacular.utils import inline_serializer
@@ -14,31 +15,39 @@ from api.surfaces import Surface
 from api.viewsets import SurfaceViewSet
 from core.formats import Format
 
-ErrorSerializer = inline_serializer(
-    "Error",
-    {
-        "error": inline_serializer(
-            "ErrorDetail",
-            {
-                "type": serializers.CharField(),
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "status": serializers.IntegerField(),
-                "param": serializers.CharField(required=False),
-                "errors": inline_serializer(
-                    "FieldError",
-                    {
-                        "field": serializers.CharField(allow_null=True),
-                        "code": serializers.CharField(),
-                        "message": serializers.CharField(),
-                    },
-                    many=True,
-                    required=False,
-                ),
-            },
-        )
-    },
-)
+
+class FieldErrorSerializer(serializers.Serializer):
+    """One problem of a 422 (the `FieldError` component)."""
+
+    field = serializers.CharField(
+        allow_null=True, help_text="The parameter at fault; null when no one parameter is (an "
+        "account's limit, a rule across several).")
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+def _envelope(name: str, errors) -> object:
+    return inline_serializer(
+        name,
+        {
+            "error": inline_serializer(
+                f"{name}Detail",
+                {
+                    "type": serializers.CharField(),
+                    "code": serializers.CharField(),
+                    "message": serializers.CharField(),
+                    "status": serializers.IntegerField(),
+                    "param": serializers.CharField(required=False),
+                    "errors": errors,
+                },
+            )
+        },
+    )
+
+
+ErrorSerializer = _envelope("Error", FieldErrorSerializer(many=True, required=False))
+# A 422 always lists what is wrong in `errors`.
+ValidationErrorSerializer = _envelope("ValidationError", FieldErrorSerializer(many=True))
 
 
 def error_body(error: ErrorDescription) -> dict:
@@ -52,7 +61,7 @@ def error_body(error: ErrorDescription) -> dict:
 
 
 V1 = Surface(name=Format.V1, prefix="/v1/", error_body=error_body,
-             error_schema=ErrorSerializer)
+             error_schema=ErrorSerializer, unprocessable_schema=ValidationErrorSerializer)
 
 # For views outside the surfaces' viewsets (health, api-info):
 # `REST_FRAMEWORK["EXCEPTION_HANDLER"]`.

@@ -22,6 +22,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from accounts.demo import DEMO_ACCOUNT_ID  # noqa: E402
+from accounts.models import Account  # noqa: E402
+from payments import services  # noqa: E402
 from payments.models import Payment  # noqa: E402
 
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
@@ -56,6 +59,17 @@ def exchange_code():
     return count(lambda: client.post("/v1/oauth/token", body, FORM, **OAUTH_BASIC))
 
 
+def stripe_intent(**fields) -> str:
+    """An intent of the demo account, as bench/stripe_setup.py leaves them."""
+    account = Account.objects.get(public_id=DEMO_ACCOUNT_ID)
+    return services.payment_open(account=account, amount_minor=4999, currency="USD",
+                                 origin="stripe", **fields).public_id
+
+
+def stripe_post(path: str, body: str, key: str):
+    return count(lambda: client.post(path, body, FORM, HTTP_IDEMPOTENCY_KEY=key, **AUTH))
+
+
 payment_id = (Payment.objects.filter(status="completed")
               .values_list("public_id", flat=True).first())
 # Steady state: the key's last-used time is written at most once a minute, and the first
@@ -79,4 +93,10 @@ print(json.dumps({
     "token_client_credentials": count(lambda: client.post(
         "/v1/oauth/token", "grant_type=client_credentials", FORM, **OAUTH_BASIC)),
     "token_authorization_code": exchange_code(),
+    "stripe_confirm": stripe_post(f"/stripe/v1/payment_intents/{stripe_intent()}/confirm",
+                                  "payment_method=pm_card_visa", "count-confirm-1"),
+    "stripe_capture": stripe_post(
+        f"/stripe/v1/payment_intents/"
+        f"{stripe_intent(payment_method_id='pm_card_visa', confirm=True, capture_method='manual')}"
+        "/capture", "", "count-capture-1"),
 }))

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import oauth_setup
 import psycopg
+import stripe_setup
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -229,6 +230,7 @@ def main():
         # Single-use codes for the code exchange; they expire 600 s after minting, and the
         # token runs come second and third below, well within that.
         oauth = oauth_setup.prepare(service_env, tmp, seconds=max(seconds, warmup))
+        stripe = stripe_setup.prepare(service_env, tmp, seconds=max(seconds, warmup))
 
         runs = {
             "baseline: POST one row": (baseline.url + "/rows", "post.lua",
@@ -253,6 +255,8 @@ def main():
             "devdraft create": (service.url + "/api/v0/test-payment", "post.lua",
                                 [str(tmp / "devdraft.json"), *DEVDRAFT_AUTH,
                                  "Idempotency-Key: fresh"]),
+            "Stripe confirm": (service.url, "once.lua", [*stripe["confirm_args"], AUTH]),
+            "Stripe capture": (service.url, "once.lua", [*stripe["capture_args"], AUTH]),
         }
         results = {}
         for name, (url, script, args) in runs.items():
@@ -291,7 +295,8 @@ def main():
 
 QUERY_KEYS = {"create payment (idempotency key)": "create", "idempotent replay": "replay",
               "get payment": "get", "list payments (20)": "list", "refund 0.01": "refund",
-              "devdraft create": "devdraft",
+              "devdraft create": "devdraft", "Stripe confirm": "stripe_confirm",
+              "Stripe capture": "stripe_capture",
               "OAuth token: client_credentials": "token_client_credentials",
               "OAuth token: authorization_code + PKCE": "token_authorization_code"}
 CREATE = "create payment (idempotency key)"

@@ -412,6 +412,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_headers_and_rate_limits",
         "api.schema.refuse_nul_in_requests",
+        "api.stripe.schema.bracket_notation",
     ],
     "APPEND_COMPONENTS": {
         "securitySchemes": {
@@ -454,6 +455,11 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "payments.models.PaymentStatus",
         "CurrencyEnum": "payments.money.CURRENCY_CHOICES",
         "EventTypeEnum": "webhooks_app.api.v1.rendering.EVENT_CHOICES",
+        # Stripe's choice sets, one name each however many parameters share them.
+        "StripePaymentMethodTypeEnum": ["card"],
+        "StripeFutureUsageEnum": ["off_session", "on_session"],
+        "StripeFutureUsageOrNoneEnum": ["none", "off_session", "on_session"],
+        "StripeCustomerAcceptanceTypeEnum": ["online", "offline"],
     },
 }
 

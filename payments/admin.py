@@ -15,7 +15,7 @@ from api.admin import ActionPermissionsMixin, permitted_action
 from api.models import IdempotencyKey
 from core.errors import ServiceError
 from payments import selectors, services
-from payments.models import Payment, PaymentStatus
+from payments.models import Card, Customer, Payment, PaymentStatus, Setup
 from payments.money import format_display, to_major
 
 STATUS_COLOURS = {
@@ -35,6 +35,31 @@ CSV_COLUMNS = ("id", "created_at", "status", "amount", "currency", "refunded_amo
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 logger = logging.getLogger(__name__)
+
+
+def table(headers: tuple[str, ...], rows: list[tuple]) -> str:
+    """A small read-only table of related rows for a detail page ("—" when there are none);
+    a cell that is a (url, text) pair is a link."""
+    if not rows:
+        return "—"
+    head = format_html_join("", "<th>{}</th>", ((header,) for header in headers))
+    body = format_html_join("", "<tr>{}</tr>", (
+        (format_html_join("", "<td>{}</td>", ((_cell(value),) for value in row)),)
+        for row in rows))
+    return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
+
+
+def _cell(value):
+    if isinstance(value, tuple):
+        url, text = value
+        return format_html('<a href="{}">{}</a>', url, text)
+    return "—" if value in (None, "") else value
+
+
+def card_label(card_facts: dict) -> str:
+    if not card_facts:
+        return "—"
+    return f"{card_facts.get('brand', '')} …{card_facts.get('last4', '')}"
 
 
 def status_badge(status: str):
@@ -61,7 +86,9 @@ class PaymentAdmin(ActionPermissionsMixin, admin.ModelAdmin):
         "status_display", "capture_method", "capture_before", "payment_method",
         "payment_method_id", "customer_email", "customer_id", "description",
         "metadata", "failure_reason", "idempotency_record", "cancelled_at",
-        "cancellation_reason", "created_at", "updated_at", "events",
+        "cancellation_reason", "created_at", "updated_at", "statement_descriptor",
+        "statement_descriptor_suffix", "shipping", "setup_future_usage", "return_url",
+        "charges", "events",
     )
     fields = readonly_fields
     actions = ["cancel", "export_selected"]  # refunds.admin adds the refund action
@@ -114,20 +141,22 @@ class PaymentAdmin(ActionPermissionsMixin, admin.ModelAdmin):
         url = reverse("admin:api_idempotencykey_change", args=[record.pk])
         return format_html('<a href="{}">{}</a>', url, payment.idempotency_key)
 
+    @admin.display(description="charges (one per confirmation, newest first)")
+    def charges(self, payment):
+        return table(("charge", "status", "amount", "captured", "card", "failure", "created"), [
+            (charge.public_id, charge.status,
+             format_display(charge.amount_minor, charge.currency),
+             format_display(charge.amount_captured_minor, charge.currency),
+             card_label(charge.card), charge.failure_reason,
+             charge.created_at.strftime("%Y-%m-%d %H:%M:%S"))
+            for charge in payment.charges.all()])
+
     @admin.display(description="events")
     def events(self, payment):
-        rows = [
-            (reverse("admin:webhooks_app_event_change", args=[event.pk]), event.public_id,
+        return table(("event", "type", "created"), [
+            ((reverse("admin:webhooks_app_event_change", args=[event.pk]), event.public_id),
              event.type, event.created_at.strftime("%Y-%m-%d %H:%M:%S"))
-            for event in selectors.payment_events(payment=payment)
-        ]
-        if not rows:
-            return "—"
-        return format_html(
-            "<table><tbody>{}</tbody></table>",
-            format_html_join("", '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td></tr>',
-                             rows),
-        )
+            for event in selectors.payment_events(payment=payment)])
 
     # --- actions: each goes through a service and is logged with the acting user ------------
     @permitted_action("cancel", description="Cancel selected payments")
@@ -202,3 +231,67 @@ def csv_response(queryset) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="payments.csv"'
     return response
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Made and changed through the API only: the admin shows them."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(ReadOnlyAdmin):
+    list_display = ("public_id", "email", "name", "account", "created_at")
+    search_fields = ("public_id", "email", "name")
+    list_select_related = ("account",)
+    fields = readonly_fields = ("public_id", "account", "email", "name", "description",
+                                "phone", "metadata", "default_card", "created_at",
+                                "saved_cards", "setups")
+
+    @admin.display(description="saved cards")
+    def saved_cards(self, customer):
+        return table(("payment method", "card", "expires", "created"), [
+            ((reverse("admin:payments_card_change", args=[card.pk]), card.public_id),
+             str(card), f"{card.exp_month:02d}/{card.exp_year}",
+             card.created_at.strftime("%Y-%m-%d %H:%M:%S"))
+            for card in customer.cards.all()])
+
+    @admin.display(description="setups")
+    def setups(self, customer):
+        return table(("setup", "status", "card", "failure", "created"), [
+            ((reverse("admin:payments_setup_change", args=[setup.pk]), setup.public_id),
+             setup.status, str(setup.card) if setup.card else setup.method_id,
+             setup.failure_reason, setup.created_at.strftime("%Y-%m-%d %H:%M:%S"))
+            for setup in Setup.objects.filter(customer=customer).select_related("card")])
+
+
+@admin.register(Card)
+class CardAdmin(ReadOnlyAdmin):
+    list_display = ("public_id", "__str__", "customer", "account", "created_at")
+    search_fields = ("public_id", "last4", "customer__public_id", "customer__email")
+    list_filter = ("brand",)
+    list_select_related = ("customer", "account")
+    fields = readonly_fields = ("public_id", "account", "customer", "brand", "last4",
+                                "exp_month", "exp_year", "funding", "country", "fingerprint",
+                                "billing_details", "metadata", "created_at")
+
+
+@admin.register(Setup)
+class SetupAdmin(ReadOnlyAdmin):
+    list_display = ("public_id", "status", "customer", "card", "created_at")
+    list_filter = ("status",)
+    search_fields = ("public_id", "customer__public_id", "customer__email")
+    list_select_related = ("customer", "card")
+    fields = readonly_fields = ("public_id", "account", "customer", "status", "usage",
+                                "method_id", "card", "failure_reason", "cancellation_reason",
+                                "description", "metadata", "return_url", "created_at",
+                                "updated_at")

@@ -81,7 +81,7 @@ class Payment(models.Model):
                                  "authenticating.")
     setup_future_usage = models.CharField(max_length=11, blank=True, default="",
                                           choices=SetupFutureUsage.choices,
-                                          help_text="Save the card for later charges.")
+                                          help_text="Keeps the card for later charges.")
     format_fields = models.JSONField(default=dict, blank=True, help_text="What the format that "
                                      "made it keeps about it for its own rendering (accepted "
                                      "options the sandbox does not act on).")

@@ -1,11 +1,13 @@
 """Stripe's lists: newest first, `limit`, and a cursor (`starting_after`, `ending_before`)."""
 
 from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 from api.pagination import DigitsField
+from api.schema import EMPTY_OR_NOT_BLANK
 from core.errors import ServiceError
 
 
@@ -78,14 +80,20 @@ class CursorPagination(BasePagination):
         }
 
     def get_schema_operation_parameters(self, view):
-        return [
-            {"name": "limit", "in": "query", "required": False,
-             "description": "Objects to return, 1-100 (default 10).",
-             "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-            {"name": "starting_after", "in": "query", "required": False,
-             "description": "An object id: the page of objects older than it.",
-             "schema": {"type": "string", "maxLength": 64}},
-            {"name": "ending_before", "in": "query", "required": False,
-             "description": "An object id: the page of objects newer than it.",
-             "schema": {"type": "string", "maxLength": 64}},
-        ]
+        return [{"name": name, "in": "query", "required": False, "description": description,
+                 "schema": schema} for name, schema, description in _PARAMETERS]
+
+
+# Empty is no cursor; whitespace only is refused (stripped, it is blank).
+_CURSOR = {"type": "string", "maxLength": 64, "pattern": EMPTY_OR_NOT_BLANK}
+_PARAMETERS = [
+    ("limit", {"type": "integer", "minimum": 1, "maximum": 100},
+     "Objects to return, 1-100 (default 10)."),
+    ("starting_after", _CURSOR, "An object id: the page of objects older than it."),
+    ("ending_before", _CURSOR,
+     "An object id: the page of objects newer than it (not with `starting_after`)."),
+]
+# For lists whose response the schema shows as one object (where drf-spectacular does not ask
+# the paginator): their cursor parameters, declared with the operation.
+LIST_PARAMETERS = [OpenApiParameter(name, schema, OpenApiParameter.QUERY, description=description)
+                   for name, schema, description in _PARAMETERS]

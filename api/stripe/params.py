@@ -6,7 +6,10 @@ them; a parameter the operation does not know is refused (400 `parameter_unknown
 ignored, in the body and in the query string alike.
 """
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 
@@ -36,7 +39,7 @@ def unknown_parameter(name: str) -> serializers.ValidationError:
 
 
 class StripeParams(serializers.Serializer):
-    """A `/stripe/v1` body: the fields it declares and `expand`; anything else is refused."""
+    """A `/stripe/v1` body: its fields and `expand`; anything else is 400 `parameter_unknown`."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -44,6 +47,19 @@ class StripeParams(serializers.Serializer):
             if unknown:
                 raise unknown_parameter(unknown[0])
         return super().to_internal_value(data)
+
+
+class StripeParamsSchema(OpenApiSerializerExtension):
+    """A `/stripe/v1` body in the schema says what `StripeParams` does: no parameter but its
+    own (`additionalProperties: false`; `expand`, which any operation takes, is named in its
+    description)."""
+
+    target_class = StripeParams
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
 
 
 class FormBooleanField(serializers.BooleanField):
@@ -59,12 +75,6 @@ class FormBooleanField(serializers.BooleanField):
         self.fail("invalid", input=str(data)[:100])
 
 
-@extend_schema_field({
-    "type": "object",
-    "additionalProperties": {"type": "string", "maxLength": METADATA_VALUE_CHARS},
-    "maxProperties": METADATA_KEYS,
-    "example": {"order_id": "42"},
-})
 class MetadataField(serializers.Field):
     """Stripe's metadata: up to 50 string pairs (keys up to 40 characters, values up to 500;
     numbers are taken as their text). On an update a value "" removes its key and, with
@@ -77,8 +87,8 @@ class MetadataField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if data == "" and self.allow_clear:
-            return ""
+        if data == "":  # an empty value unsets: every key on an update, none to set on a create
+            return "" if self.allow_clear else {}
         if isinstance(data, str) and data.startswith("{") and len(data) <= 64 * 1024:
             try:
                 data = parse_body(data)
@@ -110,6 +120,50 @@ class MetadataField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+METADATA_EXAMPLE = {"order_id": "42"}
+# What a JSON object of metadata can be written as, without escapes: the pattern of the one
+# form field that holds it (`metadata={"order_id":"42"}`). Each key 1-40 characters, each value
+# up to 500, at most 50 pairs; no `"`, `\` or control character (JSON escapes them).
+_JSON_CHARACTER = r'[^"\\\u0000-\u001f]'
+_PAIR = (f'"{_JSON_CHARACTER}{{1,{METADATA_KEY_CHARS}}}":'
+         f'"{_JSON_CHARACTER}{{0,{METADATA_VALUE_CHARS}}}"')
+METADATA_JSON = f"\\{{({_PAIR}(,{_PAIR}){{0,{METADATA_KEYS - 1}}})?\\}}"
+
+
+class MetadataFieldSchema(OpenApiSerializerFieldExtension):
+    """Metadata in the schema: an object of up to 50 strings (or, with `allow_clear`, "" to
+    remove every key). In a form body (`api.stripe.schema`) it is one field holding the
+    object as JSON."""
+
+    target_class = MetadataField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {
+            "type": "object",
+            "additionalProperties": {"type": "string", "maxLength": METADATA_VALUE_CHARS},
+            "maxProperties": METADATA_KEYS,
+            "example": METADATA_EXAMPLE,
+        }
+        if self.target.allow_clear:
+            return {"oneOf": [schema, {"type": "string", "maxLength": 0}],
+                    "description": '"" removes every key.'}
+        return schema
+
+
+def metadata_form_schema(clearable: bool) -> dict:
+    """Metadata as one form field: the object as compact JSON ("" too when `clearable`)."""
+    pattern = f"^(|{METADATA_JSON})$" if clearable else f"^{METADATA_JSON}$"
+    return {
+        "type": "string",
+        "pattern": pattern,
+        "example": '{"order_id":"42"}',
+        "description": "Up to 50 string pairs (keys 1-40 characters, values up to 500), as a "
+        'JSON object in one field: `metadata={"order_id":"42"}`. Bracket notation, as the '
+        "SDKs send it (`metadata[order_id]=42`), is taken too."
+        + (' "" removes every key.' if clearable else ""),
+    }
 
 
 def expand_of(data) -> set[str]:

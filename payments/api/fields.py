@@ -1,5 +1,7 @@
 """Money on the wire, for every surface that takes or shows amounts in major units."""
 
+from decimal import Decimal
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,12 +11,27 @@ from api.fields import StrictChoiceField
 from payments import money
 
 
-@extend_schema_field({
-    "type": "number", "format": "decimal", "minimum": 0, "exclusiveMinimum": True,
-    "maximum": 99_999_999, "example": 49.99,
-    "description": "Major units. At most the currency's decimals (JPY none, others 2), "
-    "within its limits (e.g. USD 0.50 - 999,999.99; JPY 50 - 99,999,999).",
-})
+def _major(minor: int, currency: money.Currency) -> Decimal:
+    return Decimal(minor).scaleb(-currency.exponent)
+
+
+# The widest bounds an amount in major units can have, over every currency: what the schema
+# can say of a rule that depends on the currency (its decimals and limits are in the
+# serializer's `validate`, answered 422). The smallest amount of any currency (0.01) ...
+SMALLEST = min(_major(1, currency) for currency in money.CURRENCIES.values())
+# ... the smallest charge (GBP 0.30) and the largest (JPY 99,999,999; nothing is refunded
+# beyond what was charged).
+LOWEST_CHARGE = min(_major(c.minimum, c) for c in money.CURRENCIES.values())
+HIGHEST_CHARGE = max(_major(c.maximum, c) for c in money.CURRENCIES.values())
+
+
+def _amount_schema(minimum: Decimal, description: str) -> dict:
+    return {"type": "number", "format": "decimal", "minimum": float(minimum),
+            "maximum": int(HIGHEST_CHARGE), "example": 49.99, "description": description}
+
+
+@extend_schema_field(_amount_schema(
+    SMALLEST, "Major units, with at most the currency's decimals (JPY none, others 2)."))
 class AmountField(serializers.Field):
     """A JSON number in major units, parsed as Decimal (never float).
 
@@ -30,6 +47,13 @@ class AmountField(serializers.Field):
             return money.parse_amount(data)
         except money.MoneyError as exc:
             raise serializers.ValidationError(str(exc), code=exc.code) from None
+
+
+@extend_schema_field(_amount_schema(
+    LOWEST_CHARGE, "Major units. At most the currency's decimals (JPY none, others 2), within "
+    "its limits (e.g. USD 0.50 - 999,999.99; GBP from 0.30; JPY 50 - 99,999,999)."))
+class ChargeAmountField(AmountField):
+    """The amount of a payment: within its currency's limits (checked by `validate`)."""
 
 
 class CurrencyField(StrictChoiceField):

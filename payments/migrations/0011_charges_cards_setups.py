@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payment',
             name='setup_future_usage',
-            field=models.CharField(blank=True, choices=[('', 'not saved'), ('on_session', 'On Session'), ('off_session', 'Off Session')], default='', help_text='Save the card for later charges.', max_length=11),
+            field=models.CharField(blank=True, choices=[('', 'not saved'), ('on_session', 'On Session'), ('off_session', 'Off Session')], default='', help_text='Keeps the card for later charges.', max_length=11),
         ),
         migrations.AddField(
             model_name='payment',

@@ -67,9 +67,11 @@ def _card_of(account: Account, test_card: TestCard, *, origin: str,
         metadata=metadata or {}, created_at=now)
 
 
-def card_saved(account: Account, method: Method, *, origin: str) -> Card:
-    """The account's card for `method`: the card itself, or a new one made from the test
-    card a test payment method id stands for (inside the caller's transaction)."""
+def card_saved(account: Account, method: Method, *, origin: str,
+               customer: Customer | None = None) -> Card:
+    """The account's card for `method`: the card itself, or a new one (for `customer`) made
+    from the test card a test payment method id stands for (inside the caller's
+    transaction)."""
     if method.saved is not None:
         return method.saved
     if method.card is None:
@@ -77,6 +79,7 @@ def card_saved(account: Account, method: Method, *, origin: str) -> Card:
                                    "are saved.", code="payment_method_invalid_parameter",
                                    param="payment_method_id")
     card = _card_of(account, method.card, origin=origin)
+    card.customer = customer
     card.save(force_insert=True)
     return card
 
@@ -123,8 +126,11 @@ def card_attach_locked(account: Account, method: Method, customer: Customer, *,
         reason = simulator.setup_decline_reason(method.card)
         if reason:
             raise Declined("Your card was declined.", code=reason, param="card_id")
-    card = (card_lock(account, method.saved.public_id) if method.saved is not None
-            else card_saved(account, method, origin=origin))
+    if method.saved is None:  # a new card of the customer
+        card = card_saved(account, method, origin=origin, customer=customer)
+        events_emit(account=account, events=[(events.CARD_ATTACHED, card)])
+        return card
+    card = card_lock(account, method.saved.public_id)
     if card.customer_id == customer.pk:
         return card
     if card.customer_id is not None:

@@ -55,12 +55,21 @@ def test_swagger_ui_tries_a_stripe_operation_with_a_form_body(page, demo, live_s
     operation = page.locator("#operations-stripe-stripe_create_customer")
     operation.locator(".opblock-summary").click()
     operation.locator("button.try-out__btn").click()
-    operation.locator("input[placeholder='email']").fill("jenny@example.com")
+    # Swagger UI sends a sample (a random string matching the pattern) for every field left as
+    # it is: a reader fills each in.
+    fields = {"email": "jenny@example.com", "name": "Jenny Rosen", "description": "From the docs",
+              "phone": "+1 555 0100", "metadata": '{"order_id":"42"}',
+              "payment_method": "pm_card_visa", "invoice_settings[default_payment_method]": "x"}
+    for name, value in fields.items():
+        operation.locator(f"input[placeholder='{name}']").fill(value)
+    operation.locator("input[placeholder='invoice_settings[default_payment_method]']").fill("")
     operation.locator("button.execute").click()
     live_status = operation.locator(".live-responses-table .response .response-col_status")
     expect(live_status.first).to_have_text("200", timeout=15000)
     shot(page, "06b-swagger-stripe-form", operation.locator(".live-responses-table"))
-    assert Customer.objects.get().email == "jenny@example.com"
+    customer = Customer.objects.get()
+    assert (customer.email, customer.name) == ("jenny@example.com", "Jenny Rosen")
+    assert customer.cards.get().customer == customer
 
 
 def test_redoc_renders_offline(page, demo, live_server):

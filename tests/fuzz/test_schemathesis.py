@@ -5,10 +5,15 @@ status codes, wrong content types, missing headers, bodies that do not match the
 schema-valid requests refused and schema-violating ones accepted all fail the run. The few
 answers a valid request can rightly get beyond the defaults are named, with their reasons,
 in `schemathesis.toml` beside this file.
-Seed and example budget are fixed so the run is repeatable and fits in CI.
+
+Each run draws a fresh seed (so that runs together cover more than one), prints it and
+names it in a failure; `FUZZ_SEED=<seed>` draws the same data again to replay it (what two
+workers interleave, and so the server's state, can still differ). The example budget is
+fixed so the run fits in CI.
 """
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -29,17 +34,25 @@ pytestmark = [
 ]
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")  # the named exceptions, with reasons
-SEED = os.environ.get("FUZZ_SEED", "42")
 MAX_EXAMPLES = os.environ.get("FUZZ_MAX_EXAMPLES", "30")
 
 
-def test_every_operation_survives_schemathesis(demo):
+def fuzz_seed() -> str:
+    """`FUZZ_SEED` if set (a replay), else a fresh one."""
+    return os.environ.get("FUZZ_SEED") or str(random.SystemRandom().randrange(2**32))
+
+
+def test_every_operation_survives_schemathesis(demo, capsys):
+    seed = fuzz_seed()
+    replay = f"replay with FUZZ_SEED={seed}"
+    with capsys.disabled():  # shown however pytest is run, before the minutes it takes
+        print(f"\nschemathesis seed {seed} ({replay})", flush=True)
     schemathesis = Path(sys.executable).with_name("schemathesis")
     with run_gunicorn(workers=4) as server:
         result = subprocess.run(
             [str(schemathesis), "--config-file", str(CONFIG), "run", f"{server}/api/schema/",
              "--checks", "all",
-             "--seed", SEED, "--max-examples", MAX_EXAMPLES, "--workers", "2",
+             "--seed", seed, "--max-examples", MAX_EXAMPLES, "--workers", "2",
              "--no-color", "--request-timeout", "20",
              # Each surface reads its own credential headers; all carry the admin demo key.
              "-H", f"Authorization: Bearer {ADMIN_KEY}",
@@ -48,8 +61,10 @@ def test_every_operation_survives_schemathesis(demo):
             capture_output=True, text=True, timeout=900,
         )
     summary = result.stdout[result.stdout.find("SUMMARY"):]
-    print(summary)
-    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+    with capsys.disabled():
+        print(summary, flush=True)
+    assert result.returncode == 0, (
+        f"seed {seed} ({replay})\n" + result.stdout[-20000:] + result.stderr[-5000:])
     generated = re.search(r"(\d+) generated, (\d+) passed", summary)
-    assert generated and generated.group(1) == generated.group(2)
-    assert "Tested: 27" in summary or re.search(r"Tested: (\d+)", summary)
+    assert generated and generated.group(1) == generated.group(2), f"seed {seed} ({replay})"
+    assert re.search(r"Tested: (\d+)", summary), f"seed {seed} ({replay})"

@@ -362,3 +362,27 @@ def test_the_export_url_is_behind_the_admins_login(client, django_user_model, de
     client.force_login(user)
     response = client.get(export)
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_a_payment_shows_its_charges_and_a_customer_its_saved_cards_and_setups(staff, demo):
+    from payments import services
+
+    customer = services.customer_create(account=demo, email="jenny@example.com")
+    declined = services.payment_open(account=demo, amount_minor=2000, currency="USD",
+                                     payment_method_id="pm_card_chargeDeclined", confirm=True,
+                                     customer_id=customer.public_id)
+    paid = services.payment_confirm(account=demo, payment_id=declined.public_id,
+                                    payment_method_id="pm_card_visa")
+    page = staff.get(f"{CHANGELIST}{paid.pk}/change/").content.decode()
+    [failed, approved] = paid.charges.order_by("created_at", "id")
+    assert failed.public_id in page and approved.public_id in page
+    assert "visa …0002" in page and "card_declined" in page and "visa …4242" in page
+    setup = services.setup_create(account=demo, customer_id=customer.public_id,
+                                  method_id="pm_card_mastercard", confirm=True)
+    page = staff.get(f"/admin/payments/customer/{customer.pk}/change/").content.decode()
+    assert setup.public_id in page and setup.card.public_id in page
+    assert "mastercard …4444" in page and "succeeded" in page
+    for listing in ("customer", "card", "setup"):
+        assert staff.get(f"/admin/payments/{listing}/").status_code == 200
+    # Read-only: made and changed through the API.
+    assert staff.get(f"/admin/payments/card/{setup.card.pk}/delete/").status_code == 403

@@ -439,16 +439,17 @@ def test_the_migration_gives_settled_payments_their_whole_amount_as_received():
 
 # --- Stripe's shapes ----------------------------------------------------------------------------
 
-# The keys of Stripe's published fixtures (their published test fixtures).
+# The keys of Stripe's published fixtures, and of the stripe package's types (package.json).
 PAYMENT_INTENT_KEYS = {
-    "amount", "amount_capturable", "amount_details", "amount_received", "application",
-    "application_fee_amount", "automatic_payment_methods", "canceled_at", "cancellation_reason",
-    "capture_method", "client_secret", "confirmation_method", "created", "currency", "customer",
-    "customer_account", "description", "excluded_payment_method_types", "id",
-    "last_payment_error", "latest_charge", "livemode", "managed_payments", "metadata",
-    "next_action", "object", "on_behalf_of", "payment_method",
-    "payment_method_configuration_details", "payment_method_options", "payment_method_types",
-    "processing", "receipt_email", "review", "setup_future_usage", "shipping", "source",
+    "allowed_payment_method_types", "amount", "amount_capturable", "amount_details",
+    "amount_received", "application", "application_fee_amount", "automatic_payment_methods",
+    "canceled_at", "cancellation_reason", "capture_method", "client_secret",
+    "confirmation_method", "created", "currency", "customer", "customer_account",
+    "description", "excluded_payment_method_types", "id", "last_payment_error",
+    "latest_charge", "livemode", "managed_payments", "metadata", "next_action", "object",
+    "on_behalf_of", "payment_method", "payment_method_configuration_details",
+    "payment_method_options", "payment_method_types", "payment_record", "processing",
+    "receipt_email", "review", "setup_future_usage", "shipping", "source",
     "statement_descriptor", "statement_descriptor_suffix", "status", "transfer_data",
     "transfer_group"}
 REFUND_KEYS = {

@@ -207,3 +207,11 @@ def test_a_payment_saving_its_card_for_the_customer(sdk):
     with pytest.raises(stripe.InvalidRequestError):  # not the card's customer
         stripe.PaymentIntent.create(amount=1500, currency="usd", customer=other.id,
                                     payment_method=saved.id, confirm=True)
+
+
+def test_a_customer_error_names_stripe_s_parameter_and_empty_metadata_unsets(sdk):
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        stripe.Customer.create(invoice_settings={"default_payment_method": "pm_missing"})
+    assert raised.value.param == "invoice_settings[default_payment_method]"
+    customer = stripe.Customer.create(email="jenny@example.com", metadata="")
+    assert customer.metadata.to_dict() == {}

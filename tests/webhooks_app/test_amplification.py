@@ -35,7 +35,8 @@ def test_a_second_endpoint_on_one_url_is_refused_on_every_format(admin_api):
     refused = stripe.post("/stripe/v1/webhook_endpoints", urlencode(
         {"url": "https://hooks.example.com/pay", "enabled_events[0]": "*"}),
         content_type="application/x-www-form-urlencoded")
-    stripe_error(refused, 400, type="invalid_request_error", code="url_taken", param="url")
+    stripe_error(refused, 400, type="invalid_request_error", code="resource_already_exists",
+                 param="url")
     # Another path is another URL.
     assert register(admin_api, "https://hooks.example.com/pay/2").status_code == 201
 

@@ -337,8 +337,8 @@ def test_endpoint_list_is_a_cursor_list(stripe_api, stripe_endpoint):
     ([("enabled_events[0]", "*")], "url", "parameter_missing"),
     ([("url", "https://example.com/h")], "enabled_events", "parameter_missing"),
     ([("url", "https://example.com/h"), ("enabled_events[0]", "customer.created"),
-      ("enabled_events[1]", "payment.completed")], "enabled_events[1]", "parameter_invalid"),
-    ([("url", "not a url"), ("enabled_events[0]", "*")], "url", "parameter_invalid"),
+      ("enabled_events[1]", "payment.completed")], "enabled_events[1]", None),
+    ([("url", "not a url"), ("enabled_events[0]", "*")], "url", None),
     ([("url", "ftp://example.com/h"), ("enabled_events[0]", "*")], "url", None),
     ([("url", "https://example.com/h"), ("enabled_events[0]", "*"),
       ("metadata[a][b]", "c")], "metadata", None),
@@ -349,8 +349,7 @@ def test_invalid_parameters_are_400_invalid_request_errors(stripe_api, fields, p
     error = response.json()["error"]
     assert error["type"] == "invalid_request_error"
     assert error["param"] == param
-    if code:
-        assert error["code"] == code
+    assert error.get("code") == code  # None: Stripe publishes no code for it, none is sent
     assert not WebhookEndpoint.objects.exists()
 
 
@@ -363,7 +362,7 @@ def test_scopes_and_credentials(demo, receiver):
     payments_only = client_for(STANDARD_KEY)  # no webhooks:manage
     denied = form(payments_only, "/stripe/v1/webhook_endpoints",
                   [("url", receiver.url), ("enabled_events[0]", "*")])
-    stripe_error(denied, 403, type="invalid_request_error", code="insufficient_scope",
+    stripe_error(denied, 403, type="invalid_request_error", code=None,  # no Stripe code
                  message="This credential lacks the 'webhooks:manage' scope.")
     assert not WebhookEndpoint.objects.exists()
     assert payments_only.get("/stripe/v1/events").status_code == 200  # payments:read

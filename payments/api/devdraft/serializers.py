@@ -3,7 +3,12 @@
 from rest_framework import serializers
 
 from api.fields import StrictCharField, TimestampField
-from payments.api.fields import AmountField, CurrencyField, MoneyOutField, amount_minor_for_currency
+from payments.api.fields import (
+    ChargeAmountField,
+    CurrencyField,
+    MoneyOutField,
+    amount_minor_for_currency,
+)
 from payments.models import PaymentStatus
 
 # Our statuses as devdraft names them; the rest keep their own names.
@@ -18,7 +23,7 @@ def timestamp(**kwargs):
 
 
 class PaymentRequestSerializer(serializers.Serializer):
-    amount = AmountField()
+    amount = ChargeAmountField()
     currency = CurrencyField()
     description = StrictCharField(max_length=500)
     customerId = StrictCharField(source="customer_id", required=False, max_length=100)  # noqa: N815

@@ -3,6 +3,7 @@ customers) and Charges (one per confirmation of a PaymentIntent)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.decorators import action
 
 from accounts import scopes
@@ -26,6 +27,15 @@ from payments.models import Card, Charge
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 TYPE = OpenApiParameter("type", str, enum=["card"], description="Only `card` here.")
+
+
+def check_type(query: dict) -> None:
+    """The only type of payment method the sandbox has: `card` (400 for any other)."""
+    if query.get("type", "card") != "card":
+        raise serializers.ValidationError({"type": [serializers.ErrorDetail(
+            "Invalid type: the sandbox has card payment methods only.", code="invalid_choice")]})
+
+
 NOT_ATTACHED = ("payment_method_unexpected_state", None, None)
 CUSTOMER = exact("customer", "payment__customer_id", description="A customer's id.")
 METHOD_FILTERS = ListFilters(exact("customer", "customer__public_id",
@@ -49,6 +59,7 @@ class PaymentMethodViewSet(StripeViewSet):
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
                  parameters=[*METHOD_FILTERS.parameters, TYPE])
     def list(self, request):
+        check_type(self.query)
         return self.rendered_list(METHOD_FILTERS.apply(
             selectors.card_list(account=request.user.account), self.query), card_to_stripe)
 

@@ -125,7 +125,7 @@ def charge_to_stripe(charge: Charge) -> dict:
         "paid": not failed,
         "payment_intent": payment.public_id,
         "payment_method": charge.method_id or None,
-        "payment_method_details": {"card": _charge_card(charge.card), "type": "card"},
+        "payment_method_details": {"card": _charge_card(charge), "type": "card"},
         "radar_options": {},
         "receipt_email": payment.customer_email or None,
         "receipt_number": None,
@@ -158,9 +158,22 @@ def _descriptor(payment: Payment) -> str:
     return (payment.statement_descriptor or "SANDBOX")[:22].upper()
 
 
-def _charge_card(facts: dict) -> dict:
-    details = card_details(facts)
-    return {key: details[key] for key in ("brand", "country", "exp_month", "exp_year",
-                                          "fingerprint", "funding", "last4")} | {
-        "checks": details["checks"], "network": details["brand"],
-        "three_d_secure": None, "wallet": None}
+def _charge_card(charge: Charge) -> dict:
+    """`payment_method_details.card` of a charge: the card as it was, and how it went."""
+    details = card_details(charge.card)
+    return {
+        "amount_authorized": None if charge.status == ChargeStatus.FAILED else charge.amount_minor,
+        "authorization_code": None,
+        **{key: details[key] for key in ("brand", "checks", "country", "exp_month", "exp_year",
+                                         "fingerprint", "funding")},
+        "electronic_commerce_indicator": None,
+        "installments": None,
+        "last4": details["last4"],
+        "mandate": None,
+        "network": details["brand"],
+        "network_transaction_id": None,
+        "regulated_status": details["regulated_status"],
+        "three_d_secure": None,
+        "transaction_link_id": None,
+        "wallet": None,
+    }

@@ -86,6 +86,7 @@ def _intent(payment: Payment) -> dict:
     return {
         "id": payment.public_id,
         "object": "payment_intent",
+        "allowed_payment_method_types": None,
         "amount": payment.amount_minor,
         "amount_capturable": payment.amount_minor if status == "requires_capture" else 0,
         "amount_details": {"tip": {}},
@@ -118,6 +119,7 @@ def _intent(payment: Payment) -> dict:
             "installments": None, "mandate_options": None, "network": None,
             "request_three_d_secure": kept.get("request_three_d_secure", "automatic")}},
         "payment_method_types": kept.get("payment_method_types", ["card"]),
+        "payment_record": None,
         "processing": None,
         "receipt_email": payment.customer_email or None,
         "review": None,

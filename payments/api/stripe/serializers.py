@@ -1,6 +1,7 @@
 """The parameters of PaymentIntents and Customers on `/stripe/v1`."""
 
 from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.stripe.params import FormBooleanField, MetadataField, StripeParams
@@ -8,6 +9,37 @@ from payments import money
 from payments.api.stripe.rendering import REQUESTABLE_CANCELLATION_REASONS
 
 PAYMENT_METHOD = RegexValidator(r"^pm_[A-Za-z0-9_]{1,60}$", "No such PaymentMethod.")
+# The widest bounds of an amount in minor units, over every currency (each currency's own are
+# checked once it is known): the smallest charge (GBP 30) and the largest (99,999,999).
+LOWEST_CHARGE = min(currency.minimum for currency in money.CURRENCIES.values())
+HIGHEST_CHARGE = max(currency.maximum for currency in money.CURRENCIES.values())
+
+
+@extend_schema_field({"type": "integer", "minimum": LOWEST_CHARGE, "maximum": HIGHEST_CHARGE,
+                      "description": "Minor units (cents), within the currency's limits (USD "
+                      "50 - 99,999,999; GBP from 30; JPY 50 - 99,999,999)."})
+class ChargeAmountField(serializers.IntegerField):
+    """A PaymentIntent's amount (the currency's limits are checked by `validate`)."""
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": HIGHEST_CHARGE})
+class MinorAmountField(serializers.IntegerField):
+    """A part of a payment's amount (captured, refunded), in minor units: at most what the
+    payment allows, which the service checks; never more than any charge."""
+
+
+def _either_case(code: str) -> str:
+    return "".join(f"[{letter.lower()}{letter.upper()}]" for letter in code)
+
+
+@extend_schema_field({
+    "type": "string", "example": "usd",
+    "pattern": f"^({'|'.join(_either_case(code) for code in money.CURRENCIES)})$",
+    "description": f"A supported currency, in either case: {', '.join(money.CURRENCIES).lower()}.",
+})
+class CurrencyField(serializers.CharField):
+    """Three letters, in either case; a currency the sandbox does not support is refused by
+    `validate`."""
 
 
 # --- What PaymentIntents, SetupIntents and PaymentMethods share ------------------------------
@@ -54,6 +86,8 @@ class PaymentMethodOptionsParams(StripeParams):
     card = CardOptionsParams(required=False)
 
 
+@extend_schema_field({"oneOf": [{"type": "boolean"},
+                               {"type": "string", "enum": ["one_off", "recurring"]}]})
 class OffSessionField(serializers.Field):
     """`off_session`: true or false, or Stripe's `one_off` and `recurring` (both true)."""
 
@@ -73,11 +107,26 @@ class OffSessionField(serializers.Field):
 ACCEPTED = {"help_text": "Accepted and not used by the sandbox."}
 
 
+class OnlineAcceptanceParams(StripeParams):
+    ip_address = serializers.CharField(required=False, max_length=45)
+    user_agent = serializers.CharField(required=False, max_length=500)
+
+
+class CustomerAcceptanceParams(StripeParams):
+    type = serializers.ChoiceField(["online", "offline"])
+    accepted_at = serializers.IntegerField(required=False, min_value=0)
+    online = OnlineAcceptanceParams(required=False)
+
+
+class MandateDataParams(StripeParams):
+    customer_acceptance = CustomerAcceptanceParams()
+
+
 class IntentOptionsParams(StripeParams):
     """What creating, updating and confirming an intent take besides its own fields."""
 
     payment_method_options = PaymentMethodOptionsParams(required=False)
-    mandate_data = serializers.DictField(required=False, **ACCEPTED)
+    mandate_data = MandateDataParams(required=False, **ACCEPTED)
 
 
 def shipping_of(data: dict) -> dict:
@@ -106,8 +155,8 @@ def kept_fields(data: dict) -> dict:
 
 
 class StripePaymentIntentCreateSerializer(IntentOptionsParams):
-    amount = serializers.IntegerField(min_value=1, help_text="Minor units (cents).")
-    currency = serializers.CharField(min_length=3, max_length=3, help_text="e.g. usd")
+    amount = ChargeAmountField(min_value=1)
+    currency = CurrencyField(min_length=3, max_length=3)
     payment_method = serializers.CharField(required=False, validators=[PAYMENT_METHOD])
     confirm = serializers.BooleanField(required=False, default=False)
     off_session = OffSessionField(required=False, help_text="With `confirm`: charge a saved "
@@ -165,7 +214,7 @@ class StripePaymentIntentConfirmSerializer(IntentOptionsParams):
 
 
 class StripePaymentIntentCaptureSerializer(StripeParams):
-    amount_to_capture = serializers.IntegerField(min_value=1, required=False)
+    amount_to_capture = MinorAmountField(min_value=1, required=False)
 
 
 class StripePaymentIntentCancelSerializer(StripeParams):

@@ -22,6 +22,7 @@ def setup_to_stripe(setup: Setup) -> dict:
     return {
         "id": setup.public_id,
         "object": "setup_intent",
+        "allowed_payment_method_types": None,
         "application": None,
         "automatic_payment_methods": kept.get("automatic_payment_methods"),
         "cancellation_reason": setup.cancellation_reason or None,

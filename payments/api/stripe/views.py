@@ -12,6 +12,7 @@ from api.stripe.search import PARAMETERS as SEARCH_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
+from payments.api.stripe.card_views import TYPE, check_type
 from payments.api.stripe.cards import card_to_stripe
 from payments.api.stripe.rendering import (
     card_error,
@@ -35,7 +36,6 @@ from payments.models import Customer, Payment
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 UNEXPECTED_STATE = ("payment_intent_unexpected_state", None, None)
-TYPE = OpenApiParameter("type", str, enum=["card"], description="Only `card` here.")
 INTENT_FILTERS = ListFilters(created(), exact("customer", "customer_id",
                                               description="A customer's id."))
 CUSTOMER_FILTERS = ListFilters(created(), exact("email", "email", max_length=512,
@@ -149,6 +149,8 @@ class PaymentIntentViewSet(StripeViewSet):
 class CustomerViewSet(StripeViewSet):
     queryset = Customer.objects.none()
     lookup_url_kwarg = "customer_id"
+    param_names = {"card_id": "payment_method",
+                   "default_card_id": "invoice_settings[default_payment_method]"}
     stripe_object = "customer"
     list_actions = StripeViewSet.list_actions | {"payment_methods"}
     action_objects = {"payment_methods": "payment_method", "destroy": None}
@@ -209,6 +211,7 @@ class CustomerViewSet(StripeViewSet):
                  parameters=[TYPE])
     @action(detail=True, methods=["get"], url_path="payment_methods")
     def payment_methods(self, request, customer_id):
+        check_type(self.query)
         account = request.user.account
         selectors.customer_get(account=account, customer_id=customer_id)
         return self.rendered_list(selectors.card_list(account=account, customer_id=customer_id),

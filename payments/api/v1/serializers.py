@@ -10,13 +10,18 @@ from api.fields import (
     StrictChoiceField,
     TimestampField,
 )
-from payments.api.fields import AmountField, CurrencyField, MoneyOutField, amount_minor_for_currency
+from payments.api.fields import (
+    ChargeAmountField,
+    CurrencyField,
+    MoneyOutField,
+    amount_minor_for_currency,
+)
 from payments.api.v1.rendering import payment_to_v1
 from payments.models import PaymentMethod, PaymentStatus
 
 
 class PaymentCreateSerializer(serializers.Serializer):
-    amount = AmountField(help_text="Major units, e.g. 49.99 (JPY: whole yen).")
+    amount = ChargeAmountField(help_text="Major units, e.g. 49.99 (JPY: whole yen).")
     currency = CurrencyField()
     description = StrictCharField(max_length=500)
     customer_email = serializers.EmailField(max_length=254)

@@ -52,15 +52,21 @@ def _check_enabled_events(attrs: dict) -> dict:
     return attrs
 
 
+@extend_schema_field({"type": "string", "pattern": _API_VERSION.pattern,
+                      "example": "2024-06-20"})
+class _ApiVersionField(StrictCharField):
+    """Checked by `validate_api_version` (Stripe's `YYYY-MM-DD`, with an optional `.name`)."""
+
+
 @extend_schema_serializer(component_name="StripeWebhookEndpointCreate")
 class WebhookEndpointCreateSerializer(StripeParams):
     url = serializers.URLField(max_length=2048, help_text="Where events are POSTed.")
     enabled_events = _EnabledEvents()
     description = StrictCharField(required=False, allow_blank=True, max_length=500)
     metadata = MetadataField(required=False)
-    api_version = StrictCharField(required=False, max_length=40,
-                                  help_text="Shown on the endpoint; events are rendered in the "
-                                  "sandbox's one version whatever it says.")
+    api_version = _ApiVersionField(required=False, max_length=40,
+                                   help_text="Shown on the endpoint; events are rendered in "
+                                   "the sandbox's one version whatever it says.")
 
     def validate_api_version(self, value: str) -> str:
         if not _API_VERSION.match(value):

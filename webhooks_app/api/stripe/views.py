@@ -136,10 +136,12 @@ class StripeEventViewSet(StripeViewSet):
         "stripe_list_events",
         "List events, newest first",
         parameters=[
-            OpenApiParameter("type", str, description="An event type, exact or with `*` "
-                             "wildcards (`payment_intent.*`)."),
-            OpenApiParameter("types[]", {"type": "array", "items": {"type": "string"},
-                                         "maxItems": 20},
+            OpenApiParameter("type", {"type": "string", "minLength": 1, "maxLength": 100},
+                             description="An event type, exact or with `*` wildcards "
+                             "(`payment_intent.*`)."),
+            OpenApiParameter("types[]", {"type": "array", "minItems": 1, "maxItems": 20,
+                                         "items": {"type": "string", "minLength": 1,
+                                                   "maxLength": 100}},
                              description="Up to 20 event types (exact); not with `type`."),
             *EVENT_FILTERS.parameters,
         ],

@@ -1,0 +1,108 @@
+"""Query ceilings of the Stripe endpoints of charges, saved cards and setups (every statement
+sent, and the data statements among them), as an SDK calls them: form bodies."""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from payments import services
+from tests.support.credentials import ADMIN_KEY, client_for
+
+
+@pytest.fixture
+def stripe_api(demo):
+    api = client_for(ADMIN_KEY)
+    api.get("/stripe/v1/customers")  # the key's first use is recorded once: not counted
+
+    def call(method: str, path: str, body: dict | None = None):
+        if method == "get":
+            return api.get(f"/stripe/v1/{path}")
+        return api.post(f"/stripe/v1/{path}", urlencode(body or {}),
+                        content_type="application/x-www-form-urlencoded")
+
+    return call
+
+
+@pytest.fixture
+def customer(demo):
+    return services.customer_create(account=demo, email="jenny@example.com")
+
+
+def test_create_and_confirm(stripe_api, count_queries):
+    """Auth, the payment INSERT, the charge INSERT, two events INSERTs (the intent before
+    its confirmation, then the charge's and the outcome's); SAVEPOINT, RELEASE."""
+    with count_queries(statements=7, queries=5):
+        response = stripe_api("post", "payment_intents", {
+            "amount": 2000, "currency": "usd", "payment_method": "pm_card_visa",
+            "confirm": "true"})
+        assert response.json()["status"] == "succeeded"
+
+
+def test_confirm(stripe_api, demo, count_queries):
+    """Auth, the payment row locked, its UPDATE, the charge INSERT, the events INSERT."""
+    intent = services.payment_open(account=demo, amount_minor=2000, currency="USD",
+                                   origin="stripe")
+    with count_queries(statements=7, queries=5):
+        response = stripe_api("post", f"payment_intents/{intent.public_id}/confirm",
+                              {"payment_method": "pm_card_visa"})
+        assert response.json()["status"] == "succeeded"
+
+
+def test_capture(stripe_api, demo, count_queries):
+    """Auth, the payment locked and updated, its charge read and updated, the events."""
+    intent = services.payment_open(account=demo, amount_minor=2000, currency="USD",
+                                   origin="stripe", payment_method_id="pm_card_visa",
+                                   confirm=True, capture_method="manual")
+    with count_queries(statements=8, queries=6):
+        response = stripe_api("post", f"payment_intents/{intent.public_id}/capture")
+        assert response.json()["status"] == "succeeded"
+
+
+def test_off_session_charge_of_a_saved_card(stripe_api, demo, customer, count_queries):
+    """Beyond a test card: the saved card read (with its customer) and the customer read."""
+    card = services.card_attach(account=demo, card_id="pm_card_visa",
+                                customer_id=customer.public_id, origin="stripe")
+    with count_queries(statements=9, queries=7):
+        response = stripe_api("post", "payment_intents", {
+            "amount": 2000, "currency": "usd", "customer": customer.public_id,
+            "payment_method": card.public_id, "off_session": "true", "confirm": "true"})
+        assert response.json()["status"] == "succeeded"
+
+
+def test_retrieve_charge(stripe_api, demo, count_queries):
+    intent = services.payment_open(account=demo, amount_minor=2000, currency="USD",
+                                   origin="stripe", payment_method_id="pm_card_visa",
+                                   confirm=True)
+    with count_queries(statements=2, queries=2):
+        assert stripe_api("get", f"charges/{intent.latest_charge_id}").status_code == 200
+
+
+def test_create_payment_method(stripe_api, count_queries):
+    with count_queries(statements=4, queries=2):
+        assert stripe_api("post", "payment_methods", {
+            "type": "card", "card[token]": "tok_visa"}).status_code == 200
+
+
+def test_attach(stripe_api, customer, count_queries):
+    """Auth, the customer locked, the new card INSERT, the event INSERT."""
+    with count_queries(statements=6, queries=4):
+        assert stripe_api("post", "payment_methods/pm_card_visa/attach", {
+            "customer": customer.public_id}).status_code == 200
+
+
+def test_create_and_confirm_setup(stripe_api, customer, count_queries):
+    """Auth, the customer locked, the setup INSERT and UPDATE, the card INSERT, events."""
+    with count_queries(statements=10, queries=8):
+        response = stripe_api("post", "setup_intents", {
+            "customer": customer.public_id, "payment_method": "pm_card_visa",
+            "confirm": "true"})
+        assert response.json()["status"] == "succeeded"
+
+
+def test_customer_payment_methods(stripe_api, demo, customer, count_queries):
+    for method in ("pm_card_visa", "pm_card_mastercard", "pm_card_amex"):
+        services.card_attach(account=demo, card_id=method, customer_id=customer.public_id,
+                             origin="stripe")
+    with count_queries(statements=3, queries=3):
+        response = stripe_api("get", f"customers/{customer.public_id}/payment_methods")
+        assert len(response.json()["data"]) == 3
