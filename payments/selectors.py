@@ -1,7 +1,14 @@
 """Reads of payments, customers, cards, charges and setups, always scoped to the calling
-account."""
+account.
+
+A list narrows to `where`, a `Q` over the model's own fields (`created_at`, `customer_id`,
+`payment__public_id`, ...), which the formats build from their filters and searches: the
+selector keeps the scoping to the account and what each row is read with.
+"""
 
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 from accounts.models import Account
 from core import sql
@@ -11,10 +18,11 @@ from payments.models import Card, Charge, Customer, Payment, Setup
 from payments.testcards import TestCard
 from webhooks_app.models import Event
 
+ALL = Q()  # a list's `where` when nothing narrows it
 
-def payment_list(*, account: Account, customer_id: str | None = None):
-    payments = Payment.objects.filter(account=account)
-    return payments if not customer_id else payments.filter(customer_id=customer_id)
+
+def payment_list(*, account: Account, where: Q = ALL):
+    return Payment.objects.filter(where, account=account)
 
 
 def payment_get(*, account: Account, payment_id: str) -> Payment:
@@ -47,9 +55,8 @@ def payments_by_id(*, account: Account, payment_ids) -> dict[str, Payment]:
     return payments
 
 
-def customer_list(*, account: Account, email: str | None = None):
-    customers = Customer.objects.filter(account=account).select_related("default_card")
-    return customers if email is None else customers.filter(email=email)
+def customer_list(*, account: Account, where: Q = ALL):
+    return Customer.objects.filter(where, account=account).select_related("default_card")
 
 
 def customer_get(*, account: Account, customer_id: str) -> Customer:
@@ -122,9 +129,8 @@ def card_get(*, account: Account, card_id: str) -> Card:
     return card
 
 
-def card_list(*, account: Account, customer_id: str | None = None):
-    cards = Card.objects.filter(account=account).select_related("customer")
-    return cards if customer_id is None else cards.filter(customer__public_id=customer_id)
+def card_list(*, account: Account, where: Q = ALL):
+    return Card.objects.filter(where, account=account).select_related("customer")
 
 
 def cards_by_id(*, account: Account, card_ids) -> dict[str, Card]:
@@ -136,14 +142,8 @@ def cards_by_id(*, account: Account, card_ids) -> dict[str, Card]:
         account=account, public_id__in=ids).select_related("customer")}
 
 
-def charge_list(*, account: Account, payment_id: str | None = None,
-                customer_id: str | None = None):
-    charges = Charge.objects.filter(account=account).select_related("payment")
-    if payment_id:
-        charges = charges.filter(payment__public_id=payment_id)
-    if customer_id:
-        charges = charges.filter(payment__customer_id=customer_id)
-    return charges
+def charge_list(*, account: Account, where: Q = ALL):
+    return Charge.objects.filter(where, account=account).select_related("payment")
 
 
 def charges_by_id(*, account: Account, charge_ids) -> dict[str, Charge]:
@@ -164,14 +164,8 @@ def charge_get(*, account: Account, charge_id: str) -> Charge:
     return charge
 
 
-def setup_list(*, account: Account, customer_id: str | None = None,
-               method_id: str | None = None):
-    setups = Setup.objects.filter(account=account).select_related("customer", "card")
-    if customer_id:
-        setups = setups.filter(customer__public_id=customer_id)
-    if method_id:
-        setups = setups.filter(method_id=method_id)
-    return setups
+def setup_list(*, account: Account, where: Q = ALL):
+    return Setup.objects.filter(where, account=account).select_related("customer", "card")
 
 
 def setup_get(*, account: Account, setup_id: str) -> Setup:

@@ -1,12 +1,15 @@
-"""Reads of refunds, always scoped to the calling account."""
+"""Reads of refunds, always scoped to the calling account (a list narrowed to `where`, a `Q`
+over the refund's fields, as `payments.selectors` does)."""
 
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from accounts.models import Account
 from core.errors import NotFound
 from payments.selectors import payment_get
 from refunds.models import Refund
+
+ALL = Q()  # a list's `where` when nothing narrows it
 
 
 def refund_get(*, account: Account, refund_id: str) -> Refund:
@@ -25,10 +28,9 @@ def refund_list_for_payment(*, account: Account, payment_id: str):
     return payment.refunds.select_related("payment")
 
 
-def refund_list(*, account: Account, payment_id: str | None = None):
-    """The account's refunds (of one payment, if named), with their payments."""
-    refunds = Refund.objects.filter(payment__account=account).select_related("payment")
-    return refunds if not payment_id else refunds.filter(payment__public_id=payment_id)
+def refund_list(*, account: Account, where: Q = ALL):
+    """The account's refunds matching `where`, with their payments."""
+    return Refund.objects.filter(where, payment__account=account).select_related("payment")
 
 
 def refunds_by_id(*, account: Account, refund_ids) -> dict[str, Refund]:

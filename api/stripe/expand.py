@@ -14,6 +14,8 @@ load per expanded field per level, whatever the number of objects (a list's page
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from drf_spectacular.utils import OpenApiParameter
+
 from api.stripe.params import InvalidParameter
 
 MAX_DEPTH = 4  # Stripe's: `data.latest_charge.payment_intent.customer` is the deepest
@@ -144,6 +146,24 @@ def apply(account, objects: list[dict], expansion: Plan,
             if field.many:
                 children = [item for child in children for item in child.get("data", [])]
             apply(account, children, nested, registry)
+
+
+def parameter(object_type: str | None, *, listed: bool = False, extra: tuple[str, ...] = (),
+              registry: Expandable = EXPANDABLE) -> OpenApiParameter | None:
+    """`expand[]` of a GET in the schema: the fields of its answer that expand, one level deep
+    (`data.x` on a list), as an enumeration; deeper paths are described. None when nothing
+    of the answer expands."""
+    fields = registry.fields(object_type)
+    if not fields and not extra:
+        return None
+    prefix = "data." if listed else ""
+    names = [*extra, *(prefix + name for name in sorted(fields))]
+    return OpenApiParameter(
+        "expand[]", {"type": "array", "items": {"type": "string", "enum": names}},
+        description="Fields to answer with the object they name instead of its id; nested "
+        f"with dots up to {MAX_DEPTH} levels (`{prefix}customer.invoice_settings."
+        "default_payment_method`). Fields the sandbox always renders null are accepted and "
+        "stay null; any other path is 400.")
 
 
 def _get(obj: dict, path: str):

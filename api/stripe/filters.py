@@ -2,10 +2,11 @@
 `created[gte]`, `created[lt]`, `created[lte]`) and exact matches on ids and e-mails.
 
 A list declares its filters once (`ListFilters(created(), exact("customer", ...))`): the
-same object documents them as query parameters (so the schema says what is accepted, and
-`StripeViewSet` refuses what it does not name) and turns the parsed query string
-(`StripeViewSet.query`, bracket notation) into one `Q` on the list's queryset. Values are
-judged as Stripe judges them: `created[gte]=abc` is 400 `parameter_invalid_integer`.
+same object documents them as query parameters, with the cursor's (so the schema says what
+is accepted, and `StripeViewSet` refuses what it does not name), and turns the parsed query
+string (`StripeViewSet.query`, bracket notation) into one `Q` over the domain's field names,
+which the list's selector applies. Values are judged as Stripe judges them:
+`created[gte]=abc` is 400 `parameter_invalid_integer`.
 """
 
 import re
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter
 
+from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.params import InvalidParameter, unknown_parameter
 
 # Unix seconds up to the end of year 9999 (what a time can hold); the schema says the same.
@@ -92,7 +94,7 @@ def exact(name: str, lookup: str | Callable[[str], Q], *, description: str = "",
         if not isinstance(value, str):
             raise InvalidParameter(f"Invalid string: {name} must be a string, not an object.",
                                    param=name)
-        if value == "":
+        if not value.strip():  # empty, or blank (which the schema's pattern refuses too)
             raise InvalidParameter(
                 f"You passed an empty string for '{name}'. We assume empty values are an "
                 f"attempt to unset a parameter; however '{name}' cannot be unset. You should "
@@ -108,22 +110,22 @@ def exact(name: str, lookup: str | Callable[[str], Q], *, description: str = "",
 
 class ListFilters:
     """A list's filters: `parameters` for its declaration (`STRIPE.read(parameters=...)`),
-    `apply` to its queryset with the request's parsed query string."""
+    with the cursor's (`limit`, `starting_after`, `ending_before`) unless the paginator
+    documents them (`cursor=False`: a list whose answer is a serializer's); `q` for its
+    selector, from the request's parsed query string."""
 
-    def __init__(self, *filters: ListFilter):
-        self.filters = filters
+    def __init__(self, *filters: ListFilter, cursor: bool = True):
+        self.filters, self.cursor = filters, cursor
 
     @property
     def parameters(self) -> list[OpenApiParameter]:
-        return [parameter for item in self.filters for parameter in item.parameters]
+        return [*(LIST_PARAMETERS if self.cursor else []),
+                *(parameter for item in self.filters for parameter in item.parameters)]
 
     def q(self, query: dict) -> Q:
+        """What the objects listed must match (an empty Q when nothing is asked)."""
         q = Q()
         for item in self.filters:
             if item.name in query:
                 q &= item.to_q(query[item.name])
         return q
-
-    def apply(self, queryset, query: dict):
-        q = self.q(query)
-        return queryset.filter(q) if q else queryset

@@ -345,6 +345,17 @@ class SearchFields:
         return ~q if clause.negated else q
 
 
+@dataclass(frozen=True)
+class Search:
+    """A search request: its query (`text`) and what it asks of the objects (`where`, over
+    the domain's fields), the page size and the page it goes on from (`page`, or None)."""
+
+    text: str
+    where: Q
+    limit: int
+    page: str | None
+
+
 class SearchParams(serializers.Serializer):
     query = serializers.CharField(max_length=MAX_QUERY_CHARS, trim_whitespace=False)
     limit = DigitsField(min_value=1, max_value=100, default=10)
@@ -387,12 +398,12 @@ def after_token(queryset, *, path: str, text: str, token: str):
     return queryset.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
 
 
-def search_page(queryset, *, path: str, text: str, limit: int, token: str | None):
-    """A page of a search's rows, newest first, and the `next_page` after it (None at the
-    end)."""
-    if token is not None:
-        queryset = after_token(queryset, path=path, text=text, token=token)
-    rows = list(queryset.order_by("-created_at", "-id")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (page_token(path, text, rows[-1]) if more else None)
+def search_page(queryset, *, path: str, search: Search):
+    """A page of the rows a search matched (`queryset`), newest first, and the `next_page`
+    after it (None at the end)."""
+    if search.page is not None:
+        queryset = after_token(queryset, path=path, text=search.text, token=search.page)
+    rows = list(queryset.order_by("-created_at", "-id")[: search.limit + 1])
+    more = len(rows) > search.limit
+    rows = rows[:search.limit]
+    return rows, (page_token(path, search.text, rows[-1]) if more else None)

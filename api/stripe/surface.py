@@ -9,6 +9,7 @@ codes and parameter names (`error_codes`, `param_names`).
 import base64
 from dataclasses import replace
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -24,7 +25,7 @@ from api.stripe.declines import decline_of
 from api.stripe.forms import BracketFormParser, parse_brackets
 from api.stripe.pagination import CursorPagination
 from api.stripe.params import ALWAYS_ACCEPTED, expand_of, unknown_parameter
-from api.stripe.search import SearchFields, SearchParams, search_page
+from api.stripe.search import Search, SearchFields, SearchParams, search_page
 from api.surfaces import Surface
 from api.viewsets import SurfaceViewSet
 from core.errors import Declined, NotFound, ServiceError
@@ -51,7 +52,8 @@ _CODES = {"required": "parameter_missing", "null": "parameter_missing",
 # idempotency key, a body too large, a simulated outage) is left out, as Stripe leaves `code`
 # out of the errors it has no code for: `type`, `message` and `param` say what went wrong.
 CODES = frozenset({
-    "parameter_missing", "parameter_unknown", "resource_missing", "resource_already_exists",
+    "parameter_missing", "parameter_unknown", "parameter_invalid_integer",
+    "parameter_invalid_empty", "resource_missing", "resource_already_exists",
     "amount_too_large", "charge_already_refunded", "payment_intent_unexpected_state",
     "idempotency_key_in_use", "rate_limit", "card_declined", "expired_card", "incorrect_cvc",
     "incorrect_number", "processing_error", "authentication_required",
@@ -180,6 +182,21 @@ class StripeAuthenticationScheme(ScopedAuthenticationScheme):
         ]
 
 
+class StripeSchema(AutoSchema):
+    """A `/stripe/v1` GET documents its `expand[]` (the fields of its answer that expand)."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        view = self.view
+        if self.method != "GET" or not isinstance(view, StripeViewSet) or not view.action:
+            return parameters
+        expand = expansions.parameter(
+            view.action_objects.get(view.action, view.stripe_object),
+            listed=view.action in view.list_actions,
+            extra=("total_count",) if view.action == "search" else ())
+        return [*parameters, *([expand] if expand else [])]
+
+
 class StripeViewSet(SurfaceViewSet):
     """`/stripe/v1`: Stripe's credentials, form bodies in bracket notation, cursor lists and
     Stripe's error object. Every parameter of the query string is judged before the handler
@@ -189,6 +206,7 @@ class StripeViewSet(SurfaceViewSet):
     authentication_classes = [StripeAuthentication]
     parser_classes = [BracketFormParser, DecimalJSONParser]
     pagination_class = CursorPagination
+    schema = StripeSchema()
     # How this viewset's errors are worded (see `translate`): the Stripe name of a domain
     # argument, the Stripe (code, message, param) of a domain code (None: as described),
     # the path's parameter.
@@ -245,14 +263,19 @@ class StripeViewSet(SurfaceViewSet):
         return self.get_paginated_response(self.expand(
             [render(obj) for obj in self.paginate_queryset(queryset)]))
 
-    def rendered_search(self, queryset, render, fields: SearchFields):
-        """A page of Stripe's search over `queryset` (`query`, `limit`, `page`), newest
-        first, each object rendered and expanded; `total_count` when `expand[]` asks."""
+    def search_of(self, fields: SearchFields) -> Search:
+        """The request's search (`query`, `limit`, `page`) over a resource's `fields`: its
+        `where` is for the resource's list selector (400 `query` if it is malformed)."""
         params = self.validated(SearchParams, data=self.query)
-        text, path = params["query"], self.request.path.removeprefix("/stripe")
-        matching = queryset.filter(fields.q(text))
-        rows, next_page = search_page(matching, path=path, text=text, limit=params["limit"],
-                                      token=params.get("page"))
+        return Search(text=params["query"], where=fields.q(params["query"]),
+                      limit=params["limit"], page=params.get("page"))
+
+    def rendered_search(self, matching, render, search: Search):
+        """A page of Stripe's search result of the objects `search` matched (`matching`,
+        from the selector), newest first, each rendered and expanded; `total_count` when
+        `expand[]` asks for it."""
+        path = self.request.path.removeprefix("/stripe")
+        rows, next_page = search_page(matching, path=path, search=search)
         body = {"object": "search_result",
                 "data": self.expand([render(row) for row in rows]),
                 "has_more": next_page is not None, "next_page": next_page, "url": path}

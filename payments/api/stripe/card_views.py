@@ -60,8 +60,8 @@ class PaymentMethodViewSet(StripeViewSet):
                  parameters=[*METHOD_FILTERS.parameters, TYPE])
     def list(self, request):
         check_type(self.query)
-        return self.rendered_list(METHOD_FILTERS.apply(
-            selectors.card_list(account=request.user.account), self.query), card_to_stripe)
+        return self.rendered_list(selectors.card_list(
+            account=request.user.account, where=METHOD_FILTERS.q(self.query)), card_to_stripe)
 
     @STRIPE.write("stripe_create_payment_method", "Create a PaymentMethod from a test card",
                   scope=scopes.PAYMENTS_WRITE,
@@ -128,8 +128,8 @@ class ChargeViewSet(StripeViewSet):
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
                  parameters=CHARGE_FILTERS.parameters)
     def list(self, request):
-        return self.rendered_list(CHARGE_FILTERS.apply(
-            selectors.charge_list(account=request.user.account), self.query),
+        return self.rendered_list(selectors.charge_list(
+            account=request.user.account, where=CHARGE_FILTERS.q(self.query)),
             charge_to_stripe)
 
     @STRIPE.read("stripe_search_charges", "Search charges, newest first",
@@ -137,8 +137,9 @@ class ChargeViewSet(StripeViewSet):
                  responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
     @action(detail=False, methods=["get"])
     def search(self, request):
-        return self.rendered_search(selectors.charge_list(account=request.user.account),
-                                    charge_to_stripe, CHARGE_SEARCH)
+        search = self.search_of(CHARGE_SEARCH)
+        return self.rendered_search(selectors.charge_list(
+            account=request.user.account, where=search.where), charge_to_stripe, search)
 
     @STRIPE.read("stripe_retrieve_charge", "Retrieve a charge", scope=scopes.PAYMENTS_READ,
                  responses={200: OBJECT})

@@ -38,18 +38,23 @@ def charges(account, ids: list[str]) -> dict[str, dict]:
 
 OBJECTS = {"payment_intent": intents, "customer": customers, "payment_method": methods,
            "charge": charges}
-# Per Stripe object type: each expandable field and the type it holds (None: always null).
+# Per Stripe object type: each field Stripe's types declare expandable (`string | Object`) and
+# the type it holds; None for those the sandbox always renders null (no Connect, reviews,
+# balance transactions, mandates, ...): accepted, and null they stay.
 FIELDS = {
     "payment_intent": {"customer": "customer", "payment_method": "payment_method",
                        "latest_charge": "charge", "application": None, "on_behalf_of": None,
-                       "review": None},
+                       "payment_record": None, "review": None, "source": None},
     "charge": {"customer": "customer", "payment_intent": "payment_intent",
-               "balance_transaction": None},
+               "application": None, "application_fee": None, "balance_transaction": None,
+               "failure_balance_transaction": None, "on_behalf_of": None, "review": None,
+               "source_transfer": None, "transfer": None},
     "setup_intent": {"customer": "customer", "payment_method": "payment_method",
-                     "latest_attempt": None, "mandate": None},
+                     "application": None, "latest_attempt": None, "mandate": None,
+                     "on_behalf_of": None, "single_use_mandate": None},
     "payment_method": {"customer": "customer"},
     "customer": {"invoice_settings.default_payment_method": "payment_method",
-                 "default_source": None},
+                 "default_source": None, "test_clock": None},
 }
 
 

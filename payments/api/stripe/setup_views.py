@@ -54,8 +54,8 @@ class SetupIntentViewSet(StripeViewSet):
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
                  parameters=SETUP_FILTERS.parameters)
     def list(self, request):
-        return self.rendered_list(SETUP_FILTERS.apply(
-            selectors.setup_list(account=request.user.account), self.query), setup_to_stripe)
+        return self.rendered_list(selectors.setup_list(
+            account=request.user.account, where=SETUP_FILTERS.q(self.query)), setup_to_stripe)
 
     @STRIPE.write("stripe_create_setup_intent", "Create a SetupIntent (and confirm it)",
                   scope=scopes.PAYMENTS_WRITE,

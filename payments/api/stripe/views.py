@@ -1,13 +1,15 @@
 """`/stripe/v1` PaymentIntents and Customers, as the official Stripe SDKs call them: parse,
 call one service, render in Stripe's shape (`payments.api.stripe.rendering`)."""
 
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
 from api.stripe.filters import ListFilters, created, exact
+from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.search import PARAMETERS as SEARCH_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
@@ -66,8 +68,8 @@ class PaymentIntentViewSet(StripeViewSet):
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
                  parameters=INTENT_FILTERS.parameters)
     def list(self, request):
-        return self.rendered_list(INTENT_FILTERS.apply(
-            selectors.payment_list(account=request.user.account), self.query),
+        return self.rendered_list(selectors.payment_list(
+            account=request.user.account, where=INTENT_FILTERS.q(self.query)),
             payment_to_stripe)
 
     @STRIPE.read("stripe_search_payment_intents", "Search PaymentIntents, newest first",
@@ -75,8 +77,9 @@ class PaymentIntentViewSet(StripeViewSet):
                  responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
     @action(detail=False, methods=["get"])
     def search(self, request):
-        return self.rendered_search(selectors.payment_list(account=request.user.account),
-                                    payment_to_stripe, INTENT_SEARCH)
+        search = self.search_of(INTENT_SEARCH)
+        return self.rendered_search(selectors.payment_list(
+            account=request.user.account, where=search.where), payment_to_stripe, search)
 
     @STRIPE.write("stripe_create_payment_intent", "Create a PaymentIntent (and confirm it)",
                   scope=scopes.PAYMENTS_WRITE, scenarios=True,
@@ -159,8 +162,8 @@ class CustomerViewSet(StripeViewSet):
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
                  parameters=CUSTOMER_FILTERS.parameters)
     def list(self, request):
-        return self.rendered_list(CUSTOMER_FILTERS.apply(
-            selectors.customer_list(account=request.user.account), self.query),
+        return self.rendered_list(selectors.customer_list(
+            account=request.user.account, where=CUSTOMER_FILTERS.q(self.query)),
             customer_to_stripe)
 
     @STRIPE.read("stripe_search_customers", "Search customers, newest first",
@@ -168,8 +171,9 @@ class CustomerViewSet(StripeViewSet):
                  responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
     @action(detail=False, methods=["get"])
     def search(self, request):
-        return self.rendered_search(selectors.customer_list(account=request.user.account),
-                                    customer_to_stripe, CUSTOMER_SEARCH)
+        search = self.search_of(CUSTOMER_SEARCH)
+        return self.rendered_search(selectors.customer_list(
+            account=request.user.account, where=search.where), customer_to_stripe, search)
 
     @STRIPE.write("stripe_create_customer", "Create a customer", scope=scopes.PAYMENTS_WRITE,
                   request=form_body(StripeCustomerCreateSerializer),
@@ -208,11 +212,11 @@ class CustomerViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_customer_payment_methods", "List a customer's PaymentMethods",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=(*LIST_ERRORS, 404),
-                 parameters=[TYPE])
+                 parameters=[*LIST_PARAMETERS, TYPE])
     @action(detail=True, methods=["get"], url_path="payment_methods")
     def payment_methods(self, request, customer_id):
         check_type(self.query)
         account = request.user.account
-        selectors.customer_get(account=account, customer_id=customer_id)
-        return self.rendered_list(selectors.card_list(account=account, customer_id=customer_id),
-                                  card_to_stripe)
+        customer = selectors.customer_get(account=account, customer_id=customer_id)
+        return self.rendered_list(selectors.card_list(
+            account=account, where=Q(customer=customer)), card_to_stripe)

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 
 from accounts import scopes
 from api.stripe.filters import ListFilters, created, exact
+from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from payments import selectors as payment_selectors
 from refunds import selectors, services
@@ -15,8 +16,9 @@ from refunds.models import Refund
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 NOT_REFUNDABLE = "This PaymentIntent does not have a successful charge to refund."
 # A refund draws on its payment's latest charge (`rendering.refund_to_stripe`'s `charge`).
+CHARGE = exact("charge", "payment__latest_charge_id", description="A charge's id.")
 REFUND_FILTERS = ListFilters(
-    exact("charge", "payment__latest_charge_id", description="A charge's id."), created(),
+    CHARGE, created(),
     exact("payment_intent", "payment__public_id", description="A PaymentIntent's id."))
 
 
@@ -36,8 +38,8 @@ class StripeRefundViewSet(StripeViewSet):
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
                  parameters=REFUND_FILTERS.parameters)
     def list(self, request):
-        return self.rendered_list(REFUND_FILTERS.apply(
-            selectors.refund_list(account=request.user.account), self.query),
+        return self.rendered_list(selectors.refund_list(
+            account=request.user.account, where=REFUND_FILTERS.q(self.query)),
             refund_to_stripe)
 
     @STRIPE.write("stripe_create_refund", "Refund a PaymentIntent, fully or partly",
@@ -73,9 +75,9 @@ class StripeChargeRefundViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_charge_refunds", "List a charge's refunds, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT},
-                 errors=(*LIST_ERRORS, 404))
+                 errors=(*LIST_ERRORS, 404), parameters=LIST_PARAMETERS)
     def list(self, request, charge_id):
         account = request.user.account
         payment_selectors.charge_get(account=account, charge_id=charge_id)
-        return self.rendered_list(selectors.refund_list(account=account).filter(
-            payment__latest_charge_id=charge_id), refund_to_stripe)
+        return self.rendered_list(selectors.refund_list(
+            account=account, where=CHARGE.to_q(charge_id)), refund_to_stripe)

@@ -27,7 +27,8 @@ from webhooks_app.api.stripe.serializers import (
 from webhooks_app.models import Event, WebhookEndpoint
 
 MANAGE = {"scope": scopes.WEBHOOKS_MANAGE}
-EVENT_FILTERS = ListFilters(created())
+# The paginator documents the cursor of lists answered by a serializer's list.
+EVENT_FILTERS = ListFilters(created(), cursor=False)
 STRIPE_FORMAT = Format.STRIPE
 
 
@@ -151,9 +152,9 @@ class StripeEventViewSet(StripeViewSet):
     )
     def list(self, request):
         wanted = self.validated(EventListParams, data=self.query)
-        return self.list_response(EVENT_FILTERS.apply(selectors.event_list(
+        return self.list_response(selectors.event_list(
             account=request.user.account, format=STRIPE_FORMAT, types=wanted.get("types"),
-            type_like=wanted.get("type")), self.query), EventSerializer)
+            type_like=wanted.get("type"), where=EVENT_FILTERS.q(self.query)), EventSerializer)
 
     @STRIPE.read(
         "stripe_retrieve_event",
