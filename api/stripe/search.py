@@ -333,7 +333,7 @@ class SearchFields:
 
     def _clause_q(self, clause: Clause) -> Q:
         field = self.fields.get(clause.field)
-        if field is None or (clause.key is not None) != (field.kind == "metadata"):
+        if field is None:
             raise invalid_query(
                 f"Field '{clause.field[:60]}' is an unsupported search field for resource "
                 f"'{self.resource}'. The supported fields are {', '.join(sorted(self.fields))}.")
