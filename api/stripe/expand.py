@@ -66,7 +66,9 @@ Plan = dict[str, tuple[Field, "Plan"]]
 
 
 def cannot_expand(path: str, hint: str | None = None) -> InvalidParameter:
-    message = f"This property cannot be expanded ({path})."
+    """Stripe's refusal, naming the path (its first 200 characters: what a client sent is
+    echoed, never at any length)."""
+    message = f"This property cannot be expanded ({path[:200]})."
     if hint:
         message += f" You may want to try expanding '{hint}' instead."
     return InvalidParameter(message, param="expand")

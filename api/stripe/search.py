@@ -6,13 +6,14 @@ one query). A clause is `field:value` (exact), `field~"text"` (substring, at lea
 characters), `field>N`, `field<N`, `field>=N`, `field<=N` (numbers and times), optionally
 negated with a leading `-`; `metadata['key']:'value'` (or with double quotes) matches one
 metadata key, and `field:null` an absent value. Strings are quoted, in double or single
-quotes (a backslash escapes the quote); numbers, `null`, `true` and `false` are bare.
+quotes (a backslash escapes the quote); numbers may be quoted or bare; `null`, `true` and
+`false` are bare.
 
 The parser is bounded (at most `MAX_QUERY_CHARS` characters and `MAX_CLAUSES` clauses) and
 answers every malformed query with 400 `invalid_request_error` on `query`, never with a
 crash. What each field means is the resource's (`SearchFields`, declared by each app's
-Stripe module): the toolkit turns clauses into one `Q` through it, so the domain never reads
-Stripe's words.
+Stripe module): the toolkit turns clauses into one `Q` over the domain's fields through it,
+which the resource's list selector applies, so the domain never reads Stripe's words.
 
 Pages are newest first; `next_page` is an opaque, signed token of where the page ended,
 bound to its resource and query.
@@ -264,12 +265,21 @@ def token(lookup: str | None = None, *, values: dict[str, Q] | None = None,
     return SearchField("token", (":",), to_q)
 
 
+def _integer(clause: Clause) -> int | None:
+    """The clause's value as an integer: bare, or quoted (quotes are optional on numbers);
+    None if it is none."""
+    kind, value = clause.value
+    if kind == "string" and _BARE_NUMBER.fullmatch(value):
+        kind, value = _value(_Reader(value))
+    return value if kind == "number" else None
+
+
 def number(lookup: str) -> SearchField:
     """An integer (amounts in minor units): exact, or compared."""
 
     def to_q(clause: Clause) -> Q:
-        kind, value = clause.value
-        if kind != "number":
+        value = _integer(clause)
+        if value is None:
             raise invalid_query(f"Field '{clause.field}' takes a number, such as "
                                 f"{clause.field}>1000.")
         suffix = {":": "", ">": "__gt", ">=": "__gte", "<": "__lt", "<=": "__lte"}
@@ -282,8 +292,8 @@ def timestamp(lookup: str = "created_at") -> SearchField:
     """A time as Unix seconds: that second (`:`), or compared (`created>1700000000`)."""
 
     def to_q(clause: Clause) -> Q:
-        kind, value = clause.value
-        if kind != "number" or value < 0:
+        value = _integer(clause)
+        if value is None or value < 0:
             raise invalid_query(f"Field '{clause.field}' takes a time in Unix seconds, such "
                                 f"as {clause.field}>1700000000.")
         ranges = {":": None, ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}

@@ -125,3 +125,15 @@ def test_a_malformed_query_is_400_on_query(sdk, query, words):
         stripe.Customer.search(query=query)
     assert (raised.value.http_status, raised.value.param) == (400, "query")
     assert words in raised.value.user_message
+
+
+def test_numbers_may_be_quoted_and_times_compared(sdk):
+    small = stripe.PaymentIntent.create(amount=600, currency="usd")
+    large = stripe.PaymentIntent.create(amount=6000, currency="usd")
+    assert found(stripe.PaymentIntent.search(query="amount:'6000'")) == [large.id]
+    assert found(stripe.PaymentIntent.search(query='amount<"1000"')) == [small.id]
+    assert found(stripe.PaymentIntent.search(
+        query=f"created>={small.created} created<={large.created}")) == [large.id, small.id]
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        stripe.PaymentIntent.search(query="amount:'lots'")
+    assert "takes a number" in raised.value.user_message
