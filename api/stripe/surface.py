@@ -222,11 +222,11 @@ class StripeViewSet(SurfaceViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.query = parse_brackets(request.META.get("QUERY_STRING", ""))
-        self.expansion, self.total_count = {}, False
+        self.query, self.expansion, self.total_count = {}, {}, False
         handler = getattr(self, self.action, None) if self.action else None
         if handler is None:
-            return  # not an operation here: DRF answers 405
+            return  # not an operation here: DRF answers 405, whatever the query string
+        self.query = parse_brackets(request.META.get("QUERY_STRING", ""))
         accepted = ALWAYS_ACCEPTED | getattr(handler, "query_parameters", frozenset())
         if self.action == "list":
             accepted |= {"limit", "starting_after", "ending_before"}
