@@ -98,7 +98,9 @@ class Surface:
         scenario can shape it (its simulated 500 and 503 are documented)."""
         tag = tag or self.tag
         add_links(operation_id, links or {})
-        query = frozenset(parameter.name.removesuffix("[]")
+        # What its query string may name: `types[]` and `created[gt]` are `types` and
+        # `created` once the bracket notation is parsed.
+        query = frozenset(parameter.name.split("[", 1)[0]
                           for parameter in extra.get("parameters", [])
                           if isinstance(parameter, OpenApiParameter)
                           and parameter.location == OpenApiParameter.QUERY)

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import django  # noqa: E402
 from run import DEVDRAFT_PAYMENT, PAYMENT, STANDARD_KEY  # noqa: E402
+from stripe_setup import SEARCH  # noqa: E402
 
 django.setup()
 
@@ -99,4 +100,5 @@ print(json.dumps({
         f"/stripe/v1/payment_intents/"
         f"{stripe_intent(payment_method_id='pm_card_visa', confirm=True, capture_method='manual')}"
         "/capture", "", "count-capture-1"),
+    "stripe_search": count(lambda: client.get(SEARCH, **AUTH)),
 }))

@@ -214,6 +214,7 @@ def main():
     (tmp / "refunds.txt").write_text("".join(f"/v1/payments/{i}/refund\n" for i in ids))
     (tmp / "get.txt").write_text("".join(f"/v1/payments/{i}\n" for i in ids[:500]))
     (tmp / "list.txt").write_text("/v1/payments?per_page=20\n")
+    (tmp / "stripe-search.txt").write_text(stripe_setup.SEARCH + "\n")
 
     servers = []
     try:
@@ -259,6 +260,8 @@ def main():
                                  "Idempotency-Key: fresh"]),
             "Stripe confirm": (service.url, "once.lua", [*stripe["confirm_args"], AUTH]),
             "Stripe capture": (service.url, "once.lua", [*stripe["capture_args"], AUTH]),
+            "Stripe search": (service.url, "paths.lua",
+                              [str(tmp / "stripe-search.txt"), "GET", "-", AUTH]),
         }
         results = {}
         for name, (url, script, args) in runs.items():
@@ -298,7 +301,7 @@ def main():
 QUERY_KEYS = {"create payment (idempotency key)": "create", "idempotent replay": "replay",
               "get payment": "get", "list payments (20)": "list", "refund 0.01": "refund",
               "devdraft create": "devdraft", "Stripe confirm": "stripe_confirm",
-              "Stripe capture": "stripe_capture",
+              "Stripe capture": "stripe_capture", "Stripe search": "stripe_search",
               "OAuth token: client_credentials": "token_client_credentials",
               "OAuth token: authorization_code + PKCE": "token_authorization_code"}
 CREATE = "create payment (idempotency key)"

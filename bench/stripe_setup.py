@@ -1,5 +1,5 @@
-"""What the Stripe confirm and capture benchmarks need: intents waiting for confirmation, and
-authorized ones waiting for capture, each taken by one request.
+"""What the Stripe benchmarks need: intents waiting for confirmation, and authorized ones
+waiting for capture, each taken by one request; and the search they run (`SEARCH`).
 
 `prepare()` is called by bench/run.py (which does not load Django itself); it runs this file
 with the service's environment. The intents are inserted in bulk, as the services would leave
@@ -14,8 +14,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
+# The Stripe search benchmarked (and its queries counted, bench/count_queries.py): a page of
+# the succeeded intents of at least 10.00, as a dashboard's search of the demo account asks.
+SEARCH = ("/stripe/v1/payment_intents/search?query="
+          + quote("status:'succeeded' amount>=1000") + "&limit=10")
 # An upper bound of a confirmation's req/s on the bench machine (wrk's threads together); a
 # run faster than this would confirm intents twice and show non-2xx responses.
 MAX_RATE = 1500

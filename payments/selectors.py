@@ -1,7 +1,14 @@
 """Reads of payments, customers, cards, charges and setups, always scoped to the calling
-account."""
+account.
+
+A list narrows to `where`, a `Q` over the model's own fields (`created_at`, `customer_id`,
+`payment__public_id`, ...), which the formats build from their filters and searches: the
+selector keeps the scoping to the account and what each row is read with.
+"""
 
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 from accounts.models import Account
 from core import sql
@@ -21,10 +28,11 @@ from payments.models import (
 from payments.testcards import TestCard
 from webhooks_app.models import Event
 
+ALL = Q()  # a list's `where` when nothing narrows it
 
-def payment_list(*, account: Account, customer_id: str | None = None):
-    payments = Payment.objects.filter(account=account)
-    return payments if not customer_id else payments.filter(customer_id=customer_id)
+
+def payment_list(*, account: Account, where: Q = ALL):
+    return Payment.objects.filter(where, account=account)
 
 
 def payment_get(*, account: Account, payment_id: str) -> Payment:
@@ -44,13 +52,26 @@ def payment_events(*, payment: Payment):
     )
 
 
-def customer_list(*, account: Account, email: str | None = None):
-    customers = Customer.objects.filter(account=account)
-    return customers if email is None else customers.filter(email=email)
+def payments_by_id(*, account: Account, payment_ids) -> dict[str, Payment]:
+    """The account's payments named in `payment_ids`, by id (one query; unknown ids are left
+    out)."""
+    ids = {payment_id for payment_id in payment_ids if payment_id}
+    if not ids:
+        return {}
+    payments = {payment.public_id: payment
+                for payment in Payment.objects.filter(account=account, public_id__in=ids)}
+    for payment in payments.values():
+        payment.account = account  # the caller's instance: no read of the account per row
+    return payments
+
+
+def customer_list(*, account: Account, where: Q = ALL):
+    return Customer.objects.filter(where, account=account).select_related("default_card")
 
 
 def customer_get(*, account: Account, customer_id: str) -> Customer:
-    customer = Customer.objects.filter(account=account, public_id=customer_id).first()
+    customer = Customer.objects.filter(account=account, public_id=customer_id).select_related(
+        "default_card").first()
     if customer is None:
         raise NotFound("customer", customer_id, param="customer_id")
     return customer
@@ -62,8 +83,8 @@ def customers_by_id(*, account: Account, customer_ids) -> dict[str, Customer]:
     ids = {customer_id for customer_id in customer_ids if customer_id}
     if not ids:
         return {}
-    return {customer.public_id: customer
-            for customer in Customer.objects.filter(account=account, public_id__in=ids)}
+    return {customer.public_id: customer for customer in Customer.objects.filter(
+        account=account, public_id__in=ids).select_related("default_card")}
 
 
 @dataclass(frozen=True)
@@ -92,6 +113,22 @@ def method_get(*, account: Account, method_id: str, param: str = "payment_method
     return Method(method_id, testcards.TEST_CARDS[saved.number], saved)
 
 
+def methods_by_id(*, account: Account, method_ids) -> dict[str, Method]:
+    """The payment methods named in `method_ids`, by id: test ones as they are, the
+    account's saved cards in one query; ids that name none of them are left out."""
+    methods, saved_ids = {}, set()
+    for method_id in {method_id for method_id in method_ids if method_id}:
+        if method_id in simulator.TEST_METHODS:
+            methods[method_id] = Method(method_id)
+        elif (card := testcards.of_test_method(method_id)) is not None:
+            methods[method_id] = Method(method_id, card)
+        else:
+            saved_ids.add(method_id)
+    for card_id, card in cards_by_id(account=account, card_ids=saved_ids).items():
+        methods[card_id] = Method(card_id, testcards.TEST_CARDS[card.number], card)
+    return methods
+
+
 def card_get(*, account: Account, card_id: str) -> Card:
     """One of the account's saved cards (not a test payment method id)."""
     card = Card.objects.filter(account=account, public_id=card_id).select_related(
@@ -102,9 +139,8 @@ def card_get(*, account: Account, card_id: str) -> Card:
     return card
 
 
-def card_list(*, account: Account, customer_id: str | None = None):
-    cards = Card.objects.filter(account=account).select_related("customer")
-    return cards if customer_id is None else cards.filter(customer__public_id=customer_id)
+def card_list(*, account: Account, where: Q = ALL):
+    return Card.objects.filter(where, account=account).select_related("customer")
 
 
 def cards_by_id(*, account: Account, card_ids) -> dict[str, Card]:
@@ -116,14 +152,18 @@ def cards_by_id(*, account: Account, card_ids) -> dict[str, Card]:
         account=account, public_id__in=ids).select_related("customer")}
 
 
-def charge_list(*, account: Account, payment_id: str | None = None,
-                customer_id: str | None = None):
-    charges = Charge.objects.filter(account=account).select_related("payment")
-    if payment_id:
-        charges = charges.filter(payment__public_id=payment_id)
-    if customer_id:
-        charges = charges.filter(payment__customer_id=customer_id)
-    return charges
+def charge_list(*, account: Account, where: Q = ALL):
+    return Charge.objects.filter(where, account=account).select_related("payment")
+
+
+def charges_by_id(*, account: Account, charge_ids) -> dict[str, Charge]:
+    """The account's charges named in `charge_ids`, with their payments, by id (one query
+    at most)."""
+    ids = {charge_id for charge_id in charge_ids if charge_id}
+    if not ids:
+        return {}
+    return {charge.public_id: charge for charge in Charge.objects.filter(
+        account=account, public_id__in=ids).select_related("payment")}
 
 
 def charge_get(*, account: Account, charge_id: str) -> Charge:
@@ -134,15 +174,9 @@ def charge_get(*, account: Account, charge_id: str) -> Charge:
     return charge
 
 
-def setup_list(*, account: Account, customer_id: str | None = None,
-               method_id: str | None = None):
-    setups = Setup.objects.filter(account=account).select_related("account", "customer",
-                                                                  "card")
-    if customer_id:
-        setups = setups.filter(customer__public_id=customer_id)
-    if method_id:
-        setups = setups.filter(method_id=method_id)
-    return setups
+def setup_list(*, account: Account, where: Q = ALL):
+    return Setup.objects.filter(where, account=account).select_related("account", "customer",
+                                                                        "card")
 
 
 def setup_get(*, account: Account, setup_id: str) -> Setup:

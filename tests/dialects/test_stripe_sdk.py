@@ -195,8 +195,10 @@ def test_the_docs_curl_lines_run_as_written(sdk, live_server):
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    intent, customer, listed, endpoint = documents(result.stdout)
+    intent, customer, listed, found, endpoint = documents(result.stdout)
     assert (intent["status"], intent["metadata"]) == ("succeeded", {"order_id": "42"})
     assert customer["email"] == "jenny@example.com"
     assert listed["object"] == "list" and listed["data"][0]["id"] == intent["id"]
+    assert (found["object"], found["total_count"]) == ("search_result", 1)
+    assert found["data"][0]["id"] == customer["id"]
     assert endpoint["secret"].startswith("whsec_")
