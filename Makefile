@@ -9,8 +9,10 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k refunds -x"`.
 PYTEST_ARGS ?=
-# Where `make run` serves: http://127.0.0.1:$(PORT).
+# Where `make run` serves: http://127.0.0.1:$(PORT), and Stripe's format at the root of
+# http://127.0.0.1:$(STRIPE_ROOT_PORT) (stripe-mock's port: docs/stripe.md; 0: not).
 PORT ?= 8000
+STRIPE_ROOT_PORT ?= 12111
 # Test processes: one per core (at most six: each takes two databases of the test Redis).
 TEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(TEST_WORKERS) --maxprocesses 6
@@ -24,7 +26,7 @@ CLUSTER_DEBS := scripts/ensure-debs nginx:nginx-light
 # The dev server allows a development SECRET_KEY only with DEBUG on.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: help install lock run test test-sqlite test-postgres fuzz system-deps bench bench-short bench-profile bench-levers cluster soak soak-short tenants lint clean
+.PHONY: help install lock run test test-sqlite test-postgres fuzz system-deps bench bench-short bench-profile bench-levers cluster soak soak-short tenants examples lint clean
 
 help: ## Show this help (the README's "Make targets" says more)
 	@grep -E '^[a-zA-Z_.-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -74,16 +76,19 @@ lock: install ## Re-resolve requirements/*.txt from pyproject.toml (keeps pins; 
 		-o requirements/celery.txt
 	echo uv | $(UV_COMPILE) - --constraint requirements/dev.txt -o requirements/uv.txt
 
-run: ## Migrate, load demo data, start a task worker and serve on http://127.0.0.1:$(PORT)
+run: ## Migrate, load demo data, start a task worker, serve on http://127.0.0.1:$(PORT) and :$(STRIPE_ROOT_PORT)
 	@scripts/port-free 127.0.0.1 $(PORT) "Stop it, or choose another port: make run PORT=8001"
+	@[ "$(STRIPE_ROOT_PORT)" = 0 ] || scripts/port-free 127.0.0.1 $(STRIPE_ROOT_PORT) \
+		"Stop it, or choose another port: make run STRIPE_ROOT_PORT=12112 (0: none)"
 	@$(MAKE) --no-print-directory install
 	$(DEV_ENV) $(VPY) manage.py migrate --noinput
 	$(DEV_ENV) $(VPY) manage.py seed_demo
 	@# The task worker (webhooks, settlements, its scheduler), started again by its supervisor
-	@# if it dies; both stop when the server does.
+	@# if it dies; both stop when the server does. The server (runserver, api's `devserver`)
+	@# serves both ports from one process.
 	$(DEV_ENV) $(VPY) -m core.supervise -- $(VPY) manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(DEV_ENV) $(VPY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) STRIPE_ROOT_PORT=$(STRIPE_ROOT_PORT) $(VPY) manage.py devserver 127.0.0.1:$(PORT)
 
 test: install system-deps ## Lint, the suite on SQLite, then on PostgreSQL + Redis what can differ
 	$(MAKE) --no-print-directory lint
@@ -144,6 +149,10 @@ soak-short: install ## The soak's short form (about a minute; CI runs it on both
 	$(CLUSTER_DEBS)
 	$(SOAK_ENV) scripts/with-postgres scripts/with-redis scripts/cluster-run \
 		$(VPY) scripts/soak.py --seconds 40
+
+examples: install ## The Node SDK's tests and examples/stripe-{python,node} against the local cluster
+	$(CLUSTER_DEBS)
+	scripts/with-postgres scripts/with-redis scripts/cluster-run examples/run
 
 tenants: install ## A hostile tenant against the local cluster: what one account can do to the others
 	$(CLUSTER_DEBS)

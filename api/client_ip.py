@@ -1,5 +1,6 @@
 """The client's IP address: the one answer every IP-based control uses (per-IP rate limits,
-the /metrics allow-list, django-axes' admin lockouts, the logs).
+the /metrics allow-list, django-axes' admin lockouts, the logs); and the port the request
+arrived on, which decides the surface of a port of its own (`api.ports`).
 
 Behind a proxy the peer (REMOTE_ADDR) is the proxy, so every client would look alike.
 `X-Forwarded-For` is believed only when the peer is in `TRUSTED_PROXIES`, and then only as
@@ -7,6 +8,10 @@ far as trusted proxies wrote it: each proxy appends the address it received the 
 so the list is read from the right, trusted proxies are skipped, and the first other address
 is the client. Whatever a client writes into the header itself lies further left and is never
 reached: prepending addresses spoofs nothing.
+
+The port is the server's (SERVER_PORT), or, relayed by a trusted proxy, the one the proxy
+received the request on: its `X-Forwarded-Port` (deploy/nginx.conf sets it, replacing any a
+client sent), never a client's.
 """
 
 import ipaddress
@@ -69,3 +74,13 @@ def relayed_by_untrusted_proxy(request) -> bool:
     peer = _address(request.META.get("REMOTE_ADDR", ""))
     return "HTTP_X_FORWARDED_FOR" in request.META and (
         peer is None or not _trusted(peer, _networks(tuple(settings.TRUSTED_PROXIES))))
+
+
+def arrival_port(request) -> str:
+    """The port the request arrived on ("" when unknown, e.g. a unix socket)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_PORT", "")
+    if forwarded:
+        peer = _address(request.META.get("REMOTE_ADDR", ""))
+        if peer is not None and _trusted(peer, _networks(tuple(settings.TRUSTED_PROXIES))):
+            return forwarded.rsplit(",", 1)[-1].strip()
+    return str(request.META.get("SERVER_PORT", ""))

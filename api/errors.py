@@ -18,7 +18,6 @@ from django.http import HttpResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
-from api.json import dumps
 from core.context import current
 from core.errors import ServiceError
 
@@ -163,10 +162,11 @@ def detailed_message(error: ErrorDescription) -> str:
     )
 
 
-def json_error(error: ErrorDescription, render_body) -> HttpResponse:
-    """For errors raised outside DRF views (unknown routes, crashes, oversized bodies)."""
+def json_error(error: ErrorDescription, surface) -> HttpResponse:
+    """For errors raised outside DRF views (unknown routes, crashes, oversized bodies), in
+    `surface`'s shape (`api.surfaces.Surface`)."""
     return HttpResponse(
-        dumps(render_body(error)),
+        surface.render(surface.error_body(error)),
         status=error.status,
         headers=error.headers,
         content_type="application/json",

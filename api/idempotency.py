@@ -265,9 +265,12 @@ def idempotent(*, required: bool = False, rule: KeyRule = KEY_RULE,
                 request_context.idempotency_key = key
             if key is None:
                 return handler(view, request, *args, **kwargs)
+            # The operation's path, wherever it was asked (`api.ports`: /v1/... on Stripe's
+            # own port is /stripe/v1/...).
+            path = request.path_info
             held = claim(account=request.user.account, key=key,
-                         fingerprint=fingerprint(request.method, request.path, request.data),
-                         method=request.method, path=request.path)
+                         fingerprint=fingerprint(request.method, path, request.data),
+                         method=request.method, path=path)
             if isinstance(held, IdempotencyKey):
                 return replay(held)
             try:

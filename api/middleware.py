@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from api import metrics
 from api.client_ip import client_ip
 from api.errors import INTERNAL_ERROR, ErrorDescription, describe, json_error
-from api.surfaces import surface_for
+from api.surfaces import surface_of
 from core import context, sandbox
 from core.periodic import schedule_maintenance
 
@@ -53,15 +53,11 @@ def _shaped(response, request_context: context.RequestContext) -> None:
                 sandbox.release_delay_slot(request_context.delay_slot)
 
 
-def _error_body(request):
-    """How errors look at the request's path; None outside the API (HTML pages)."""
-    surface = surface_for(request.path)
-    return surface.error_body if surface is not None else None
-
-
 class RequestContextMiddleware:
-    """Request id, timing and API version headers; JSON errors on API paths; and, about
-    hourly, the maintenance task (traffic is its clock, see `core.periodic`).
+    """Request id (`X-Request-Id`, and Stripe's `Request-Id`: the same value), timing and API
+    version headers, and the surface's own (`Surface.response_headers`); JSON errors on API
+    paths; and, about hourly, the maintenance task (traffic is its clock, see
+    `core.periodic`).
 
     On API paths no error ever becomes an HTML page: oversized bodies are refused before
     any view reads them, an unreachable database is the surface's 503, and other uncaught
@@ -77,18 +73,21 @@ class RequestContextMiddleware:
         request_context = context.begin(request_id=_request_id(request),
                                         client_ip=client_ip(request) or "-")
         try:
-            error_body = _error_body(request)
+            surface = surface_of(request)
             response = (
-                self._too_large(request, error_body)
-                or self._nul_characters(request, error_body)
+                self._too_large(request, surface)
+                or self._nul_characters(request, surface)
                 or self.get_response(request)
             )
             _shaped(response, request_context)
             elapsed = time.perf_counter() - started
             metrics.observe_request(request, response, elapsed)
-            response["X-Request-Id"] = request_context.request_id
+            response["X-Request-Id"] = response["Request-Id"] = request_context.request_id
             response["X-Response-Time"] = f"{elapsed * 1000:.2f}"
             response["X-API-Version"] = settings.API_VERSION
+            if surface is not None and surface.response_headers is not None:
+                for name, value in surface.response_headers(request).items():
+                    response[name] = value
             try:
                 schedule_maintenance()
             except Exception:  # the answer is ready: a database outage must not make it a 500
@@ -99,20 +98,20 @@ class RequestContextMiddleware:
             raise
 
 
-    def _too_large(self, request, error_body):
-        if error_body is None:
+    def _too_large(self, request, surface):
+        if surface is None:
             return None
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            return json_error(REQUEST_TOO_LARGE, error_body)
+            return json_error(REQUEST_TOO_LARGE, surface)
         return None
 
-    def _nul_characters(self, request, error_body):
+    def _nul_characters(self, request, surface):
         """PostgreSQL cannot store NUL: refuse it here rather than fail with a 500 later."""
-        if error_body is None:
+        if surface is None:
             return None
         header_values = (v for v in request.headers.values())
         query = request.META.get("QUERY_STRING", "")
@@ -122,25 +121,25 @@ class RequestContextMiddleware:
             or "\x00" in query
             or any("\x00" in value for value in header_values)
         ):
-            return json_error(NUL_IN_REQUEST, error_body)
+            return json_error(NUL_IN_REQUEST, surface)
         return None
 
     def process_exception(self, request, exception):
-        error_body = _error_body(request)
-        if error_body is None:
+        surface = surface_of(request)
+        if surface is None:
             return None
         request_context = context.current()
         request_id = request_context.request_id if request_context is not None else "-"
         if isinstance(exception, RequestDataTooBig):
-            return json_error(REQUEST_TOO_LARGE, error_body)
+            return json_error(REQUEST_TOO_LARGE, surface)
         if isinstance(exception, SuspiciousOperation):
             logger.warning("Suspicious request %s: %s", request_id, exception)
-            return json_error(SUSPICIOUS_REQUEST, error_body)
+            return json_error(SUSPICIOUS_REQUEST, surface)
         error = describe(exception)  # e.g. the database is unreachable: 503
         if error is not None:
-            return json_error(error, error_body)
+            return json_error(error, surface)
         logger.exception("Unhandled error in request %s", request_id)
-        return json_error(INTERNAL_ERROR, error_body)
+        return json_error(INTERNAL_ERROR, surface)
 
 
 @receiver(request_finished)

@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.views import defaults
 
 from api.errors import DATABASE_UNAVAILABLE, describe, json_error
-from api.surfaces import surface_for
+from api.surfaces import surface_of
 
 TEMPLATE = "database_unavailable.html"  # templates/, beside the other pages
 
@@ -54,7 +54,7 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if surface_for(request.path) is not None:
+        if surface_of(request) is not None:
             return None
         if not isinstance(exception, DATABASE_UNAVAILABLE):
             return None  # a bug: Django's 500, with its traceback in the log
@@ -68,11 +68,11 @@ def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME)
     exception = sys.exc_info()[1]
     if not isinstance(exception, DATABASE_UNAVAILABLE):
         return defaults.server_error(request, template_name)
-    surface = surface_for(request.path)
+    surface = surface_of(request)
     if surface is None:
         response = outage_page(exception)
     else:
-        response = json_error(describe(exception), surface.error_body)
+        response = json_error(describe(exception), surface)
     # Django's marker (django.utils.log.log_response): the outage is logged already, as one
     # line; its "Service Unavailable" line would repeat it with the traceback.
     response._has_been_logged = True

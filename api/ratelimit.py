@@ -1,12 +1,15 @@
 """Rate limits per credential and per account (per client IP for unauthenticated requests).
 
 django-ratelimit does the counting in the shared cache (Redis in production); this module
-asks it once per request, with `increment=True`, for each rule: `RATE_LIMIT_PER_MINUTE` and a
-burst of `RATE_LIMIT_PER_SECOND` per credential, then both times
-`RATE_LIMIT_ACCOUNT_MULTIPLIER` for all the credentials of the account together, so that
-minting more keys or tokens does not multiply an account's allowance. A request its
+asks it once per request, with `increment=True`, for each rule of the request's surface
+(`Surface.rate_limits`): by default (`MINUTE_AND_BURST`) `RATE_LIMIT_PER_MINUTE` and a burst
+of `RATE_LIMIT_PER_SECOND` per credential; Stripe's test-mode limits on `/stripe/v1`
+(`ReadsAndWrites`), so many reads a second and, counted apart, so many writes. Then the same
+rules times `RATE_LIMIT_ACCOUNT_MULTIPLIER` for all the credentials of the account together,
+so that minting more keys or tokens does not multiply an account's allowance. A request its
 credential's limits refuse is not counted against the account: one runaway credential cannot
-use up its siblings' allowance. The headers describe the credential's per-minute window.
+use up its siblings' allowance. The headers describe the credential's first rule: the
+per-minute window by default.
 
 Clearing counters (`clear`) needs their cache keys, which django-ratelimit does not expose:
 `counter_key` computes them as django-ratelimit 4.1 does (its version is pinned in
@@ -51,6 +54,7 @@ _PERIODS = {"s": 1, "m": 60}  # the units of our rules' rates
 # An IPv6 client usually holds a whole /64: counting each address apart would let it multiply
 # its allowance (django-ratelimit's own `ip` key masks the same way).
 IPV6_PREFIX = 64
+WRITE_METHODS = frozenset({"POST", "DELETE"})  # what Stripe counts as writes
 
 
 class RateLimiterUnavailable(ServiceError):
@@ -63,7 +67,7 @@ class RateLimiterUnavailable(ServiceError):
 class Usage:
     limit: int
     remaining: int
-    reset: int  # Unix time at which the minute window ends
+    reset: int  # Unix time at which the window of the first rule ends
 
     def headers(self) -> dict[str, str]:
         return {
@@ -73,19 +77,51 @@ class Usage:
         }
 
 
-def _rules(*, account: bool = False) -> tuple[tuple[str, str], ...]:
-    """(group, rate) of the per-minute rule and of the burst rule: a credential's, or the
-    ceiling of an account's credentials together."""
-    if not account:
+type Rules = tuple[tuple[str, str], ...]  # (group, rate) of each rule, the first one first
+
+
+class Limits:
+    """What a surface allows one credential (or client IP): the rules a request is counted
+    under, and the account's ceiling, the same rules `RATE_LIMIT_ACCOUNT_MULTIPLIER` times
+    over. Read from the settings at each request (tests change them)."""
+
+    def rules(self, request, *, account: bool = False) -> Rules:
+        raise NotImplementedError
+
+
+class MinuteAndBurst(Limits):
+    """`RATE_LIMIT_PER_MINUTE`, and a burst of `RATE_LIMIT_PER_SECOND`, whatever the request."""
+
+    def rules(self, request, *, account: bool = False) -> Rules:
+        if not account:
+            return (
+                (MINUTE_GROUP, f"{settings.RATE_LIMIT_PER_MINUTE}/m"),
+                (BURST_GROUP, f"{settings.RATE_LIMIT_PER_SECOND}/s"),
+            )
+        times = settings.RATE_LIMIT_ACCOUNT_MULTIPLIER
         return (
-            (MINUTE_GROUP, f"{settings.RATE_LIMIT_PER_MINUTE}/m"),
-            (BURST_GROUP, f"{settings.RATE_LIMIT_PER_SECOND}/s"),
+            (ACCOUNT_MINUTE_GROUP, f"{settings.RATE_LIMIT_PER_MINUTE * times}/m"),
+            (ACCOUNT_BURST_GROUP, f"{settings.RATE_LIMIT_PER_SECOND * times}/s"),
         )
-    times = settings.RATE_LIMIT_ACCOUNT_MULTIPLIER
-    return (
-        (ACCOUNT_MINUTE_GROUP, f"{settings.RATE_LIMIT_PER_MINUTE * times}/m"),
-        (ACCOUNT_BURST_GROUP, f"{settings.RATE_LIMIT_PER_SECOND * times}/s"),
-    )
+
+
+@dataclass(frozen=True)
+class ReadsAndWrites(Limits):
+    """So many reads a second and, counted apart, so many writes (POST, DELETE): Stripe's
+    test-mode limits. `setting` names the number; `group` names the counters."""
+
+    setting: str
+    group: str
+
+    def rules(self, request, *, account: bool = False) -> Rules:
+        kind = "write" if request.method in WRITE_METHODS else "read"
+        per_second = getattr(settings, self.setting)
+        if account:
+            per_second *= settings.RATE_LIMIT_ACCOUNT_MULTIPLIER
+        return ((f"{'account-' if account else ''}{self.group}-{kind}", f"{per_second}/s"),)
+
+
+MINUTE_AND_BURST = MinuteAndBurst()
 
 
 def client_ip_key(request) -> str:
@@ -112,16 +148,19 @@ def _usages(request, key: str, rules) -> list[dict] | None:
 
 
 # Counts each rule's key (INCR; a new counter expires with its window, as django-ratelimit's
-# `cache.add` makes it); the rules from the third on (the account's ceiling) only when the
-# first two (the credential's) let the request through. ARGV: each key's limit, then its TTL.
+# `cache.add` makes it); the rules after the credential's first `own` (the account's ceiling)
+# only when those let the request through. ARGV: `own`, each key's limit, then its TTL.
 _COUNT_SCRIPT = """
+local own = tonumber(ARGV[1])
 local counts = {}
 for i = 1, #KEYS do
-  if i == 3 and (counts[1] > tonumber(ARGV[1]) or counts[2] > tonumber(ARGV[2])) then
-    break
+  if i == own + 1 then
+    for j = 1, own do
+      if counts[j] > tonumber(ARGV[1 + j]) then return counts end
+    end
   end
   counts[i] = redis.call('INCR', KEYS[i])
-  if counts[i] == 1 then redis.call('EXPIRE', KEYS[i], ARGV[#KEYS + i]) end
+  if counts[i] == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1 + #KEYS + i]) end
 end
 return counts
 """
@@ -150,11 +189,11 @@ def _counted_by_script(client, cache, targets) -> list[list[dict]]:
     script = _scripts.get(id(client))
     if script is None:
         script = _scripts[id(client)] = client.register_script(_COUNT_SCRIPT)
-    counts = script(keys=keys, args=[*limits, *ttls], client=client)
+    split = len(targets[0][1])
+    counts = script(keys=keys, args=[split, *limits, *ttls], client=client)
     usages = [{"count": count, "limit": limit, "should_limit": count > limit,
                "time_left": time_left}
               for count, (limit, time_left) in zip(counts, shapes, strict=False)]
-    split = len(targets[0][1])
     return [usages[:split], usages[split:]]
 
 
@@ -164,11 +203,12 @@ def _seconds_left(usage: dict) -> int:
     return max(0, usage["time_left"]) + 1
 
 
-def consume(request, key: str, *, account_key: str | None = None) -> Usage | None:
-    """Count this request against `key`'s limits and, if they let it through, against
+def consume(request, key: str, *, account_key: str | None = None,
+            limits: Limits = MINUTE_AND_BURST) -> Usage | None:
+    """Count this request against `key`'s `limits` and, if they let it through, against
     `account_key`'s ceiling; raise Throttled (429) past any of them.
 
-    Returns the per-minute usage of `key` for the response headers, or None when limiting
+    Returns the usage of `key`'s first rule for the response headers, or None when limiting
     is off or the cache failed and `RATE_LIMIT_FAIL_OPEN` lets the request through.
     """
     if not settings.RATELIMIT_ENABLE:
@@ -178,24 +218,24 @@ def consume(request, key: str, *, account_key: str | None = None) -> Usage | Non
         cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
         client = _redis_client(cache)
         if client is not None:
-            targets = [(key, _rules())]
+            targets = [(key, limits.rules(request))]
             if account_key is not None:
-                targets.append((account_key, _rules(account=True)))
+                targets.append((account_key, limits.rules(request, account=True)))
             credential, ceiling = _counted_by_script(client, cache, targets)
         else:
-            credential = _usages(request, key, _rules())
+            credential = _usages(request, key, limits.rules(request))
             if credential is not None and account_key is not None and not any(
                     usage["should_limit"] for usage in credential):
-                ceiling = _usages(request, account_key, _rules(account=True))
+                ceiling = _usages(request, account_key, limits.rules(request, account=True))
     except Exception as exc:  # the cache is down: the configured policy decides
         return _cache_failed(exc)
     if credential is None or ceiling is None:
         return _cache_failed(None)
-    minute = credential[0]
+    first = credential[0]
     usage = Usage(
-        limit=minute["limit"],
-        remaining=max(0, minute["limit"] - minute["count"]),
-        reset=int(time.time()) + _seconds_left(minute),
+        limit=first["limit"],
+        remaining=max(0, first["limit"] - first["count"]),
+        reset=int(time.time()) + _seconds_left(first),
     )
     request_context = context.current()
     if request_context is not None:
@@ -250,8 +290,10 @@ def _hashed(group: str, limit: int, period: int, key: str, window: int) -> str:
 
 def clear(keys: Iterable[str]) -> None:
     """Forget the current counters of the credentials `keys` (the test reset): one cache
-    call. An account's ceiling is never cleared: resets must not lift an account over it."""
-    targets = [(key, _rules()) for key in keys]
+    call. An account's ceiling is never cleared: resets must not lift an account over it.
+    Only the default limits' counters: other surfaces' per-second ones end within the
+    second anyway."""
+    targets = [(key, MINUTE_AND_BURST.rules(None)) for key in keys]
     now = time.time()
     cache_keys = [
         counter_key(group, rate, key, now=now)

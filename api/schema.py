@@ -55,13 +55,16 @@ class ScopedAuthenticationScheme(OpenApiAuthenticationExtension):
 HEADERS = {
     "X-Request-Id": ("The client's X-Request-Id, or one generated for this request.", True,
                      {"type": "string"}),
+    "Request-Id": ("The same as X-Request-Id (Stripe's name for it, which its SDKs read).",
+                   True, {"type": "string"}),
     "X-Response-Time": ("Server processing time in milliseconds.", True, {"type": "string"}),
     "X-API-Version": ("The API version: 2024-01-15.", True, {"type": "string"}),
-    "X-RateLimit-Limit": ("Requests allowed per minute (authenticated and OAuth requests).",
+    "X-RateLimit-Limit": ("Requests allowed per minute (authenticated and OAuth requests; "
+                          "on Stripe's format per second, reads and writes apart).",
                           False, {"type": "integer"}),
-    "X-RateLimit-Remaining": ("Requests left in the current minute window.", False,
+    "X-RateLimit-Remaining": ("Requests left in the current window.", False,
                               {"type": "integer"}),
-    "X-RateLimit-Reset": ("Unix time at which the minute window ends.", False,
+    "X-RateLimit-Reset": ("Unix time at which that window ends.", False,
                           {"type": "integer"}),
     "Retry-After": ("Seconds to wait before retrying (429).", False, {"type": "integer"}),
     "Idempotent-Replayed": ("`true` when the response is the replay of an earlier request "
@@ -70,7 +73,7 @@ HEADERS = {
     "Sandbox-Scenario": ("The test scenario(s) that shaped this response (`scn_…`).", False,
                          {"type": "string"}),
 }
-ALWAYS = ("X-Request-Id", "X-Response-Time", "X-API-Version")
+ALWAYS = ("X-Request-Id", "Request-Id", "X-Response-Time", "X-API-Version")
 RATE_LIMITED = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 

@@ -2,8 +2,11 @@
 (`api.v1`, `api.devdraft`, `api.uqpay`, `api.oauth`, `api.stripe`).
 
 A surface fixes what differs between formats: how errors are worded (`translate`) and shaped
-(`error_body`), what an idempotency key must look like and whether it is required. Its base
-viewset adds how callers authenticate. Handlers declare each operation with `surface.read(...)`
+(`error_body`), how bodies are written (`renderer`) and which headers every answer carries
+(`response_headers`), what an idempotency key must look like and whether it is required, the
+rate limits it counts requests under (`rate_limits`), and whether a port of its own serves it
+at the root (`port_setting`, `mount`: see `api.ports`). Its base viewset adds how callers
+authenticate. Handlers declare each operation with `surface.read(...)`
 / `surface.write(...)`, which documents it (with the surface's error shape) and, for writes,
 makes it idempotent by the surface's rules.
 """
@@ -12,10 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from api import errors
+from api.client_ip import arrival_port
 from api.idempotency import KEY_RULE, KeyRule, idempotent
+from api.json import DecimalJSONRenderer
+from api.ratelimit import MINUTE_AND_BURST, Limits
 from api.schema import ERROR_COMPONENTS, SHAPED, add_links, error_responses
 
 READ_ERRORS = (401, 403, 404)
@@ -39,6 +46,13 @@ class Surface:
     # (ErrorDescription, exception, view) -> ErrorDescription: the format's own statuses,
     # codes, messages and parameter names, applied once to every error of its views.
     translate: Callable | None = None
+    renderer: type = DecimalJSONRenderer  # a DRF renderer: its bodies, errors included
+    response_headers: Callable | None = None  # request -> headers of every answer here
+    rate_limits: Limits = MINUTE_AND_BURST
+    # The setting naming a port that serves this surface at the root, without `mount`, the
+    # start of its prefix (`/stripe`: there `/v1/...` is `/stripe/v1/...`; `api.ports`).
+    port_setting: str | None = None
+    mount: str = ""
     # The body of its 422s, when it says more than `error_schema` (`/v1`: `errors` required).
     unprocessable_schema: object = None
 
@@ -52,6 +66,14 @@ class Surface:
     @cached_property
     def exception_handler(self):
         return errors.make_exception_handler(self)
+
+    @property
+    def root(self) -> str:
+        """Where it answers on a port of its own: its prefix without its mount."""
+        return self.prefix.removeprefix(self.mount)
+
+    def render(self, data) -> bytes:
+        return self.renderer().render(data)
 
     def operation(
         self,
@@ -76,7 +98,9 @@ class Surface:
         scenario can shape it (its simulated 500 and 503 are documented)."""
         tag = tag or self.tag
         add_links(operation_id, links or {})
-        query = frozenset(parameter.name.removesuffix("[]")
+        # What its query string may name: `types[]` and `created[gt]` are `types` and
+        # `created` once the bracket notation is parsed.
+        query = frozenset(parameter.name.split("[", 1)[0]
                           for parameter in extra.get("parameters", [])
                           if isinstance(parameter, OpenApiParameter)
                           and parameter.location == OpenApiParameter.QUERY)
@@ -138,3 +162,19 @@ def surface_for(path: str) -> Surface | None:
         if path.startswith(surface.prefix) or path == surface.prefix.rstrip("/"):
             return surface
     return None
+
+
+def surface_at_port(port: str) -> Surface | None:
+    """The surface a port of its own serves at the root: the one whose `port_setting` names
+    `port` (0 names none)."""
+    for surface in _SURFACES:
+        own = getattr(settings, surface.port_setting) if surface.port_setting else 0
+        if own and str(own) == port:
+            return surface
+    return None
+
+
+def surface_of(request) -> Surface | None:
+    """The surface answering `request`: the one at the root of the port it arrived on
+    (`api.ports`), else the one of the path it asked for; None outside the API."""
+    return surface_at_port(arrival_port(request)) or surface_for(request.path)

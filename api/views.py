@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import RETRY_AFTER_SECONDS, RouteNotFound, describe, json_error
-from api.surfaces import surface_for
+from api.surfaces import surface_of
 
 
 def _check_database() -> None:
@@ -94,5 +94,6 @@ class HealthView(APIView):
 
 @csrf_exempt  # an API path never answers Django's HTML CSRF page, whatever the method
 def api_not_found(request, *args, **kwargs):
-    """Unknown routes under an API prefix answer in that surface's error shape."""
-    return json_error(describe(RouteNotFound(request)), surface_for(request.path).error_body)
+    """Unknown routes under an API prefix answer in that surface's error shape (anything on
+    a surface's own port too, `api.ports`)."""
+    return json_error(describe(RouteNotFound(request)), surface_of(request))

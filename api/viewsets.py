@@ -1,4 +1,5 @@
-"""The base of every format's viewset: rate limits, the error handler, validated input.
+"""The base of every format's viewset: rate limits, the error handler and the renderer of its
+surface, validated input.
 
 Each format's toolkit derives its base viewset from `SurfaceViewSet` (`api.v1.V1ViewSet`,
 `api.stripe.surface.StripeViewSet`, ...), adding how callers authenticate. An app's
@@ -35,6 +36,9 @@ class SurfaceViewSet(GenericViewSet):
     def get_exception_handler(self):
         return self.surface.exception_handler
 
+    def get_renderers(self):
+        return [self.surface.renderer()]
+
     def initial(self, request, *args, **kwargs):
         request_context = context.current()
         if request_context is not None:  # which test scenarios may shape the request
@@ -47,18 +51,21 @@ class SurfaceViewSet(GenericViewSet):
         try:
             super().perform_authentication(request)
         except AuthenticationFailed:
-            ratelimit.consume(request._request, ratelimit.client_ip_key(request._request))
+            ratelimit.consume(request._request, ratelimit.client_ip_key(request._request),
+                              limits=self.surface.rate_limits)
             raise
 
     def check_permissions(self, request):
-        """Rate limits come first: every request counts, even a refused one; against its
-        credential and its account, or (without credentials, as on the public OAuth
-        endpoints) against the client IP."""
+        """Rate limits come first (the surface's, `Surface.rate_limits`): every request
+        counts, even a refused one; against its credential and its account, or (without
+        credentials, as on the public OAuth endpoints) against the client IP."""
         if request.user is not None:
             ratelimit.consume(request._request, request.user.rate_limit_key,
-                              account_key=ratelimit.account_key_for(request.user.account))
+                              account_key=ratelimit.account_key_for(request.user.account),
+                              limits=self.surface.rate_limits)
         else:
-            ratelimit.consume(request._request, ratelimit.client_ip_key(request._request))
+            ratelimit.consume(request._request, ratelimit.client_ip_key(request._request),
+                              limits=self.surface.rate_limits)
         super().check_permissions(request)
 
     def finalize_response(self, request, response, *args, **kwargs):

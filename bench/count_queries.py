@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import django  # noqa: E402
 from run import DEVDRAFT_PAYMENT, PAYMENT, STANDARD_KEY  # noqa: E402
-from stripe_setup import CHECKOUT_FORM, CHECKOUT_PAY_FORM, CSRF_SECRET  # noqa: E402
+from stripe_setup import CHECKOUT_FORM, CHECKOUT_PAY_FORM, CSRF_SECRET, SEARCH  # noqa: E402
 
 django.setup()
 
@@ -112,4 +112,5 @@ print(json.dumps({
     "checkout_create": stripe_post("/stripe/v1/checkout/sessions", CHECKOUT_FORM,
                                    "count-checkout-1"),
     "checkout_pay": checkout_pay(),
+    "stripe_search": count(lambda: client.get(SEARCH, **AUTH)),
 }))

@@ -39,12 +39,14 @@ PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
 DEVDRAFT_PAYMENT = {"amount": 49.99, "currency": "USD", "description": "Benchmark order",
                     "customerId": "cus_bench"}
 # The service's production configuration but TLS: rate limits on, every request counted in
-# Redis, with ceilings no benchmark reaches (what is measured is the counting).
+# Redis, with ceilings no benchmark reaches (what is measured is the counting): the default
+# formats' pair and Stripe's own per-second limit (the "Stripe" rows).
 SERVICE_SETTINGS = {
     "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONN_MAX_AGE": "60", "RATELIMIT_ENABLE": "1",
     "RATE_LIMIT_PER_MINUTE": "1000000000", "RATE_LIMIT_PER_SECOND": "1000000000",
+    "STRIPE_RATE_LIMIT_PER_SECOND": "1000000000",
     "ALLOW_DEMO_DATA": "1", "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "0",
 }
 ROW = {"amount": 4999, "currency": "USD", "description": "Benchmark order",
@@ -214,6 +216,7 @@ def main():
     (tmp / "refunds.txt").write_text("".join(f"/v1/payments/{i}/refund\n" for i in ids))
     (tmp / "get.txt").write_text("".join(f"/v1/payments/{i}\n" for i in ids[:500]))
     (tmp / "list.txt").write_text("/v1/payments?per_page=20\n")
+    (tmp / "stripe-search.txt").write_text(stripe_setup.SEARCH + "\n")
 
     servers = []
     try:
@@ -263,6 +266,8 @@ def main():
                                 [str(tmp / "checkout.form"), AUTH, FORM_TYPE,
                                  "Idempotency-Key: fresh"]),
             "Checkout pay": (service.url, "once.lua", stripe["checkout_pay_args"]),
+            "Stripe search": (service.url, "paths.lua",
+                              [str(tmp / "stripe-search.txt"), "GET", "-", AUTH]),
         }
         results = {}
         for name, (url, script, args) in runs.items():
@@ -302,8 +307,8 @@ def main():
 QUERY_KEYS = {"create payment (idempotency key)": "create", "idempotent replay": "replay",
               "get payment": "get", "list payments (20)": "list", "refund 0.01": "refund",
               "devdraft create": "devdraft", "Stripe confirm": "stripe_confirm",
-              "Stripe capture": "stripe_capture", "Checkout create": "checkout_create",
-              "Checkout pay": "checkout_pay",
+              "Stripe capture": "stripe_capture", "Stripe search": "stripe_search",
+              "Checkout create": "checkout_create", "Checkout pay": "checkout_pay",
               "OAuth token: client_credentials": "token_client_credentials",
               "OAuth token: authorization_code + PKCE": "token_authorization_code"}
 CREATE = "create payment (idempotency key)"

@@ -1,6 +1,6 @@
-"""What the Stripe confirm, capture and checkout benchmarks need: intents waiting for
-confirmation, authorized ones waiting for capture and open checkout sessions waiting to be
-paid on their hosted page, each taken by one request; and the bodies of those requests.
+"""What the Stripe benchmarks need: intents waiting for confirmation, authorized ones waiting
+for capture and open checkout sessions waiting to be paid on their hosted page, each taken
+by one request; the bodies of those requests, and the search they run (`SEARCH`).
 
 `prepare()` is called by bench/run.py (which does not load Django itself); it runs this file
 with the service's environment. The intents are inserted in bulk, as the services would leave
@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 # Creating a session as an SDK does (a form in bracket notation): one item, two of it.
@@ -33,6 +33,10 @@ CHECKOUT_PAY_FORM = urlencode({
     "card_number": "4242 4242 4242 4242", "card_expiry": "12 / 34", "card_cvc": "123",
     "cardholder_name": "Bench Customer"})
 CSRF_COOKIE = f"Cookie: csrftoken={CSRF_SECRET}"
+# The Stripe search benchmarked (and its queries counted, bench/count_queries.py): a page of
+# the succeeded intents of at least 10.00, as a dashboard's search of the demo account asks.
+SEARCH = ("/stripe/v1/payment_intents/search?query="
+          + quote("status:'succeeded' amount>=1000") + "&limit=10")
 # An upper bound of a confirmation's req/s on the bench machine (wrk's threads together); a
 # run faster than this would confirm intents twice and show non-2xx responses.
 MAX_RATE = 1500

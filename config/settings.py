@@ -122,6 +122,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request on a surface's own port (STRIPE_ROOT_PORT) is routed to that surface.
+    "api.ports.SurfacePortMiddleware",
     "api.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -213,7 +215,10 @@ else:
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATE_LIMIT_PER_MINUTE = env_int("RATE_LIMIT_PER_MINUTE", 100)
 RATE_LIMIT_PER_SECOND = env_int("RATE_LIMIT_PER_SECOND", 20)
-# Every credential of one account together: this many times the two limits above, so that
+# `/stripe/v1` counts as Stripe's test mode does instead: this many reads a second per
+# credential and, counted apart, this many writes (POST, DELETE).
+STRIPE_RATE_LIMIT_PER_SECOND = env_int("STRIPE_RATE_LIMIT_PER_SECOND", 25)
+# Every credential of one account together: this many times the limits above, so that
 # minting more keys or tokens does not multiply an account's allowance.
 RATE_LIMIT_ACCOUNT_MULTIPLIER = env_int("RATE_LIMIT_ACCOUNT_MULTIPLIER", 3)
 # When the cache cannot count: let requests through (and log it) rather than refuse them
@@ -374,6 +379,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # --- API --------------------------------------------------------------------------------------
 API_VERSION = "2024-01-15"
 SERVICE_VERSION = "2.4.0"
+# Every request that arrives on this port is answered by the Stripe format at the root
+# (`/v1/...` is `/stripe/v1/...`): stripe-mock's port, where SDKs configured with a host and
+# a port find it. Behind a proxy in TRUSTED_PROXIES, the port the proxy received the request
+# on (X-Forwarded-Port). 0: no such port. See api/ports.py.
+STRIPE_ROOT_PORT = env_int("STRIPE_ROOT_PORT", 12111)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerAuthentication"],

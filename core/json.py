@@ -18,8 +18,10 @@ def loads(raw: bytes | str, **number_hooks):
     return simplejson.loads(raw, parse_constant=_parse_constant, **number_hooks)
 
 
-def dumps(data, *, default=None) -> bytes:
-    """Compact UTF-8 JSON; `default` renders what JSON has no type for."""
+def dumps(data, *, default=None, indent: int | None = None) -> bytes:
+    """UTF-8 JSON, compact unless `indent` (spaces a level); `default` renders what JSON has
+    no type for."""
     return simplejson.dumps(
-        data, use_decimal=True, default=default, separators=(",", ":"), ensure_ascii=False,
+        data, use_decimal=True, default=default, indent=indent, ensure_ascii=False,
+        separators=(",", ":") if indent is None else (",", ": "),
     ).encode()

@@ -15,7 +15,16 @@ only complete requests; `scripts/slow_clients.py` measures both.
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Every address of BIND (comma-separated); without it, PORT and STRIPE_ROOT_PORT (Stripe's
+# format at the root, api/ports.py; 0: not) on every interface. Behind a proxy one port is
+# enough: the proxy says which port it received each request on (X-Forwarded-Port).
+_stripe_port = os.environ.get("STRIPE_ROOT_PORT", "").strip() or "12111"
+if os.environ.get("BIND"):
+    bind = os.environ["BIND"].split(",")
+else:
+    bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
+    if _stripe_port != "0":
+        bind.append(f"0.0.0.0:{_stripe_port}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # Each thread keeps its own database connection (CONN_MAX_AGE): PostgreSQL sees up to

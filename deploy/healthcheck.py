@@ -20,7 +20,7 @@ def host_header() -> str:
 
 
 def main() -> int:
-    bind = os.environ.get("BIND", "")
+    bind = os.environ.get("BIND", "").split(",")[0]  # the first address: the service's own
     port = bind.rsplit(":", 1)[1] if ":" in bind else os.environ.get("PORT", "8000")
     connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=5)
     try:

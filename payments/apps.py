@@ -7,11 +7,14 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from accounts.scenarios import MATCH_FIELDS
         from api.fields import StrictChoiceField
+        from api.ports import PAGE_PREFIXES
+        from api.stripe.expand import EXPANDABLE
         from core.ids import ID_PREFIXES
         from core.periodic import PERIODIC_JOBS
         from core.sandbox import DUE_WORK, TEST_DATA_RESETS
         from payments import services
         from payments.api.fields import AmountField, CurrencyField
+        from payments.api.stripe import expansions as stripe_expansions
         from payments.api.stripe import rendering as stripe
         from payments.api.v1 import rendering as v1
         from payments.models import PaymentMethod
@@ -35,3 +38,8 @@ class PaymentsConfig(AppConfig):
         stripe.register_events(RENDERINGS)
         ID_PREFIXES.update(stripe.ID_PREFIXES)
         RETURN_PARAMETERS.update(stripe.RETURN_PARAMETERS)
+        # The customers' pages, also on the Stripe port the API call that made them reached.
+        PAGE_PREFIXES.extend(["/authenticate/", "/checkout/"])
+        # What `expand[]` expands of payments, customers, cards, charges, setups and checkout
+        # sessions on Stripe's.
+        stripe_expansions.register_expansions(EXPANDABLE)

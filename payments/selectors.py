@@ -1,8 +1,14 @@
 """Reads of payments, customers, cards, charges, setups and checkouts, always scoped to the
-calling account (but a checkout's page, which its id opens)."""
+calling account (but the customers' pages, which their ids open).
+
+A list narrows to `where`, a `Q` over the model's own fields (`created_at`, `customer_id`,
+`payment__public_id`, ...), which the formats build from their filters and searches: the
+selector keeps the scoping to the account and what each row is read with.
+"""
 
 from dataclasses import dataclass
-from datetime import datetime
+
+from django.db.models import Q
 
 from accounts.models import Account
 from core import sql
@@ -24,10 +30,11 @@ from payments.models import (
 from payments.testcards import TestCard
 from webhooks_app.models import Event
 
+ALL = Q()  # a list's `where` when nothing narrows it
 
-def payment_list(*, account: Account, customer_id: str | None = None):
-    payments = Payment.objects.filter(account=account)
-    return payments if not customer_id else payments.filter(customer_id=customer_id)
+
+def payment_list(*, account: Account, where: Q = ALL):
+    return Payment.objects.filter(where, account=account)
 
 
 def payment_get(*, account: Account, payment_id: str) -> Payment:
@@ -47,13 +54,26 @@ def payment_events(*, payment: Payment):
     )
 
 
-def customer_list(*, account: Account, email: str | None = None):
-    customers = Customer.objects.filter(account=account)
-    return customers if email is None else customers.filter(email=email)
+def payments_by_id(*, account: Account, payment_ids) -> dict[str, Payment]:
+    """The account's payments named in `payment_ids`, by id (one query; unknown ids are left
+    out)."""
+    ids = {payment_id for payment_id in payment_ids if payment_id}
+    if not ids:
+        return {}
+    payments = {payment.public_id: payment
+                for payment in Payment.objects.filter(account=account, public_id__in=ids)}
+    for payment in payments.values():
+        payment.account = account  # the caller's instance: no read of the account per row
+    return payments
+
+
+def customer_list(*, account: Account, where: Q = ALL):
+    return Customer.objects.filter(where, account=account).select_related("default_card")
 
 
 def customer_get(*, account: Account, customer_id: str) -> Customer:
-    customer = Customer.objects.filter(account=account, public_id=customer_id).first()
+    customer = Customer.objects.filter(account=account, public_id=customer_id).select_related(
+        "default_card").first()
     if customer is None:
         raise NotFound("customer", customer_id, param="customer_id")
     return customer
@@ -65,8 +85,8 @@ def customers_by_id(*, account: Account, customer_ids) -> dict[str, Customer]:
     ids = {customer_id for customer_id in customer_ids if customer_id}
     if not ids:
         return {}
-    return {customer.public_id: customer
-            for customer in Customer.objects.filter(account=account, public_id__in=ids)}
+    return {customer.public_id: customer for customer in Customer.objects.filter(
+        account=account, public_id__in=ids).select_related("default_card")}
 
 
 @dataclass(frozen=True)
@@ -95,6 +115,22 @@ def method_get(*, account: Account, method_id: str, param: str = "payment_method
     return Method(method_id, testcards.TEST_CARDS[saved.number], saved)
 
 
+def methods_by_id(*, account: Account, method_ids) -> dict[str, Method]:
+    """The payment methods named in `method_ids`, by id: test ones as they are, the
+    account's saved cards in one query; ids that name none of them are left out."""
+    methods, saved_ids = {}, set()
+    for method_id in {method_id for method_id in method_ids if method_id}:
+        if method_id in simulator.TEST_METHODS:
+            methods[method_id] = Method(method_id)
+        elif (card := testcards.of_test_method(method_id)) is not None:
+            methods[method_id] = Method(method_id, card)
+        else:
+            saved_ids.add(method_id)
+    for card_id, card in cards_by_id(account=account, card_ids=saved_ids).items():
+        methods[card_id] = Method(card_id, testcards.TEST_CARDS[card.number], card)
+    return methods
+
+
 def card_get(*, account: Account, card_id: str) -> Card:
     """One of the account's saved cards (not a test payment method id)."""
     card = Card.objects.filter(account=account, public_id=card_id).select_related(
@@ -105,9 +141,8 @@ def card_get(*, account: Account, card_id: str) -> Card:
     return card
 
 
-def card_list(*, account: Account, customer_id: str | None = None):
-    cards = Card.objects.filter(account=account).select_related("customer")
-    return cards if customer_id is None else cards.filter(customer__public_id=customer_id)
+def card_list(*, account: Account, where: Q = ALL):
+    return Card.objects.filter(where, account=account).select_related("customer")
 
 
 def cards_by_id(*, account: Account, card_ids) -> dict[str, Card]:
@@ -119,14 +154,18 @@ def cards_by_id(*, account: Account, card_ids) -> dict[str, Card]:
         account=account, public_id__in=ids).select_related("customer")}
 
 
-def charge_list(*, account: Account, payment_id: str | None = None,
-                customer_id: str | None = None):
-    charges = Charge.objects.filter(account=account).select_related("payment")
-    if payment_id:
-        charges = charges.filter(payment__public_id=payment_id)
-    if customer_id:
-        charges = charges.filter(payment__customer_id=customer_id)
-    return charges
+def charge_list(*, account: Account, where: Q = ALL):
+    return Charge.objects.filter(where, account=account).select_related("payment")
+
+
+def charges_by_id(*, account: Account, charge_ids) -> dict[str, Charge]:
+    """The account's charges named in `charge_ids`, with their payments, by id (one query
+    at most)."""
+    ids = {charge_id for charge_id in charge_ids if charge_id}
+    if not ids:
+        return {}
+    return {charge.public_id: charge for charge in Charge.objects.filter(
+        account=account, public_id__in=ids).select_related("payment")}
 
 
 def charge_get(*, account: Account, charge_id: str) -> Charge:
@@ -137,15 +176,18 @@ def charge_get(*, account: Account, charge_id: str) -> Charge:
     return charge
 
 
-def setup_list(*, account: Account, customer_id: str | None = None,
-               method_id: str | None = None):
-    setups = Setup.objects.filter(account=account).select_related("account", "customer",
-                                                                  "card")
-    if customer_id:
-        setups = setups.filter(customer__public_id=customer_id)
-    if method_id:
-        setups = setups.filter(method_id=method_id)
-    return setups
+def setup_list(*, account: Account, where: Q = ALL):
+    return Setup.objects.filter(where, account=account).select_related("account", "customer",
+                                                                        "card")
+
+
+def setups_by_id(*, account: Account, setup_ids) -> dict[str, Setup]:
+    """The account's setups named in `setup_ids`, by id (one query at most)."""
+    ids = {setup_id for setup_id in setup_ids if setup_id}
+    if not ids:
+        return {}
+    return {setup.public_id: setup for setup in setup_list(
+        account=account, where=Q(public_id__in=ids))}
 
 
 def setup_get(*, account: Account, setup_id: str) -> Setup:
@@ -161,19 +203,8 @@ def _checkouts():
     return Checkout.objects.select_related("customer", "payment", "setup")
 
 
-def checkout_list(*, account: Account, payment_id: str | None = None,
-                  customer_id: str | None = None, status: str | None = None,
-                  created: dict[str, datetime] | None = None):
-    """The account's checkouts; `created` bounds their creation: {"gte": t, "lt": t2, ...}
-    (`gt`, `gte`, `lt`, `lte`)."""
-    checkouts = _checkouts().filter(account=account)
-    if payment_id:
-        checkouts = checkouts.filter(payment__public_id=payment_id)
-    if customer_id:
-        checkouts = checkouts.filter(customer__public_id=customer_id)
-    if status:
-        checkouts = checkouts.filter(status=status)
-    return checkouts.filter(**{f"created_at__{op}": at for op, at in (created or {}).items()})
+def checkout_list(*, account: Account, where: Q = ALL):
+    return _checkouts().filter(where, account=account)
 
 
 def checkout_get(*, account: Account, checkout_id: str) -> Checkout:
@@ -195,6 +226,20 @@ def checkout_of_page(*, checkout_id: str) -> Checkout:
 def checkout_line_items(*, checkout: Checkout):
     """Its line items, as they were given."""
     return CheckoutLineItem.objects.filter(checkout=checkout)
+
+
+def line_items_of_checkouts(*, account: Account, checkout_ids,
+                            limit: int) -> dict[str, list[CheckoutLineItem]]:
+    """The first `limit` + 1 line items of each of the account's checkouts named (as given;
+    one query: a page of checkouts whose line items are expanded)."""
+    found: dict[str, list[CheckoutLineItem]] = {}
+    for item in (CheckoutLineItem.objects.filter(checkout__account=account,
+                                                 checkout__public_id__in=set(checkout_ids))
+                 .select_related("checkout").order_by("created_at", "id")):
+        rows = found.setdefault(item.checkout.public_id, [])
+        if len(rows) <= limit:
+            rows.append(item)
+    return found
 def authentication_get(*, authentication_id: str) -> CardAuthentication:
     """A cardholder authentication by its id, with its account and its payment or setup:
     the id is the authentication page's unguessable address, so no account is asked for."""

@@ -1,7 +1,7 @@
 from api.routers import Router
 from api.stripe.surface import StripeRouter
 from refunds.api.devdraft.views import DevdraftRefundViewSet
-from refunds.api.stripe.views import StripeRefundViewSet
+from refunds.api.stripe.views import StripeChargeRefundViewSet, StripeRefundViewSet
 from refunds.api.uqpay.views import UqpayRefundViewSet
 from refunds.api.v1.views import PaymentRefundViewSet, RefundViewSet
 
@@ -20,6 +20,8 @@ uqpay_router.register("payment/refunds", UqpayRefundViewSet, basename="uqpay-ref
 
 stripe_router = StripeRouter()
 stripe_router.register("refunds", StripeRefundViewSet, basename="stripe-refund")
+stripe_router.register("charges/<str:charge_id>/refunds", StripeChargeRefundViewSet,
+                       basename="stripe-charge-refund")
 
 v1 = v1_router.urls
 devdraft = devdraft_router.urls

@@ -3,15 +3,19 @@
 
 Usage: scripts/nginx_conf.py DIR --listen 127.0.0.1:18000 --upstream 127.0.0.1:18001
                              [--upstream 127.0.0.1:18002 ...] [--source 127.0.0.2]
-                             [--nginx /usr/sbin/nginx]
+                             [--stripe-listen 127.0.0.1:12111] [--nginx /usr/sbin/nginx]
 
 Writes DIR/nginx.conf and prints its path. It is the proxy of deploy/compose.yaml with only
 what belongs to Docker replaced: the upstream servers (Docker's DNS names, looked up again
-with `resolve`) become the given addresses, the listen address is the given one, and the pid
-file and nginx's temporary files go to DIR instead of /tmp and /var/lib/nginx. Everything
+with `resolve`) become the given addresses, the listen addresses are the given ones, and the
+pid file and nginx's temporary files go to DIR instead of /tmp and /var/lib/nginx. Everything
 else (buffering whole requests, the timeouts, the size limits, the forwarded headers) is
 deploy/nginx.conf's own, so what runs here is what Compose runs. A line this script replaces
 and does not find is an error: deploy/nginx.conf changed, and this script must follow.
+
+--stripe-listen ADDRESS is where the server of Stripe's format at the root listens (the web
+processes' STRIPE_ROOT_PORT must be its port: they read it from X-Forwarded-Port); without
+it, that server is left out.
 
 --source ADDRESS makes nginx connect to the upstreams from ADDRESS (`proxy_bind`): a loopback
 address of its own, such as 127.0.0.2, which the web processes then trust alone
@@ -56,6 +60,11 @@ def _compiled_without(nginx: str | None) -> set[str]:
     return {name for name in TEMP_PATHS if f"--without-http_{name}_module" in built}
 
 
+# deploy/nginx.conf's server of Stripe's format at the root, with the blank line and the
+# comment above it.
+STRIPE_SERVER = r"^\n(?:[ \t]*#.*\n)*([ \t]*)server \{\n[ \t]*listen 12111;\n(?:.*\n)*?\1\}\n"
+
+
 def _replace(text: str, pattern: str, new: str, *, count: int = 1) -> str:
     result, found = re.subn(pattern, new, text, flags=re.MULTILINE)
     if found != count:
@@ -65,7 +74,7 @@ def _replace(text: str, pattern: str, new: str, *, count: int = 1) -> str:
 
 
 def render(directory: Path, *, listen: str, upstreams: list[str], source: str | None = None,
-           nginx: str | None = None) -> str:
+           stripe_listen: str | None = None, nginx: str | None = None) -> str:
     """The configuration text (see the module's docstring)."""
     if not upstreams:
         raise ValueError("at least one --upstream")
@@ -81,15 +90,20 @@ def render(directory: Path, *, listen: str, upstreams: list[str], source: str | 
     text = _replace(text, r"^\s*server \S+ resolve;\n", "", count=len(servers))
     text = _replace(text, r"^(\s*)zone web \S+;$",
                     lambda m: m.group(0) + "".join(f"\n{indent}server {u};" for u in upstreams))
-    text = _replace(text, r"^(\s*)listen \d+;$", rf"\1listen {listen};")
+    text = _replace(text, r"^(\s*)listen 8080;$", rf"\1listen {listen};")
+    if stripe_listen:
+        text = _replace(text, r"^(\s*)listen 12111;$", rf"\1listen {stripe_listen};")
+    else:
+        text = _replace(text, STRIPE_SERVER, "")
     temp = "".join(f"    {name}_temp_path {directory}/{name};\n" for name in TEMP_PATHS
                    if name not in _compiled_without(nginx))
     text = _replace(text, r"^http \{\n", lambda m: m.group(0) + temp)
     if source:
-        text = _replace(text, r"^(\s*)proxy_pass http://web;$",
+        text = _replace(text, r"^(\s*)proxy_next_upstream .*;$",
                         lambda m: f"{m.group(0)}\n{m.group(1)}proxy_bind {source};")
     header = (f"# Written by scripts/nginx_conf.py from deploy/nginx.conf: upstreams "
               f"{' '.join(upstreams)}, listening on {listen}"
+              + (f", Stripe's format on {stripe_listen}" if stripe_listen else "")
               + (f", connecting from {source}" if source else "") + ".\n")
     return header + text
 
@@ -113,12 +127,15 @@ def main(argv=None) -> int:
     parser.add_argument("--upstream", action="append", required=True,
                         help="HOST:PORT of a gunicorn instance (repeat for each)")
     parser.add_argument("--source", help="the address nginx connects to the upstreams from")
+    parser.add_argument("--stripe-listen", help="HOST:PORT of Stripe's format at the root "
+                        "(the web processes' STRIPE_ROOT_PORT); default: no such server")
     parser.add_argument("--nginx", default=None, help="the nginx binary (its modules decide "
                         "which temporary paths are set; default: found on PATH or /usr/sbin)")
     options = parser.parse_args(argv)
     try:
         path = write(options.directory, listen=options.listen, upstreams=options.upstream,
-                     source=options.source, nginx=options.nginx or find_nginx())
+                     source=options.source, stripe_listen=options.stripe_listen,
+                     nginx=options.nginx or find_nginx())
     except Drift as exc:
         print(f"nginx_conf.py: {exc}", file=sys.stderr)
         return 1

@@ -80,9 +80,10 @@ def test_the_readme_runs_as_written(demo):
     assert lines[10] == '"amount":75.00', output
     assert '"status":"refunded"' in lines[11], output
     # Stripe's format, the webhook endpoint (deleted again), and the reset.
-    assert lines[12].startswith('"id":"pi_') and lines[13] == '"status":"succeeded"', output
-    assert lines[14] == "['payment.completed']", output
-    assert '"object":"webhook_endpoint","deleted":true' in lines[15], output
-    assert '"message":"All test data has been reset."' in lines[16], output
-    assert len(lines) == 17, output
+    assert lines[12].startswith('"id": "pi_') and lines[13] == '"status": "succeeded"', output
+    assert lines[14] == "Request-Id: req_", output
+    assert lines[15] == "['payment.completed']", output
+    assert '"object":"webhook_endpoint","deleted":true' in lines[16], output
+    assert '"message":"All test data has been reset."' in lines[17], output
+    assert len(lines) == 18, output
     assert not Account.objects.get(pk=demo.pk).payments.exists()  # the reset ran last

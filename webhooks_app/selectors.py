@@ -4,10 +4,14 @@ events rendered in it."""
 
 import re
 
+from django.db.models import Q
+
 from accounts.models import Account
 from core.errors import NotFound
 from core.formats import Format
 from webhooks_app.models import Delivery, Event, WebhookEndpoint
+
+ALL = Q()  # a list's `where` when nothing narrows it
 
 
 def endpoint_missing(endpoint_id: str) -> NotFound:
@@ -32,10 +36,11 @@ def endpoint_get(*, account: Account, endpoint_id: str,
 
 
 def event_list(*, account: Account, format: str = Format.V1, types: list[str] | None = None,
-               type_like: str | None = None):
-    """The account's events of `format`; when given, of `types` only, or of the types
-    `type_like` matches (`*` matching anything: `payment_intent.*`)."""
-    events = Event.objects.filter(account=account, format=format)
+               type_like: str | None = None, where: Q = ALL):
+    """The account's events of `format` matching `where` (a `Q` over the event's fields);
+    when given, of `types` only, or of the types `type_like` matches (`*` matching
+    anything: `payment_intent.*`)."""
+    events = Event.objects.filter(where, account=account, format=format)
     if types is not None:
         events = events.filter(type__in=types)
     if type_like is not None:

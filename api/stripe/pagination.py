@@ -27,9 +27,9 @@ class MissingCursor(ServiceError):
 class CursorPagination(BasePagination):
     """Stripe's lists: newest first (but a few), `limit` (1-100, default 10), and a cursor,
     the id of an object of the list (`starting_after`: the next ones, `ending_before`: the
-    ones before). Pages
-    walk `(created_at, id)`, so objects created meanwhile (newer) never shift a walk that goes
-    on with `starting_after`: the SDK's `auto_paging_iter()` sees each object exactly once.
+    ones before). Pages walk `(created_at, id)`, so objects created meanwhile (newer) never
+    shift a walk that goes on with `starting_after`: the SDK's `auto_paging_iter()` sees each
+    object exactly once.
 
     The view names its id field (`cursor_field`, default `public_id`) and the actions whose
     lists keep the order objects were given in, oldest first (`oldest_first`: a checkout's

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 
 from api.json import parse_body
+from core.errors import ServiceError
 
 # Every operation takes `expand` (in the body, or in the query string as the SDKs send it on
 # a GET).
@@ -21,6 +22,14 @@ ALWAYS_ACCEPTED = frozenset({"expand"})
 METADATA_KEYS = 50
 METADATA_KEY_CHARS = 40
 METADATA_VALUE_CHARS = 500
+
+
+class InvalidParameter(ServiceError):
+    """A parameter Stripe would refuse as it is worded here (400 `invalid_request_error`):
+    an expansion, a list filter, a search query or page."""
+
+    status = 400
+    code = "parameter_invalid"
 
 
 def unknown_parameter(name: str) -> serializers.ValidationError:

@@ -2,27 +2,38 @@
 
 Errors are worded once, here (`translate`), from the domain's description: Stripe's statuses
 (400 for what the other formats answer 409 or 422, 404 only for the object of the path),
-`resource_missing` with "No such …" for objects named in the body, and each viewset's own
-codes and parameter names (`error_codes`, `param_names`).
+`resource_missing` with "No such …" for objects named in the body, each viewset's own codes
+and parameter names (`error_codes`, `param_names`), and 429 with `Stripe-Should-Retry`.
+
+The surface answers as Stripe does: pretty-printed JSON, `Stripe-Version` on every answer,
+Stripe's test-mode rate limits (`STRIPE_RATE_LIMIT_PER_SECOND` reads a second per key, and
+as many writes), and at the root of a port of its own too (`STRIPE_ROOT_PORT`, stripe-mock's
+12111: there `/v1/...` is `/stripe/v1/...`, `api.ports`).
 """
 
 import base64
 import re
 from dataclasses import replace
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, serializers
+from rest_framework.response import Response
 from rest_framework.routers import Route
 
 from api.authentication import BearerAuthentication
 from api.errors import ErrorDescription, detailed_message
-from api.json import DecimalJSONParser
+from api.json import DecimalJSONParser, IndentedJSONRenderer
+from api.ratelimit import ReadsAndWrites
 from api.routers import Router
 from api.schema import ScopedAuthenticationScheme
+from api.stripe import expand as expansions
 from api.stripe.declines import decline_of
 from api.stripe.forms import BracketFormParser, parse_brackets
 from api.stripe.pagination import CursorPagination
 from api.stripe.params import ALWAYS_ACCEPTED, expand_of, unknown_parameter
+from api.stripe.search import Search, SearchFields, SearchParams, search_page
+from api.stripe.version import API_VERSION
 from api.surfaces import Surface
 from api.viewsets import SurfaceViewSet
 from core.errors import Declined, NotFound, ServiceError
@@ -49,7 +60,8 @@ _CODES = {"required": "parameter_missing", "null": "parameter_missing",
 # idempotency key, a body too large, a simulated outage) is left out, as Stripe leaves `code`
 # out of the errors it has no code for: `type`, `message` and `param` say what went wrong.
 CODES = frozenset({
-    "parameter_missing", "parameter_unknown", "resource_missing", "resource_already_exists",
+    "parameter_missing", "parameter_unknown", "parameter_invalid_integer",
+    "parameter_invalid_empty", "resource_missing", "resource_already_exists",
     "amount_too_large", "charge_already_refunded", "payment_intent_unexpected_state",
     "idempotency_key_in_use", "rate_limit", "card_declined", "expired_card", "incorrect_cvc",
     "incorrect_number", "processing_error", "authentication_required",
@@ -87,6 +99,8 @@ def translate(error: ErrorDescription, exc: Exception, view) -> ErrorDescription
         error = _reworded(error, exc, view)
     if error.status == 422 or (error.status == 409 and error.code != KEY_IN_USE):
         error = replace(error, status=400)
+    if error.status == 429:  # the SDKs retry it, after Retry-After
+        error = replace(error, headers={**error.headers, "Stripe-Should-Retry": "true"})
     return error
 
 
@@ -133,8 +147,17 @@ def error_body(error: ErrorDescription) -> dict:
     return {"error": {**body, **error.extra}}
 
 
+def version_header(request) -> dict[str, str]:
+    """The version the request asked for (`Stripe-Version`, any is accepted), else the one the
+    sandbox renders."""
+    return {"Stripe-Version": request.headers.get("Stripe-Version") or API_VERSION}
+
+
 STRIPE = Surface(name=Format.STRIPE, prefix="/stripe/v1/", error_body=error_body,
-                 error_schema=ErrorSerializer, tag="stripe", translate=translate)
+                 error_schema=ErrorSerializer, tag="stripe", translate=translate,
+                 renderer=IndentedJSONRenderer, response_headers=version_header,
+                 rate_limits=ReadsAndWrites("STRIPE_RATE_LIMIT_PER_SECOND", group="stripe"),
+                 port_setting="STRIPE_ROOT_PORT", mount="/stripe")
 
 
 def form_body(serializer) -> dict:
@@ -178,6 +201,21 @@ class StripeAuthenticationScheme(ScopedAuthenticationScheme):
         ]
 
 
+class StripeSchema(AutoSchema):
+    """A `/stripe/v1` GET documents its `expand[]` (the fields of its answer that expand)."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        view = self.view
+        if self.method != "GET" or not isinstance(view, StripeViewSet) or not view.action:
+            return parameters
+        expand = expansions.parameter(
+            view.action_objects.get(view.action, view.stripe_object),
+            listed=view.action in view.list_actions,
+            extra=("total_count",) if view.action == "search" else ())
+        return [*parameters, *([expand] if expand else [])]
+
+
 class StripeViewSet(SurfaceViewSet):
     """`/stripe/v1`: Stripe's credentials, form bodies in bracket notation, cursor lists and
     Stripe's error object. Every parameter of the query string is judged before the handler
@@ -187,18 +225,25 @@ class StripeViewSet(SurfaceViewSet):
     authentication_classes = [StripeAuthentication]
     parser_classes = [BracketFormParser, DecimalJSONParser]
     pagination_class = CursorPagination
+    schema = StripeSchema()
     # How this viewset's errors are worded (see `translate`): the Stripe name of a domain
     # argument, the Stripe (code, message, param) of a domain code (None: as described),
     # the path's parameter.
     param_names: dict[str, str] = {}
     error_codes: dict[str, tuple[str, str | None, str | None]] = {}
     path_param = "id"
+    # What the operations answer with, for `expand[]` (`api.stripe.expand`): the Stripe
+    # object type of the viewset, the actions answering a list or a search result of them,
+    # and the actions answering another type (None: an object nothing of expands).
+    stripe_object: str | None = None
+    list_actions = frozenset({"list", "search"})
+    action_objects: dict[str, str | None] = {}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        self.query, self.expansion, self.total_count = {}, {}, False
         handler = getattr(self, self.action, None) if self.action else None
         if handler is None:
-            self.query = {}
             return  # not an operation here: DRF answers 405, whatever the query string
         self.query = parse_brackets(request.META.get("QUERY_STRING", ""))
         accepted = ALWAYS_ACCEPTED | getattr(handler, "query_parameters", frozenset())
@@ -207,15 +252,55 @@ class StripeViewSet(SurfaceViewSet):
         unknown = sorted(set(self.query) - accepted)
         if unknown:
             raise unknown_parameter(unknown[0])
+        # What `expand` asks for is judged now, before anything changes.
+        paths = self.expanded()
+        if self.action == "search" and "total_count" in paths:
+            self.total_count = True
+            paths = paths - {"total_count"}
+        answered = self.action_objects.get(self.action, self.stripe_object)
+        self.expansion = expansions.plan(paths, answered,
+                                         listed=self.action in self.list_actions)
 
     def state_message(self, exc: ServiceError) -> str | None:
         """How a refusal of the object's status is worded here (None: the domain's words)."""
         return None
 
+    def expand(self, objects: list[dict]) -> list[dict]:
+        """`objects` (rendered, of the type the operation answers with) expanded as the
+        request asks: one load per expanded field for all of them."""
+        if self.expansion:
+            expansions.apply(self.request.user.account, objects, self.expansion)
+        return objects
+
+    def respond(self, rendered: dict, status: int = 200) -> Response:
+        """The object the operation answers with, expanded as the request asks."""
+        return Response(self.expand([rendered])[0], status=status)
+
     def rendered_list(self, queryset, render):
-        """One cursor page of `queryset`, each object in Stripe's shape by `render`."""
-        return self.get_paginated_response([render(obj)
-                                            for obj in self.paginate_queryset(queryset)])
+        """One cursor page of `queryset`, each object in Stripe's shape by `render`,
+        expanded as the request asks (`data.…`)."""
+        return self.get_paginated_response(self.expand(
+            [render(obj) for obj in self.paginate_queryset(queryset)]))
+
+    def search_of(self, fields: SearchFields) -> Search:
+        """The request's search (`query`, `limit`, `page`) over a resource's `fields`: its
+        `where` is for the resource's list selector (400 `query` if it is malformed)."""
+        params = self.validated(SearchParams, data=self.query)
+        return Search(text=params["query"], where=fields.q(params["query"]),
+                      limit=params["limit"], page=params.get("page"))
+
+    def rendered_search(self, matching, render, search: Search):
+        """A page of Stripe's search result of the objects `search` matched (`matching`,
+        from the selector), newest first, each rendered and expanded; `total_count` when
+        `expand[]` asks for it."""
+        path = self.request.path.removeprefix("/stripe")
+        rows, next_page = search_page(matching, path=path, search=search)
+        body = {"object": "search_result",
+                "data": self.expand([render(row) for row in rows]),
+                "has_more": next_page is not None, "next_page": next_page, "url": path}
+        if self.total_count:
+            body["total_count"] = matching.count()
+        return Response(body)
 
     def expanded(self) -> set[str]:
         """What `expand` asks for, in the body or (as the SDKs send it on a GET,

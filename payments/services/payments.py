@@ -610,8 +610,8 @@ def payment_update(
         if value is not None and not unconfirmed:
             raise InvalidState(
                 f"Payment '{payment.public_id}': its {name} can only change before it is "
-                f"confirmed. Current status: '{payment.status}'.", subject=payment,
-                action="update")
+                f"confirmed. Current status: '{payment.status}'.", param=name,
+                subject=payment, action="update")
     if customer_id:
         selectors.customer_get(account=account, customer_id=customer_id)
     if unconfirmed and payment.failure_reason:

@@ -116,6 +116,8 @@ OPERATIONS = [
     *[Op(f"stripe_{name}", method, f"/stripe/v1/{path}", scope, "stripe", body)
       for name, method, path, scope, body in [
           ("list_payment_intents", "get", "payment_intents", scopes.PAYMENTS_READ, None),
+          ("search_payment_intents", "get", "payment_intents/search?query=amount%3E0",
+           scopes.PAYMENTS_READ, None),
           ("create_payment_intent", "post", "payment_intents", scopes.PAYMENTS_WRITE,
            {"amount": 2000, "currency": "usd"}),
           ("retrieve_payment_intent", "get", "payment_intents/{intent_id}",
@@ -129,6 +131,8 @@ OPERATIONS = [
           ("cancel_payment_intent", "post", "payment_intents/{authorized_id}/cancel",
            scopes.PAYMENTS_WRITE, {}),
           ("list_customers", "get", "customers", scopes.PAYMENTS_READ, None),
+          ("search_customers", "get", "customers/search?query=created%3E0",
+           scopes.PAYMENTS_READ, None),
           ("create_customer", "post", "customers", scopes.PAYMENTS_WRITE,
            {"email": "a@example.com"}),
           ("retrieve_customer", "get", "customers/{customer_id}", scopes.PAYMENTS_READ, None),
@@ -165,6 +169,10 @@ OPERATIONS = [
           ("list_customer_payment_methods", "get", "customers/{customer_id}/payment_methods",
            scopes.PAYMENTS_READ, None),
           ("list_charges", "get", "charges", scopes.PAYMENTS_READ, None),
+          ("search_charges", "get", "charges/search?query=created%3E0", scopes.PAYMENTS_READ,
+           None),
+          ("list_charge_refunds", "get", "charges/{charge_id}/refunds", scopes.PAYMENTS_READ,
+           None),
           ("retrieve_charge", "get", "charges/{charge_id}", scopes.PAYMENTS_READ, None),
           ("update_charge", "post", "charges/{charge_id}", scopes.PAYMENTS_WRITE,
            {"description": "changed"}),
@@ -197,7 +205,7 @@ PUBLIC_OPERATIONS = {"health", "api_info", "oauth_authorize", "oauth_token", "oa
                      "oauth_introspect"}
 OWNED = [op for op in OPERATIONS if re.search(r"\{\w+\}", op.path + json.dumps(op.body))]
 LISTS = [op for op in OPERATIONS if op.method == "get" and "{" not in op.path
-         and op.operation_id.removeprefix("stripe_").startswith("list_")]
+         and op.operation_id.removeprefix("stripe_").startswith(("list_", "search_"))]
 
 
 def test_the_table_covers_every_operation_of_the_schema(db):

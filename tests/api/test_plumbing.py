@@ -122,16 +122,23 @@ class TestErrorEnvelope:
 
 
 class TestHeaders:
-    @pytest.mark.parametrize("path", ["/v1/health", "/v1/payments", "/v1/nope", "/"])
+    @pytest.mark.parametrize("path", ["/v1/health", "/v1/payments", "/v1/nope", "/",
+                                      "/stripe/v1/customers", "/stripe/v1/nope",
+                                      "/api/v0/test-payment/pay_x", "/api/v2/payment/refunds/x",
+                                      "/v1/oauth/token", "/admin/login/"])
     def test_every_response_has_request_id_timing_and_version(self, api, path):
         response = api.get(path)
         assert response["X-Request-Id"].startswith("req_")
+        assert response["Request-Id"] == response["X-Request-Id"]  # Stripe's name for it
         assert float(response["X-Response-Time"]) >= 0
         assert response["X-API-Version"] == "2024-01-15"
 
+    def test_each_request_has_its_own_id(self, api):
+        assert api.get("/v1/payments")["Request-Id"] != api.get("/v1/payments")["Request-Id"]
+
     def test_client_request_id_is_echoed(self, api):
         response = api.get("/v1/payments", headers={"X-Request-Id": "my-trace-42"})
-        assert response["X-Request-Id"] == "my-trace-42"
+        assert response["X-Request-Id"] == response["Request-Id"] == "my-trace-42"
 
     def test_unsafe_request_id_is_replaced(self, api):
         response = api.get("/v1/payments", headers={"X-Request-Id": "x" * 300})

@@ -67,3 +67,30 @@ def test_another_thread_does_not_see_this_threads_request():
     thread.join()
     assert seen == [(None, None)]
     assert context.current().request_id == "req_here"
+
+
+def test_the_cause_is_the_api_call_being_served():
+    begun = context.begin(request_id="req_7")
+    begun.surface, begun.idempotency_key = Format.STRIPE, "order-7"
+    assert context.cause() == context.Cause("req_7", "order-7")
+    begun.idempotency_key = None
+    assert context.cause() == context.Cause("req_7", None)
+
+
+def test_nothing_is_the_cause_outside_an_api_call():
+    assert context.cause() is context.AUTOMATIC  # a task, a command
+    context.begin(request_id="req_admin")  # a page of the admin: no surface
+    assert context.cause() == context.Cause(None, None)
+
+
+def test_inside_automatic_nothing_is_the_cause_and_after_it_the_call_again():
+    context.begin(request_id="req_advance", surface=Format.V1)
+    with context.automatic():
+        assert context.cause() is context.AUTOMATIC
+        with context.automatic():
+            pass
+        assert context.cause() is context.AUTOMATIC
+    assert context.cause() == context.Cause("req_advance", None)
+    context.end()
+    with context.automatic():  # outside requests too: nothing to mark
+        assert context.cause() is context.AUTOMATIC

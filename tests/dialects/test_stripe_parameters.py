@@ -71,3 +71,11 @@ def test_a_bad_query_string_leaves_nothing_changed(stripe, demo, query):
     intent.refresh_from_db()
     assert (intent.status, intent.description) == ("requires_confirmation", "")
     assert intent.amount_received_minor == 0  # not charged
+
+
+def test_a_method_not_offered_is_405_whatever_the_query_string(stripe):
+    """The query string is judged for an operation only: `created` with `created[gt]` is no
+    bracket notation (400 on a GET), but a TRACE is 405 first."""
+    query = "?created=0&created%5Bgt%5D=0"
+    stripe_error(stripe.get("/stripe/v1/charges" + query), 400, type="invalid_request_error")
+    assert stripe.generic("TRACE", "/stripe/v1/charges" + query).status_code == 405

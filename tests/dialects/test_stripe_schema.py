@@ -5,9 +5,11 @@ The walk drives every operation of the surface (the service's own OpenAPI schema
 an operation added without a walk fails `test_the_walk_covers_every_operation`), with form
 bodies as the SDKs send them, to its answers and its errors: each answer is validated as the
 operation's type (`ANSWERS`), each error as Stripe's error object (a 402's `payment_intent`
-inside it too), lists item by item, expanded fields as objects, and then every event stored
-for delivery (`data.object` as its event type says). The counts are printed (`pytest -s`)
-and written to `stripe-schema-counts.json` in pytest's temporary directory.
+inside it too), lists and search results item by item, expanded fields as objects (each
+field the sandbox expands into an object is expanded somewhere in the walk, nested and in
+lists), and then every event stored for delivery (`data.object` as its event type says).
+The counts are printed (`pytest -s`) and written to `stripe-schema-counts.json` in pytest's
+temporary directory.
 """
 
 import json
@@ -73,6 +75,10 @@ ANSWERS = {
     "stripe_expire_checkout_session": "CheckoutSession",
     "stripe_list_checkout_sessions": "ApiList<CheckoutSession>",
     "stripe_list_checkout_session_line_items": "ApiList<LineItem>",
+    "stripe_list_charge_refunds": "ApiList<Refund>",
+    "stripe_search_customers": "ApiSearchResult<Customer>",
+    "stripe_search_payment_intents": "ApiSearchResult<PaymentIntent>",
+    "stripe_search_charges": "ApiSearchResult<Charge>",
 }
 
 
@@ -118,8 +124,9 @@ def scenario(**fields) -> None:
 
 
 def rate_limited(walk: Walk, settings) -> None:
-    """A 429: the limits on (they are off in tests), two requests a minute."""
-    settings.RATELIMIT_ENABLE, settings.RATE_LIMIT_PER_MINUTE = True, 2
+    """A 429: the limits on (they are off in tests), two reads a second (the test's
+    `frozen_windows`: all in one second)."""
+    settings.RATELIMIT_ENABLE, settings.STRIPE_RATE_LIMIT_PER_SECOND = True, 2
     cache.clear()
     walk("stripe_list_events", "get", "/events")
     walk("stripe_list_events", "get", "/events")
@@ -445,6 +452,78 @@ def checkout_sessions(walk: Walk, customer: dict) -> None:
          status=400)
 
 
+def expansions(walk: Walk, customer: dict, intent_id: str) -> None:
+    """Every field that expands, expanded (nested, and on lists as `data.x`), so that the
+    objects in their place are walked too; and a path that names nothing expandable."""
+    card = walk("stripe_attach_payment_method", "post", "/payment_methods/pm_card_visa/attach",
+                {"customer": customer["id"]})
+    walk("stripe_update_customer", "post", f"/customers/{customer['id']}", {
+        "invoice_settings[default_payment_method]": card["id"],
+        "expand[0]": "invoice_settings.default_payment_method.customer"})
+    deep = ("latest_charge.payment_intent.customer", "payment_method.customer",
+            "customer.invoice_settings.default_payment_method", "review", "application")
+    intent = walk("stripe_retrieve_payment_intent", "get", f"/payment_intents/{intent_id}",
+                  {f"expand[{n}]": path for n, path in enumerate(deep)})
+    assert intent["latest_charge"]["payment_intent"]["customer"]["object"] == "customer"
+    walk("stripe_create_payment_intent", "post", "/payment_intents", {
+        "amount": 1500, "currency": "usd", "customer": customer["id"],
+        "payment_method": card["id"], "confirm": "true", "expand[0]": "latest_charge",
+        "expand[1]": "payment_method", "expand[2]": "customer"})
+    walk("stripe_list_payment_intents", "get", "/payment_intents", {
+        "limit": 5, "expand[0]": "data.customer", "expand[1]": "data.latest_charge"})
+    refunded = walk("stripe_list_refunds", "get", "/refunds", {
+        "limit": 3, "expand[0]": "data.charge.refunds", "expand[1]": "data.payment_intent",
+        "expand[2]": "data.customer", "expand[3]": "data.payment_method"})
+    charge_id = refunded["data"][0]["charge"]["id"]
+    walk("stripe_retrieve_charge", "get", f"/charges/{charge_id}", {
+        "expand[0]": "refunds", "expand[1]": "customer", "expand[2]": "payment_intent",
+        "expand[3]": "balance_transaction"})
+    walk("stripe_list_charge_refunds", "get", f"/charges/{charge_id}/refunds",
+         {"limit": 1, "expand[0]": "data.payment_intent"})
+    walk("stripe_list_charge_refunds", "get", "/charges/ch_missing/refunds", status=404)
+    walk("stripe_list_charges", "get", "/charges", {"expand[0]": "data.payment_intent.customer"})
+    walk("stripe_retrieve_payment_method", "get", f"/payment_methods/{card['id']}",
+         {"expand[0]": "customer"})
+    walk("stripe_list_customer_payment_methods", "get",
+         f"/customers/{customer['id']}/payment_methods", {"expand[0]": "data.customer"})
+    walk("stripe_create_setup_intent", "post", "/setup_intents", {
+        "customer": customer["id"], "payment_method": "pm_card_amex", "confirm": "true",
+        "expand[0]": "customer", "expand[1]": "payment_method"})
+    walk("stripe_list_setup_intents", "get", "/setup_intents", {"expand[0]": "data.customer"})
+    walk("stripe_retrieve_payment_intent", "get", f"/payment_intents/{intent_id}",
+         {"expand[0]": "amount"}, status=400)
+    walk("stripe_list_payment_intents", "get", "/payment_intents", {"expand[0]": "customer"},
+         status=400)
+
+
+def searches(walk: Walk, customer: dict) -> None:
+    """Each search, by the fields Stripe documents for it, paged and expanded."""
+    walk("stripe_create_customer", "post", "/customers",
+         {"email": "amy@example.com", "metadata[tier]": "silver"})
+    query = "email~'example' OR metadata['tier']:'silver'"
+    first = walk("stripe_search_customers", "get", "/customers/search", {
+        "query": query, "limit": 1, "expand[0]": "total_count",
+        "expand[1]": "data.invoice_settings.default_payment_method"})
+    walk("stripe_search_customers", "get", "/customers/search",
+         {"query": query, "page": first["next_page"]})
+    walk("stripe_search_customers", "get", "/customers/search",
+         {"query": f"email:'{customer['email']}' -name:'nobody'", "expand[0]":
+          "data.invoice_settings.default_payment_method"})
+    walk("stripe_search_customers", "get", "/customers/search", {"query": "colour:'x'"},
+         status=400)
+    walk("stripe_search_payment_intents", "get", "/payment_intents/search", {
+        "query": "status:'succeeded' amount>=1000 currency:'usd'", "limit": 2,
+        "expand[0]": "data.customer", "expand[1]": "data.latest_charge.refunds"})
+    walk("stripe_search_payment_intents", "get", "/payment_intents/search",
+         {"query": "status:'requires_payment_method' OR status:'canceled'"})
+    walk("stripe_search_payment_intents", "get", "/payment_intents/search",
+         {"query": "amount>"}, status=400)
+    walk("stripe_search_charges", "get", "/charges/search", {
+        "query": "status:'failed' OR refunded:'true'", "expand[0]": "data.payment_intent"})
+    walk("stripe_search_charges", "get", "/charges/search",
+         {"query": "a:'b' AND c:'d' OR e:'f'"}, status=400)
+
+
 def stripe_operations() -> set[str]:
     """The operation ids of `/stripe/v1` in the service's OpenAPI schema."""
     schema = client_for(None).get("/api/schema/?format=json").json()
@@ -453,6 +532,7 @@ def stripe_operations() -> set[str]:
 
 
 def test_every_answer_of_every_operation_is_of_stripes_published_type(demo, settings,
+                                                                       frozen_windows,
                                                                        tmp_path_factory):
     walk = Walk()
     customer = customers(walk)
@@ -462,6 +542,8 @@ def test_every_answer_of_every_operation_is_of_stripes_published_type(demo, sett
     charges(walk, intent_id)
     setup_intents(walk, customer)
     checkout_sessions(walk, customer)
+    expansions(walk, customer, intent_id)
+    searches(walk, customer)
     webhook_endpoints(walk)
     events(walk)
     rate_limited(walk, settings)

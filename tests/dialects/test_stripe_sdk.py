@@ -1,5 +1,6 @@
 """The official `stripe` package (16.x), unchanged, against a live server's `/stripe/v1`:
-only `api_base` points at the sandbox."""
+only `api_base` points at the sandbox (the `sdk` fixture,
+tests/support/fixtures.py)."""
 
 import contextlib
 import io
@@ -21,14 +22,6 @@ from webhooks_app.models import Delivery
 from webhooks_app.tasks import attempt_delivery
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def sdk(live_server, demo, monkeypatch):
-    monkeypatch.setattr(stripe, "api_key", ADMIN_KEY)
-    monkeypatch.setattr(stripe, "api_base", live_server.url + "/stripe")
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    return stripe
 
 
 def intent(**params):
@@ -187,15 +180,25 @@ def test_the_docs_python_example_runs_as_written(sdk, live_server):
     assert lines[1:] == ["card_declined generic_decline", "1500", "succeeded"]
 
 
+def documents(text: str) -> list:
+    """The JSON bodies of `text`, one after the other (curl prints them back to back)."""
+    decoder, found, at = json.JSONDecoder(), [], 0
+    while text[at:].strip():
+        document, at = decoder.raw_decode(text, len(text) - len(text[at:].lstrip()))
+        found.append(document)
+    return found
+
+
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_the_docs_curl_lines_run_as_written(sdk, live_server):
     script = docs_block("stripe-curl", "sh", live_server.url)
     result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    intent, customer, listed, endpoint = (json.loads(line) for line in
-                                          result.stdout.replace("}{", "}\n{").splitlines())
+    intent, customer, listed, found, endpoint = documents(result.stdout)
     assert (intent["status"], intent["metadata"]) == ("succeeded", {"order_id": "42"})
     assert customer["email"] == "jenny@example.com"
     assert listed["object"] == "list" and listed["data"][0]["id"] == intent["id"]
+    assert (found["object"], found["total_count"]) == ("search_result", 1)
+    assert found["data"][0]["id"] == customer["id"]
     assert endpoint["secret"].startswith("whsec_")

@@ -95,6 +95,29 @@ def test_sandbox_entrypoint_migrates_seeds_and_serves_plain_http(tmp_path):
     assert "task worker beside it" in tail(log, 200_000)
 
 
+def test_the_image_serves_stripe_at_the_root_of_its_own_port_too(tmp_path):
+    """Without BIND, gunicorn listens on PORT and STRIPE_ROOT_PORT (every interface, as in a
+    container): on the second, `/v1/...` is Stripe's format. The health check probes the
+    first."""
+    port, stripe_port = free_port(), free_port()
+    env = clean_env(SANDBOX="1", DATA_DIR=str(tmp_path / "data"), PORT=str(port),
+                    STRIPE_ROOT_PORT=str(stripe_port), SANDBOX_WORKER="0")
+    log = tmp_path / "sandbox.log"
+    proc = start(ENTRYPOINT, env, log)
+    try:
+        wait_healthy(proc, f"http://127.0.0.1:{port}", log)
+        listed = requests.get(f"http://127.0.0.1:{stripe_port}/v1/customers", timeout=10,
+                              headers={"Authorization": f"Bearer {STANDARD_KEY}"})
+        assert listed.status_code == 200, listed.text
+        assert listed.json()["url"] == "/v1/customers" and listed.headers["Stripe-Version"]
+        both = f"127.0.0.1:{port},127.0.0.1:{stripe_port}"
+        check = subprocess.run([PYTHON, "deploy/healthcheck.py"], cwd=ROOT, timeout=30,
+                               env=clean_env(BIND=both))
+        assert check.returncode == 0
+    finally:
+        assert stop(proc) == 0, tail(log)
+
+
 def children(pid: int, marker: str) -> list[int]:
     """The processes whose parent is `pid` and whose command line mentions `marker`."""
     found = []

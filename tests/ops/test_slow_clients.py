@@ -42,6 +42,7 @@ pytestmark = [pytest.mark.live]
 WORKERS, THREADS = 3, 4  # compose.yaml's WEB_CONCURRENCY, the config's default threads
 # scripts/cluster-run's: the address nginx connects to gunicorn from, which alone is trusted.
 PROXY_SOURCE = "127.0.0.2"
+DEMO_KEY = "demo_key_4eC39HqLyjWDarjtT1zdp7dc"  # seed_demo's, which the cluster loads
 
 
 def slow_clients(url: str, clients: int, *, seconds: float, probe_timeout: float,
@@ -62,7 +63,13 @@ def slow_clients(url: str, clients: int, *, seconds: float, probe_timeout: float
 
 
 @pytest.fixture(scope="module")
-def gunicorn(tmp_path_factory):
+def stripe_port() -> int:
+    """The proxy's port of Stripe's format at the root: gunicorn's STRIPE_ROOT_PORT."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory, stripe_port):
     """gunicorn with deploy/gunicorn.conf.py on a migrated throwaway SQLite database."""
     tmp = tmp_path_factory.mktemp("slow-clients")
     port = free_port()
@@ -70,7 +77,8 @@ def gunicorn(tmp_path_factory):
                     ALLOWED_HOSTS="127.0.0.1", SQLITE_PATH=str(tmp / "db.sqlite3"),
                     SECURE_SSL_REDIRECT="0", WEB_CONCURRENCY=str(WORKERS),
                     GUNICORN_THREADS=str(THREADS), BIND=f"127.0.0.1:{port}",
-                    TRUSTED_PROXIES=PROXY_SOURCE, FORWARDED_ALLOW_IPS=PROXY_SOURCE)
+                    TRUSTED_PROXIES=PROXY_SOURCE, FORWARDED_ALLOW_IPS=PROXY_SOURCE,
+                    STRIPE_ROOT_PORT=str(stripe_port))
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True,
                    timeout=120)
     log = tmp / "gunicorn.log"
@@ -140,9 +148,9 @@ def _nginx_or_skip() -> str:
 
 
 @pytest.fixture(scope="module")
-def proxy(gunicorn):
+def proxy(gunicorn, stripe_port):
     """deploy/nginx.conf in front of our gunicorn, configured as scripts/cluster-run
-    configures it (scripts/nginx_conf.py: the upstream and the listen address filled in,
+    configures it (scripts/nginx_conf.py: the upstream and the listen addresses filled in,
     connecting from PROXY_SOURCE). Its directory is not under pytest's (private) one: nginx's
     workers run as `nobody` when the tests run as root, and write temporary files there."""
     nginx = _nginx_or_skip()
@@ -152,6 +160,7 @@ def proxy(gunicorn):
         subprocess.run([PYTHON, "scripts/nginx_conf.py", str(directory),
                         "--listen", f"127.0.0.1:{port}",
                         "--upstream", gunicorn.removeprefix("http://"),
+                        "--stripe-listen", f"127.0.0.1:{stripe_port}",
                         "--source", PROXY_SOURCE, "--nginx", nginx],
                        cwd=ROOT, check=True, capture_output=True, timeout=30)
         command = [nginx, "-p", str(directory), "-c", str(directory / "nginx.conf")]
@@ -201,6 +210,22 @@ def test_behind_nginx_the_client_ip_is_the_clients(gunicorn, proxy):
     assert _metrics(gunicorn, **{"X-Forwarded-For": "127.0.0.1"}) == 403
 
 
+def test_behind_nginx_stripe_is_at_the_root_of_its_port(gunicorn, proxy, stripe_port):
+    """nginx's second server tells gunicorn the port it received the request on
+    (X-Forwarded-Port): there `/v1/customers` is Stripe's (401 in Stripe's shape, without
+    `status`); on nginx's main port it is the main API's unknown route. A client that
+    writes the header itself, straight to gunicorn, is not believed."""
+    stripe_side = requests.get(f"http://127.0.0.1:{stripe_port}/v1/customers", timeout=10)
+    assert stripe_side.status_code == 401 and stripe_side.headers["Server"] == "nginx"
+    assert stripe_side.json()["error"]["type"] == "authentication_error"
+    assert "status" not in stripe_side.json()["error"] and stripe_side.headers["Stripe-Version"]
+    main = requests.get(f"{proxy}/v1/customers", timeout=10)
+    assert main.status_code == 404 and main.json()["error"]["status"] == 404
+    spoofed = requests.get(f"{gunicorn}/v1/customers", timeout=10,
+                           headers={"X-Forwarded-Port": str(stripe_port)})
+    assert spoofed.status_code == 404 and spoofed.json()["error"]["status"] == 404
+
+
 # --- The cluster: scripts/cluster-run (make cluster, make soak) ------------------------------
 
 def _read_line(proc: subprocess.Popen, timeout: float) -> str:
@@ -226,7 +251,7 @@ def test_the_cluster_serves_through_nginx_and_slow_clients_stall_nothing(tmp_pat
     (twice the threads of both instances: alone, each instance makes every probe wait about
     5 s) and slow-header clients (more than both have threads: alone, they hold every probe
     for as long as they trickle) leave /v1/health answered within 2 s; the client IP behind
-    the proxy is the client's."""
+    the proxy is the client's; Stripe's format is at the root of its own port."""
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
         pytest.skip("needs the PostgreSQL and Redis of scripts/with-postgres, scripts/with-redis")
@@ -242,10 +267,11 @@ def test_the_cluster_serves_through_nginx_and_slow_clients_stall_nothing(tmp_pat
         # (the test processes take Redis databases 0 to 13: settings_test.py)
         REDIS_URL=os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/14",
         PYTHON=PYTHON, NGINX=nginx, CLUSTER_PROXY_PORT=str(free_port()),
-        CLUSTER_PORTS=f"{free_port()} {free_port()}")
+        CLUSTER_STRIPE_PORT=str(free_port()), CLUSTER_PORTS=f"{free_port()} {free_port()}")
     # The command run inside the cluster: says its URLs, then waits until we are done.
-    waiter = ("import os, sys; print(os.environ['CLUSTER_URL'], os.environ['CLUSTER_URLS'], "
-              "flush=True); sys.stdin.read()")
+    waiter = ("import os, sys; print(os.environ['CLUSTER_URL'], "
+              "os.environ['CLUSTER_STRIPE_URL'], os.environ['CLUSTER_URLS'], flush=True); "
+              "sys.stdin.read()")
     log = tmp_path / "cluster-run.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([str(ROOT / "scripts" / "cluster-run"), PYTHON, "-c", waiter],
@@ -255,10 +281,13 @@ def test_the_cluster_serves_through_nginx_and_slow_clients_stall_nothing(tmp_pat
     try:
         line = _read_line(proc, timeout=240)
         assert line, f"cluster-run did not start:\n{tail(log)}"
-        url, *instances = line.split()
+        url, stripe_url, *instances = line.split()
         assert len(instances) == 2 and url not in instances, line
         health = requests.get(f"{url}/v1/health", timeout=10)
         assert health.status_code == 200 and health.headers["Server"] == "nginx", health.headers
+        intents = requests.get(f"{stripe_url}/v1/payment_intents", timeout=10,
+                               headers={"Authorization": "Bearer " + DEMO_KEY})
+        assert intents.status_code == 200 and intents.json()["object"] == "list", intents.text
 
         silent = slow_clients(url, 2 * 2 * 2 * THREADS, seconds=12, probe_timeout=2,
                               mode="silent", reopen=True)

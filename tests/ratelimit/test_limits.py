@@ -31,15 +31,6 @@ def limits(settings):
     return settings
 
 
-@pytest.fixture
-def frozen_windows(monkeypatch):
-    """django-ratelimit's clock stops: a long series of requests stays inside one window of
-    each rule, however the windows of its keys are staggered."""
-    now = time.time()
-    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: now))
-    monkeypatch.setattr("api.ratelimit.time", SimpleNamespace(time=lambda: now))
-
-
 def fresh_key(account, scopes=("payments:read", "payments:write", "refunds:write")):
     return make_api_key(account, scopes, name="rl").secret
 

@@ -1,19 +1,11 @@
-"""The official `stripe` package (16.x), unchanged, against a live server's `/stripe/v1`."""
+"""The official `stripe` package (16.x), unchanged, against a live server's `/stripe/v1` (the
+`sdk` fixture, tests/support/fixtures.py)."""
 
 import pytest
 import stripe
 
-from tests.support.credentials import ADMIN_KEY
 from webhooks_app.models import Delivery
 from webhooks_app.tasks import attempt_delivery
-
-
-@pytest.fixture
-def sdk(live_server, demo, monkeypatch):
-    monkeypatch.setattr(stripe, "api_key", ADMIN_KEY)
-    monkeypatch.setattr(stripe, "api_base", live_server.url + "/stripe")
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    return stripe
 
 
 @pytest.fixture

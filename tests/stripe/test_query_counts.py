@@ -174,3 +174,48 @@ def test_the_authentication_page(client, demo, count_queries):
     with count_queries(statements=9, queries=7):
         response = client.post(url, {"outcome": "complete"})
         assert response.status_code == 303
+
+
+@pytest.fixture
+def intents_of_ten_customers(demo):
+    """Ten PaymentIntents, each of a customer of its own, paid (each with its charge)."""
+    for n in range(10):
+        customer = services.customer_create(account=demo, email=f"c{n}@example.com")
+        services.payment_open(account=demo, amount_minor=1000 + n, currency="USD",
+                              origin="stripe", payment_method_id="pm_card_visa", confirm=True,
+                              customer_id=customer.public_id)
+
+
+def test_list_expanding_each_customer(stripe_api, intents_of_ten_customers, count_queries):
+    """Auth, the page, and the page's customers in one query: not one per intent."""
+    with count_queries(statements=3, queries=3):
+        response = stripe_api("get", "payment_intents?limit=10&expand[]=data.customer")
+        assert [intent["customer"]["object"] for intent in response.json()["data"]] == [
+            "customer"] * 10
+
+
+def test_list_expanding_four_levels(stripe_api, intents_of_ten_customers, count_queries):
+    """One query per level, whatever the page's size: the charges, their intents, the
+    intents' customers."""
+    with count_queries(statements=5, queries=5):
+        response = stripe_api("get", "payment_intents?limit=10&expand[]="
+                                     "data.latest_charge.payment_intent.customer")
+        assert {intent["latest_charge"]["payment_intent"]["customer"]["object"]
+                for intent in response.json()["data"]} == {"customer"}
+
+
+def test_search(stripe_api, intents_of_ten_customers, count_queries):
+    """Auth and the page of matches."""
+    with count_queries(statements=2, queries=2):
+        response = stripe_api("get", "payment_intents/search?query=amount%3E1004"
+                                     "%20status%3A%27succeeded%27&limit=3")
+        assert len(response.json()["data"]) == 3 and response.json()["has_more"]
+
+
+def test_search_expanding_customers_with_the_total(stripe_api, intents_of_ten_customers,
+                                                   count_queries):
+    """Auth, the page, its customers, and the count of every match."""
+    with count_queries(statements=4, queries=4):
+        response = stripe_api("get", "payment_intents/search?query=currency%3A%27usd%27"
+                                     "&expand[]=data.customer&expand[]=total_count")
+        assert response.json()["total_count"] == 10

@@ -21,6 +21,8 @@ DB_SPECIFIC = {
     "tests/webhooks_app/test_delivery.py": "scans of due attempts by SQL time arithmetic",
     "tests/webhooks_app/test_chaos_and_clock.py": "account clocks in SQL (core.clock.WallTime)",
     "tests/webhooks_app/test_stripe_dialect.py": "event type filters by regular expression",
+    "tests/stripe/test_search.py": "metadata searched by JSON key, matching regardless of case",
+    "tests/stripe/test_expand.py": "a charge's refunds ranked by a window function",
     "tests/accounts/test_clock.py": "account clocks in SQL (core.clock.WallTime)",
     "tests/ops/test_upgrade.py": "migrations",
     "tests/ops/test_maintenance.py": "periodic scans and JSON lookups of task rows",

@@ -1,10 +1,16 @@
 """The fixtures every test folder uses (a pytest plugin, registered by tests/conftest.py):
 the demo account and clients holding its keys, a payment, the task backend of production,
-the live server, query ceilings and a webhook receiver. Folder-specific fixtures stay in
-their folder's conftest.py."""
+the live server (and Stripe's root port beside it), the official Stripe SDK pointed at it,
+rate-limit windows held still, query ceilings and a webhook receiver.
+Folder-specific fixtures stay in their folder's conftest.py."""
+
+import time
+from types import SimpleNamespace
 
 import pytest
+import stripe
 from django.core.management import call_command
+from pytest_django.live_server_helper import LiveServer
 from rest_framework.test import APIClient
 
 from accounts.demo import DEMO_ACCOUNT_ID
@@ -72,6 +78,38 @@ def live_server(django_db_setup, live_server):
     """pytest-django's live server, started after the test database exists so that it is
     stopped (closing its connections) before that database is dropped."""
     return live_server
+
+
+@pytest.fixture
+def sdk(live_server, demo, monkeypatch):
+    """The `stripe` package, unchanged but for its key (the demo admin key) and `api_base`
+    (the live server's `/stripe`); no retries, so each call is one request."""
+    monkeypatch.setattr(stripe, "api_key", ADMIN_KEY)
+    monkeypatch.setattr(stripe, "api_base", live_server.url + "/stripe")
+    monkeypatch.setattr(stripe, "max_network_retries", 0)
+    return stripe
+
+
+@pytest.fixture
+def stripe_root(live_server, settings) -> str:
+    """Stripe's format at the root of a port of its own: a second live server of the site,
+    on a free port that this test's settings make `STRIPE_ROOT_PORT` (parallel test processes
+    each have their own); its base URL, `http://127.0.0.1:<port>`. `live_server` serves the
+    site on its usual port meanwhile."""
+    server = LiveServer("127.0.0.1:0")
+    settings.STRIPE_ROOT_PORT = server.thread.port
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def frozen_windows(monkeypatch):
+    """django-ratelimit's clock stops: a long series of requests stays inside one window of
+    each rule, however the windows of its keys are staggered."""
+    now = time.time()
+    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: now))
+    monkeypatch.setattr("api.ratelimit.time", SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture

@@ -437,14 +437,6 @@ def test_event_times_are_the_accounts_clock(stripe_api):
 # --- The official SDK as the client -----------------------------------------------------------
 
 
-@pytest.fixture
-def sdk(live_server, demo, monkeypatch):
-    monkeypatch.setattr(stripe, "api_key", ADMIN_KEY)
-    monkeypatch.setattr(stripe, "api_base", live_server.url + "/stripe")
-    monkeypatch.setattr(stripe, "max_network_retries", 0)
-    return stripe
-
-
 def test_the_sdk_manages_endpoints_and_walks_events(sdk, receiver):
     endpoint = stripe.WebhookEndpoint.create(
         url=receiver.url, enabled_events=["customer.created", "customer.deleted"],

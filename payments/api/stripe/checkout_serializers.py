@@ -1,10 +1,11 @@
 """The parameters of Checkout Sessions on `/stripe/v1`: creating one (line items described by
-`price_data`), and the filters of their list."""
+`price_data`), and expiring one."""
 
 from datetime import UTC, datetime
 
 from rest_framework import serializers
 
+from api.stripe.filters import MAX_SECONDS
 from api.stripe.params import MetadataField, StripeParams
 from payments import money, services
 from payments.api.stripe.serializers import HIGHEST_CHARGE, CurrencyField
@@ -14,7 +15,6 @@ LOCALES = ("auto", "bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", 
            "fil", "fr", "fr-CA", "hi-IN", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv", "ms",
            "mt", "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th", "tr",
            "vi", "zh", "zh-HK", "zh-TW")
-LATEST_TIME = 4_102_444_800  # 2100-01-01: the widest bound of a Unix time parameter
 NO_PRICES = ("Prices ('price_…') are not supported by the sandbox: describe the item with "
              "price_data[currency], price_data[unit_amount] and "
              "price_data[product_data][name].")
@@ -67,7 +67,7 @@ class UnixTimeField(serializers.IntegerField):
     """Unix seconds, as an aware time."""
 
     def __init__(self, **kwargs):
-        super().__init__(min_value=0, max_value=LATEST_TIME, **kwargs)
+        super().__init__(min_value=0, max_value=MAX_SECONDS, **kwargs)
 
     def run_validation(self, data=serializers.empty):
         seconds = super().run_validation(data)  # the bounds are checked on the number
@@ -124,45 +124,6 @@ def checkout_fields(data: dict) -> dict:
             capture_method=intent.get("capture_method", "automatic_async"),
             description=intent.get("description", ""), metadata=intent.get("metadata"))
     return fields
-
-
-class CreatedFilterField(serializers.Field):
-    """`created`: that second (`created=T`), or bounds (`created[gte]=T`, `gt`, `lt`, `lte`),
-    in Unix seconds. A time shows as its whole second, so `gt: T` starts at T + 1 and
-    `lte: T` ends before it: the bounds on creation times, as {"gte": t, "lt": t2}."""
-
-    default_error_messages = {"invalid": "Invalid created: give Unix seconds, or created[gt], "
-                              "created[gte], created[lt], created[lte]."}
-    _FROM = {"gte": 0, "gt": 1}  # the first second it takes
-    _UNTIL = {"lt": 0, "lte": 1}  # the first second it no longer takes
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            data = {"gte": data, "lte": data}
-        if not isinstance(data, dict) or not data or set(data) - {*self._FROM, *self._UNTIL}:
-            self.fail("invalid")
-        seconds = {op: UnixTimeField().run_validation(value).timestamp()
-                   for op, value in data.items()}
-        bounds = {}
-        starts = [at + self._FROM[op] for op, at in seconds.items() if op in self._FROM]
-        ends = [at + self._UNTIL[op] for op, at in seconds.items() if op in self._UNTIL]
-        if starts:
-            bounds["gte"] = datetime.fromtimestamp(max(starts), UTC)
-        if ends:
-            bounds["lt"] = datetime.fromtimestamp(min(ends), UTC)
-        return bounds
-
-    def to_representation(self, value):
-        return value
-
-
-class StripeCheckoutSessionFilters(serializers.Serializer):
-    """The filters of the list, from its query string."""
-
-    status = serializers.ChoiceField(["open", "complete", "expired"], required=False)
-    customer = serializers.CharField(required=False, max_length=64)
-    payment_intent = serializers.CharField(required=False, max_length=64)
-    created = CreatedFilterField(required=False)
 
 
 class StripeCheckoutSessionExpireSerializer(StripeParams):

@@ -3,39 +3,29 @@ payment page (`payments.pages.checkout`, an HTML page for the customer's browser
 operation of the API)."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter
+from drf_spectacular.utils import OpenApiExample
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.filters import ListFilters, created, exact, one_of
 from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
 from payments.api.stripe.checkout_serializers import (
-    LATEST_TIME,
     StripeCheckoutSessionCreateSerializer,
     StripeCheckoutSessionExpireSerializer,
-    StripeCheckoutSessionFilters,
     checkout_fields,
 )
 from payments.api.stripe.checkouts import checkout_to_stripe, line_item_to_stripe
-from payments.models import Checkout
+from payments.models import Checkout, CheckoutStatus
 from payments.pages.links import checkout_url, site_of
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
-LINE_ITEMS_SHOWN = 10  # an expanded `line_items`: its first page, as Stripe shows it
 PAGE = ("The answer's `url` is the session's hosted payment page: an HTML page for the "
         "customer's browser (not an operation of this API), with the line items, a card form "
         "and a Pay button; test card numbers decide the outcome. Paid, the browser goes to "
         "`success_url` and `checkout.session.completed` is sent (docs/checkout.md).")
-UNIX_TIME = {"type": "integer", "minimum": 0, "maximum": LATEST_TIME}
-CREATED = [OpenApiParameter("created", UNIX_TIME,
-                            description="Created in that second (Unix time)."),
-           *(OpenApiParameter(f"created[{op}]", UNIX_TIME,
-                              description=f"Created {words} (Unix time; not with `created`).")
-             for op, words in (("gt", "after"), ("gte", "at or after"), ("lt", "before"),
-                               ("lte", "at or before")))]
 EXAMPLE = OpenApiExample(
     "One T-shirt", request_only=True, media_type="application/x-www-form-urlencoded",
     value={"mode": "payment", "line_items[0][price_data][currency]": "usd",
@@ -47,49 +37,35 @@ EXAMPLE = OpenApiExample(
 LINKS = [("stripe_retrieve_checkout_session", "session_id", "id"),
          ("stripe_list_checkout_session_line_items", "session_id", "id"),
          ("stripe_expire_checkout_session", "session_id", "id")]
+SESSION_FILTERS = ListFilters(
+    created(), exact("customer", "customer__public_id", description="A customer's id."),
+    exact("payment_intent", "payment__public_id", description="A PaymentIntent's id."),
+    one_of("status", "status", tuple(CheckoutStatus.values)))
 
 
 class CheckoutSessionViewSet(StripeViewSet):
     queryset = Checkout.objects.none()
     lookup_url_kwarg = "session_id"
     path_param = "session"
-    oldest_first = ("line_items",)  # a session's items, as they were given
     param_names = {"customer_id": "customer", "payment": "payment_intent_data",
                    "checkout_id": "session"}
     error_codes = {"invalid_state": ("invalid_state", 'Only Checkout Sessions with a status '
                                      'in ["open"] can be expired.', None)}
+    stripe_object = "checkout.session"
+    list_actions = frozenset({"list", "line_items"})
+    action_objects = {"line_items": "item"}
+    oldest_first = ("line_items",)  # a session's items, as they were given
 
-    def render(self, checkout: Checkout) -> Response:
-        """The session, with its page's address; its line items when `expand` asks."""
-        session = checkout_to_stripe(checkout, url=checkout_url(site_of(self.request), checkout))
-        if "line_items" in self.expanded():
-            items = list(selectors.checkout_line_items(checkout=checkout)[
-                :LINE_ITEMS_SHOWN + 1])
-            session["line_items"] = {
-                "object": "list", "data": [line_item_to_stripe(item)
-                                           for item in items[:LINE_ITEMS_SHOWN]],
-                "has_more": len(items) > LINE_ITEMS_SHOWN,
-                "url": f"/v1/checkout/sessions/{checkout.public_id}/line_items"}
-        return Response(session)
+    def rendered(self, checkout: Checkout) -> dict:
+        """The session, with its page's address (on the host the request came to)."""
+        return checkout_to_stripe(checkout, url=checkout_url(site_of(self.request), checkout))
 
     @STRIPE.read("stripe_list_checkout_sessions", "List Checkout Sessions, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[*LIST_PARAMETERS,
-                             OpenApiParameter("status", str, enum=["open", "complete",
-                                                                   "expired"]),
-                             OpenApiParameter("customer", str),
-                             OpenApiParameter("payment_intent", str), *CREATED])
+                 parameters=SESSION_FILTERS.parameters)
     def list(self, request):
-        filters = self.validated(StripeCheckoutSessionFilters, data={
-            name: value for name, value in self.query.items()
-            if name in StripeCheckoutSessionFilters().fields})
-        checkouts = selectors.checkout_list(
-            account=request.user.account, payment_id=filters.get("payment_intent"),
-            customer_id=filters.get("customer"), status=filters.get("status"),
-            created=filters.get("created"))
-        site = site_of(request)
-        return self.rendered_list(checkouts, lambda checkout: checkout_to_stripe(
-            checkout, url=checkout_url(site, checkout)))
+        return self.rendered_list(selectors.checkout_list(
+            account=request.user.account, where=SESSION_FILTERS.q(self.query)), self.rendered)
 
     @STRIPE.write("stripe_create_checkout_session",
                   "Create a Checkout Session: a hosted payment page", description=PAGE,
@@ -99,14 +75,14 @@ class CheckoutSessionViewSet(StripeViewSet):
                   links={"200": LINKS})
     def create(self, request):
         data = self.validated(StripeCheckoutSessionCreateSerializer)
-        return self.render(services.checkout_create(
-            account=request.user.account, origin=Format.STRIPE, **checkout_fields(data)))
+        return self.respond(self.rendered(services.checkout_create(
+            account=request.user.account, origin=Format.STRIPE, **checkout_fields(data))))
 
     @STRIPE.read("stripe_retrieve_checkout_session", "Retrieve a Checkout Session",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT})
     def retrieve(self, request, session_id):
-        return self.render(selectors.checkout_get(account=request.user.account,
-                                                  checkout_id=session_id))
+        return self.respond(self.rendered(selectors.checkout_get(
+            account=request.user.account, checkout_id=session_id)))
 
     @STRIPE.read("stripe_list_checkout_session_line_items",
                  "List a Checkout Session's line items, as given",
@@ -126,5 +102,5 @@ class CheckoutSessionViewSet(StripeViewSet):
     @action(detail=True, methods=["post"])
     def expire(self, request, session_id):
         self.validated(StripeCheckoutSessionExpireSerializer)
-        return self.render(services.checkout_expire(account=request.user.account,
-                                                    checkout_id=session_id))
+        return self.respond(self.rendered(services.checkout_expire(
+            account=request.user.account, checkout_id=session_id)))

@@ -1,14 +1,16 @@
 """`/stripe/v1/setup_intents`: saving a card for a customer, to charge it later."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.filters import ListFilters, created, exact
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
+from payments.api.stripe.refusals import SETUP_INTENT, method_refusal
 from payments.api.stripe.serializers import (
     StripeSetupIntentCancelSerializer,
     StripeSetupIntentConfirmSerializer,
@@ -24,6 +26,9 @@ from payments.pages.links import site_of
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 DECLINED = OpenApiResponse(description="Declined: the card error, with the SetupIntent")
 UNEXPECTED_STATE = ("setup_intent_unexpected_state", None, None)
+SETUP_FILTERS = ListFilters(
+    created(), exact("customer", "customer__public_id", description="A customer's id."),
+    exact("payment_method", "method_id", description="A PaymentMethod's id."))
 
 
 class SetupIntentViewSet(StripeViewSet):
@@ -35,10 +40,17 @@ class SetupIntentViewSet(StripeViewSet):
     error_codes = {"invalid_state": UNEXPECTED_STATE,
                    "payment_method_missing": UNEXPECTED_STATE}
 
+    def state_message(self, exc):
+        """A refusal of the intent's status names Stripe's status; a card it cannot save (one
+        of another customer's) is worded as Stripe words it."""
+        return SETUP_INTENT.message(exc, self.param_names) or method_refusal(exc)
+    stripe_object = "setup_intent"
+
+
     def render(self, setup: Setup, *, declined_now: bool = False) -> Response:
-        """The SetupIntent; a decline of this very request is Stripe's 402 `card_error`,
-        carrying the intent."""
-        intent = setup_to_stripe(setup)
+        """The SetupIntent, expanded as asked; a decline of this very request is Stripe's
+        402 `card_error`, carrying the intent (expanded the same)."""
+        intent = self.expand([setup_to_stripe(setup)])[0]
         if declined_now and setup.failure_reason and (
                 setup.status == SetupStatus.REQUIRES_PAYMENT_METHOD):
             return Response({"error": {**setup_error(setup), "setup_intent": intent}},
@@ -47,12 +59,10 @@ class SetupIntentViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_setup_intents", "List SetupIntents, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[OpenApiParameter("customer", str),
-                             OpenApiParameter("payment_method", str)])
+                 parameters=SETUP_FILTERS.parameters)
     def list(self, request):
         return self.rendered_list(selectors.setup_list(
-            account=request.user.account, customer_id=self.query.get("customer"),
-            method_id=self.query.get("payment_method")), setup_to_stripe)
+            account=request.user.account, where=SETUP_FILTERS.q(self.query)), setup_to_stripe)
 
     @STRIPE.write("stripe_create_setup_intent", "Create a SetupIntent (and confirm it)",
                   scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE,

@@ -1,24 +1,29 @@
 """`/stripe/v1` PaymentIntents and Customers, as the official Stripe SDKs call them: parse,
 call one service, render in Stripe's shape (`payments.api.stripe.rendering`)."""
 
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.filters import ListFilters, created, exact
 from api.stripe.pagination import LIST_PARAMETERS
+from api.stripe.search import PARAMETERS as SEARCH_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
 from core.formats import Format
 from payments import selectors, services
 from payments.api.stripe.card_views import TYPE, check_type
 from payments.api.stripe.cards import card_to_stripe
+from payments.api.stripe.refusals import PAYMENT_INTENT
 from payments.api.stripe.rendering import (
     card_error,
     customer_to_stripe,
     declined,
     payment_to_stripe,
 )
+from payments.api.stripe.search import CUSTOMER_SEARCH, INTENT_SEARCH
 from payments.api.stripe.serializers import (
     StripeCustomerCreateSerializer,
     StripeCustomerSerializer,
@@ -36,6 +41,10 @@ from payments.pages.links import site_of
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 UNEXPECTED_STATE = ("payment_intent_unexpected_state", None, None)
+INTENT_FILTERS = ListFilters(created(), exact("customer", "customer_id",
+                                              description="A customer's id."))
+CUSTOMER_FILTERS = ListFilters(created(), exact("email", "email", max_length=512,
+                                                description="An exact e-mail address."))
 
 
 class PaymentIntentViewSet(StripeViewSet):
@@ -47,27 +56,37 @@ class PaymentIntentViewSet(StripeViewSet):
     error_codes = {"invalid_state": UNEXPECTED_STATE, "payment_method_missing": UNEXPECTED_STATE,
                    "authorization_expired": UNEXPECTED_STATE}
 
+    stripe_object = "payment_intent"
+
+    def state_message(self, exc):
+        """A refusal of the intent's status names Stripe's status, never the domain's."""
+        return PAYMENT_INTENT.message(exc, self.param_names)
+
     def render(self, payment, *, declined_now: bool = False) -> Response:
-        """The intent (its customer expanded when asked); a decline of this very request is
-        Stripe's 402 `card_error`, carrying the intent."""
-        intent = payment_to_stripe(payment)
-        if "customer" in self.expanded() and intent["customer"]:
-            customer = selectors.customers_by_id(account=self.request.user.account,
-                                                 customer_ids=[intent["customer"]])
-            if customer:
-                intent["customer"] = customer_to_stripe(customer[intent["customer"]])
+        """The intent, expanded as asked; a decline of this very request is Stripe's 402
+        `card_error`, carrying the intent (expanded the same)."""
         if declined_now and declined(payment):
+            intent = self.expand([payment_to_stripe(payment)])[0]
             return Response({"error": {**card_error(payment), "payment_intent": intent}},
                             status=402)
-        return Response(intent)
+        return self.respond(payment_to_stripe(payment))
 
     @STRIPE.read("stripe_list_payment_intents", "List PaymentIntents, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[*LIST_PARAMETERS, OpenApiParameter("customer", str)])
+                 parameters=INTENT_FILTERS.parameters)
     def list(self, request):
         return self.rendered_list(selectors.payment_list(
-            account=request.user.account, customer_id=self.query.get("customer")),
+            account=request.user.account, where=INTENT_FILTERS.q(self.query)),
             payment_to_stripe)
+
+    @STRIPE.read("stripe_search_payment_intents", "Search PaymentIntents, newest first",
+                 description=INTENT_SEARCH.description, scope=scopes.PAYMENTS_READ,
+                 responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
+    @action(detail=False, methods=["get"])
+    def search(self, request):
+        search = self.search_of(INTENT_SEARCH)
+        return self.rendered_search(selectors.payment_list(
+            account=request.user.account, where=search.where), payment_to_stripe, search)
 
     @STRIPE.write("stripe_create_payment_intent", "Create a PaymentIntent (and confirm it)",
                   scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE, scenarios=True,
@@ -144,14 +163,26 @@ class CustomerViewSet(StripeViewSet):
     lookup_url_kwarg = "customer_id"
     param_names = {"card_id": "payment_method",
                    "default_card_id": "invoice_settings[default_payment_method]"}
+    stripe_object = "customer"
+    list_actions = StripeViewSet.list_actions | {"payment_methods"}
+    action_objects = {"payment_methods": "payment_method", "destroy": None}
 
     @STRIPE.read("stripe_list_customers", "List customers, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[*LIST_PARAMETERS, OpenApiParameter("email", str)])
+                 parameters=CUSTOMER_FILTERS.parameters)
     def list(self, request):
-        customers = selectors.customer_list(account=request.user.account,
-                                            email=self.query.get("email"))
-        return self.rendered_list(customers, customer_to_stripe)
+        return self.rendered_list(selectors.customer_list(
+            account=request.user.account, where=CUSTOMER_FILTERS.q(self.query)),
+            customer_to_stripe)
+
+    @STRIPE.read("stripe_search_customers", "Search customers, newest first",
+                 description=CUSTOMER_SEARCH.description, scope=scopes.PAYMENTS_READ,
+                 responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
+    @action(detail=False, methods=["get"])
+    def search(self, request):
+        search = self.search_of(CUSTOMER_SEARCH)
+        return self.rendered_search(selectors.customer_list(
+            account=request.user.account, where=search.where), customer_to_stripe, search)
 
     @STRIPE.write("stripe_create_customer", "Create a customer", scope=scopes.PAYMENTS_WRITE,
                   request=form_body(StripeCustomerCreateSerializer),
@@ -163,12 +194,12 @@ class CustomerViewSet(StripeViewSet):
         customer = services.customer_create(
             account=request.user.account, card_id=data.get("payment_method", ""),
             default_card_id=fields.pop("default_card_id", ""), origin=Format.STRIPE, **fields)
-        return Response(customer_to_stripe(customer))
+        return self.respond(customer_to_stripe(customer))
 
     @STRIPE.read("stripe_retrieve_customer", "Retrieve a customer",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT})
     def retrieve(self, request, customer_id):
-        return Response(customer_to_stripe(selectors.customer_get(
+        return self.respond(customer_to_stripe(selectors.customer_get(
             account=request.user.account, customer_id=customer_id)))
 
     @STRIPE.write("stripe_update_customer", "Update a customer", scope=scopes.PAYMENTS_WRITE,
@@ -179,7 +210,7 @@ class CustomerViewSet(StripeViewSet):
         customer = services.customer_update(
             account=request.user.account, customer_id=customer_id,
             **customer_fields(self.validated(StripeCustomerSerializer)))
-        return Response(customer_to_stripe(customer))
+        return self.respond(customer_to_stripe(customer))
 
     @STRIPE.operation("stripe_delete_customer", "Delete a customer",
                       scope=scopes.PAYMENTS_WRITE, responses={200: OBJECT},
@@ -190,11 +221,11 @@ class CustomerViewSet(StripeViewSet):
 
     @STRIPE.read("stripe_list_customer_payment_methods", "List a customer's PaymentMethods",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=(*LIST_ERRORS, 404),
-                 parameters=[TYPE])
+                 parameters=[*LIST_PARAMETERS, TYPE])
     @action(detail=True, methods=["get"], url_path="payment_methods")
     def payment_methods(self, request, customer_id):
         check_type(self.query)
         account = request.user.account
-        selectors.customer_get(account=account, customer_id=customer_id)
-        return self.rendered_list(selectors.card_list(account=account, customer_id=customer_id),
-                                  card_to_stripe)
+        customer = selectors.customer_get(account=account, customer_id=customer_id)
+        return self.rendered_list(selectors.card_list(
+            account=account, where=Q(customer=customer)), card_to_stripe)

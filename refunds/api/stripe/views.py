@@ -2,12 +2,12 @@
 refunds of every other format."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
-from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.filters import ListFilters, created, exact
 from api.stripe.pagination import LIST_PARAMETERS
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet, form_body
+from payments import selectors as payment_selectors
 from refunds import selectors, services
 from refunds.api.stripe.rendering import refund_to_stripe
 from refunds.api.stripe.serializers import StripeRefundCreateSerializer
@@ -15,6 +15,11 @@ from refunds.models import Refund
 
 OBJECT = OpenApiTypes.OBJECT  # a Stripe object: its shape is Stripe's (docs/stripe.md)
 NOT_REFUNDABLE = "This PaymentIntent does not have a successful charge to refund."
+# A refund draws on its payment's latest charge (`rendering.refund_to_stripe`'s `charge`).
+CHARGE = exact("charge", "payment__latest_charge_id", description="A charge's id.")
+REFUND_FILTERS = ListFilters(
+    CHARGE, created(),
+    exact("payment_intent", "payment__public_id", description="A PaymentIntent's id."))
 
 
 class StripeRefundViewSet(StripeViewSet):
@@ -27,12 +32,14 @@ class StripeRefundViewSet(StripeViewSet):
         "payment_not_refundable": ("payment_not_refundable", NOT_REFUNDABLE, "payment_intent"),
     }
 
+    stripe_object = "refund"
+
     @STRIPE.read("stripe_list_refunds", "List refunds, newest first",
                  scope=scopes.PAYMENTS_READ, responses={200: OBJECT}, errors=LIST_ERRORS,
-                 parameters=[*LIST_PARAMETERS, OpenApiParameter("payment_intent", str)])
+                 parameters=REFUND_FILTERS.parameters)
     def list(self, request):
         return self.rendered_list(selectors.refund_list(
-            account=request.user.account, payment_id=self.query.get("payment_intent")),
+            account=request.user.account, where=REFUND_FILTERS.q(self.query)),
             refund_to_stripe)
 
     @STRIPE.write("stripe_create_refund", "Refund a PaymentIntent, fully or partly",
@@ -49,10 +56,28 @@ class StripeRefundViewSet(StripeViewSet):
             account=account, payment_id=payment_id,
             amount_minor=data.get("amount"), reason=data.get("reason", ""),
             metadata=data.get("metadata"))
-        return Response(refund_to_stripe(refund))
+        return self.respond(refund_to_stripe(refund))
 
     @STRIPE.read("stripe_retrieve_refund", "Retrieve a refund", scope=scopes.PAYMENTS_READ,
                  responses={200: OBJECT})
     def retrieve(self, request, refund_id):
-        return Response(refund_to_stripe(selectors.refund_get(account=request.user.account,
-                                                              refund_id=refund_id)))
+        return self.respond(refund_to_stripe(selectors.refund_get(
+            account=request.user.account, refund_id=refund_id)))
+
+
+class StripeChargeRefundViewSet(StripeViewSet):
+    """`/stripe/v1/charges/{charge}/refunds`: the refunds of one charge (the `url` of an
+    expanded Charge's `refunds`, which the SDKs page through)."""
+
+    queryset = Refund.objects.none()
+    path_param = "charge"
+    stripe_object = "refund"
+
+    @STRIPE.read("stripe_list_charge_refunds", "List a charge's refunds, newest first",
+                 scope=scopes.PAYMENTS_READ, responses={200: OBJECT},
+                 errors=(*LIST_ERRORS, 404), parameters=LIST_PARAMETERS)
+    def list(self, request, charge_id):
+        account = request.user.account
+        payment_selectors.charge_get(account=account, charge_id=charge_id)
+        return self.rendered_list(selectors.refund_list(
+            account=account, where=CHARGE.to_q(charge_id)), refund_to_stripe)

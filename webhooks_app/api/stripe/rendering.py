@@ -1,12 +1,10 @@
 """Webhooks as `/stripe/v1` shows them: a webhook endpoint, the event envelope, and the
 event types of Stripe's that the sandbox sends."""
 
+from api.stripe.version import API_VERSION
+from core import context
 from core.json import loads
 from webhooks_app.models import Event, WebhookEndpoint
-
-# The Stripe API version of the events: the one stripe-python 16.1 pins
-# (`stripe.api_version`); the SDK reads it, never checks it.
-API_VERSION = "2026-10-28.endive"
 
 PAYMENT_INTENT_CREATED = "payment_intent.created"
 PAYMENT_INTENT_SUCCEEDED = "payment_intent.succeeded"
@@ -45,8 +43,10 @@ SENT = (PAYMENT_INTENT_CREATED, PAYMENT_INTENT_SUCCEEDED, PAYMENT_INTENT_PAYMENT
 
 
 def event_envelope(event: Event, data: dict, *, pending_webhooks: int) -> dict:
-    """Stripe's event object (its `request` is null: the sandbox does not tie events to the
-    API calls that caused them)."""
+    """Stripe's event object, made as the event is recorded: its `request` is the API call
+    that caused it (its request id and idempotency key), both null for what happened by
+    itself (tasks, the admin, the sandbox clock: `core.context.cause`)."""
+    cause = context.cause()
     return {
         "id": event.public_id,
         "object": "event",
@@ -55,7 +55,7 @@ def event_envelope(event: Event, data: dict, *, pending_webhooks: int) -> dict:
         "data": {"object": data},
         "livemode": False,
         "pending_webhooks": pending_webhooks,
-        "request": {"id": None, "idempotency_key": None},
+        "request": {"id": cause.request_id, "idempotency_key": cause.idempotency_key},
         "type": event.type,
     }
 

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.response import Response
 
 from accounts import scopes
+from api.stripe.filters import ListFilters, created
 from api.stripe.surface import LIST_ERRORS, STRIPE, WRITE_ERRORS, StripeViewSet
 from api.surfaces import READ_ERRORS
 from core.formats import Format
@@ -26,6 +27,8 @@ from webhooks_app.api.stripe.serializers import (
 from webhooks_app.models import Event, WebhookEndpoint
 
 MANAGE = {"scope": scopes.WEBHOOKS_MANAGE}
+# The paginator documents the cursor of lists answered by a serializer's list.
+EVENT_FILTERS = ListFilters(created(), cursor=False)
 STRIPE_FORMAT = Format.STRIPE
 
 
@@ -34,6 +37,7 @@ class StripeWebhookEndpointViewSet(StripeViewSet):
 
     queryset = WebhookEndpoint.objects.none()  # for the schema; requests see their own
     lookup_url_kwarg = "webhook_endpoint"
+    stripe_object = "webhook_endpoint"  # nothing of it expands
 
     @STRIPE.read(
         "stripe_list_webhook_endpoints",
@@ -127,6 +131,7 @@ class StripeEventViewSet(StripeViewSet):
 
     queryset = Event.objects.none()  # for the schema; requests list the caller's own
     lookup_url_kwarg = "id"
+    stripe_object = "event"  # nothing of it expands
 
     @STRIPE.read(
         "stripe_list_events",
@@ -139,6 +144,7 @@ class StripeEventViewSet(StripeViewSet):
                                          "items": {"type": "string", "minLength": 1,
                                                    "maxLength": 100}},
                              description="Up to 20 event types (exact); not with `type`."),
+            *EVENT_FILTERS.parameters,
         ],
         responses={200: EventSerializer(many=True)},
         errors=LIST_ERRORS,
@@ -148,7 +154,7 @@ class StripeEventViewSet(StripeViewSet):
         wanted = self.validated(EventListParams, data=self.query)
         return self.list_response(selectors.event_list(
             account=request.user.account, format=STRIPE_FORMAT, types=wanted.get("types"),
-            type_like=wanted.get("type")), EventSerializer)
+            type_like=wanted.get("type"), where=EVENT_FILTERS.q(self.query)), EventSerializer)
 
     @STRIPE.read(
         "stripe_retrieve_event",
