@@ -3,6 +3,7 @@ every request that arrives there is `/stripe/v1`'s, `/v1/...` being `/stripe/v1/
 usual port is unchanged. Which surface answers depends on the port alone: the server's, or
 the one a trusted proxy says it received the request on (`X-Forwarded-Port`)."""
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -10,6 +11,7 @@ import requests
 import stripe
 
 from payments.models import Payment
+from tests.support.checkout import CARD
 from tests.support.credentials import ADMIN_KEY, STANDARD_KEY, client_for
 from tests.support.errors import stripe_error, v1_error
 from tests.support.factories import make_customer
@@ -87,6 +89,29 @@ class TestLive:
         assert customer.open(page).status_code == 200
         assert customer.press("Complete authentication").status_code == 303
         assert stripe.PaymentIntent.retrieve(intent.id).status == "succeeded"
+
+
+    def test_the_hosted_page_of_a_checkout_session_made_there_is_served_there(
+            self, demo, stripe_root, monkeypatch):
+        monkeypatch.setattr(stripe, "api_key", ADMIN_KEY)
+        monkeypatch.setattr(stripe, "api_base", stripe_root)
+        monkeypatch.setattr(stripe, "max_network_retries", 0)
+        session = stripe.checkout.Session.create(
+            mode="payment", success_url="https://shop.example/done",
+            line_items=[{"price_data": {"currency": "usd", "unit_amount": 2000,
+                                        "product_data": {"name": "T-shirt"}}, "quantity": 1}])
+        assert session.url.startswith(f"{stripe_root}/checkout/pay/")
+        browser = requests.Session()
+        page = browser.get(session.url, timeout=10)
+        assert page.status_code == 200 and "<h1>Pay 20.00 USD</h1>" in page.text
+        for cookie in browser.cookies:  # http://localhost: a browser sends it Secure cookies
+            cookie.secure = False
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        paid = browser.post(session.url, data={"csrfmiddlewaretoken": token,
+                                               "email": "jenny@example.com", **CARD},
+                            allow_redirects=False, timeout=10)
+        assert (paid.status_code, paid.headers["Location"]) == (303, "https://shop.example/done")
+        assert stripe.checkout.Session.retrieve(session.id).status == "complete"
 
 
 def test_the_servers_port_decides(demo, settings):
