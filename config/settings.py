@@ -220,6 +220,9 @@ RATE_LIMIT_PER_SECOND = env_int("RATE_LIMIT_PER_SECOND", 20)
 STRIPE_RATE_LIMIT_PER_SECOND = env_int("STRIPE_RATE_LIMIT_PER_SECOND", 25)
 # Every credential of one account together: this many times the limits above, so that
 # minting more keys or tokens does not multiply an account's allowance.
+# POSTs a client IP may make to the customers' pages (3-D Secure, Checkout) a minute: they
+# need no credentials, and each may make a card and a charge (payments/pages/limits.py).
+PAGE_POSTS_PER_MINUTE = env_int("PAGE_POSTS_PER_MINUTE", 60)
 RATE_LIMIT_ACCOUNT_MULTIPLIER = env_int("RATE_LIMIT_ACCOUNT_MULTIPLIER", 3)
 # When the cache cannot count: let requests through (and log it) rather than refuse them
 # all. RATE_LIMIT_FAIL_OPEN=0 refuses with 503 instead.

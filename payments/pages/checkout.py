@@ -31,6 +31,7 @@ from payments.models import Checkout, CheckoutMode, CheckoutStatus
 from payments.money import format_display
 from payments.pages import links
 from payments.pages.checkout_form import PaymentForm
+from payments.pages.limits import limit_posts
 from payments.simulator import AUTHENTICATION_FAILED
 
 TEMPLATE = "pages/checkout.html"
@@ -48,6 +49,7 @@ def success_location(checkout: Checkout) -> str:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts
 def checkout_page(request, session_id: str):
     try:
         checkout = selectors.checkout_of_page(checkout_id=session_id)

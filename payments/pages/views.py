@@ -25,6 +25,7 @@ from payments import selectors, services
 from payments.models import AuthenticationStatus, CardAuthentication
 from payments.money import format_display
 from payments.pages import links
+from payments.pages.limits import limit_posts
 
 # The buttons' values, and the decision each one makes.
 OUTCOMES = {"complete": AuthenticationStatus.COMPLETED, "fail": AuthenticationStatus.FAILED}
@@ -33,6 +34,7 @@ DECIDED = frozenset(OUTCOMES.values())
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts
 def authentication_page(request, authentication_id: str):
     outcome = OUTCOMES.get(request.POST.get("outcome", ""))
     try:
