@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from payments.models import Card, Checkout
-from tests.support.browser import axe_violations, expect, serious, shot, watch
+from tests.support.browser import axe_violations, expect, record_hosts, serious, shot, watch
 from tests.support.credentials import ADMIN_KEY
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,6 +56,7 @@ def accessible(page, name: str) -> None:
 
 def test_paying_with_4242_lands_on_the_merchants_success_page(page, demo, live_server):
     problems = watch(page)
+    foreign = record_hosts(page, live_server.url)  # the page works offline: nothing leaves
     session = create_session(live_server)
     page.goto(session["url"])
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay 40.00 USD")
@@ -74,7 +75,7 @@ def test_paying_with_4242_lands_on_the_merchants_success_page(page, demo, live_s
     page.goto(session["url"])
     expect(page.get_by_role("heading", level=1)).to_have_text("Payment complete")
     accessible(page, "checkout complete")
-    assert problems == []
+    assert problems == [] and foreign == []
 
 
 def test_a_decline_is_announced_and_another_card_pays(page, demo, live_server):
@@ -167,6 +168,7 @@ def test_the_keyboard_alone_fills_and_submits_the_form(page, demo, live_server):
 
 def test_a_card_asking_for_authentication_goes_through_3d_secure(page, demo, live_server):
     problems = watch(page)
+    foreign = record_hosts(page, live_server.url)
     session = create_session(live_server)
     page.goto(session["url"])
     fill_card(page, "4000 0025 0000 3155")
@@ -177,4 +179,4 @@ def test_a_card_asking_for_authentication_goes_through_3d_secure(page, demo, liv
     page.get_by_role("button", name="Complete authentication").click()
     page.wait_for_url(f"**/?session_id={session['id']}")
     assert Checkout.objects.get(public_id=session["id"]).status == "complete"
-    assert problems == []
+    assert problems == [] and foreign == []

@@ -3,23 +3,11 @@
 import pytest
 
 from payments.models import Customer, Payment
-from tests.support.browser import expect, shot
+from tests.support.browser import expect, record_hosts, shot
 from tests.support.credentials import STANDARD_KEY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-
-def record_hosts(page, live_url):
-    """Requests for anything not on our own server that were not stopped by the page's
-    Content-Security-Policy before leaving the browser."""
-    own = (live_url, "data:", f"blob:{live_url}")
-    escaped = []
-    page.on("requestfinished", lambda request: None if request.url.startswith(own)
-            else escaped.append(request.url))
-    page.on("requestfailed", lambda request: None if request.url.startswith(own)
-            or request.failure in ("csp", "net::ERR_BLOCKED_BY_CSP")
-            else escaped.append(f"{request.url} ({request.failure})"))
-    return escaped
 
 
 def test_swagger_ui_authorize_and_try_it_out_creates_a_payment(page, demo, live_server):

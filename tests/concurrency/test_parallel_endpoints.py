@@ -2,6 +2,7 @@
 `has_webhook_endpoints` true whenever an endpoint exists (otherwise events would silently
 skip their deliveries). The account row lock in `webhooks_app.services` orders them."""
 
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,12 +22,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 HEADERS = {"Authorization": f"Bearer {ADMIN_KEY}"}
+_serial = itertools.count()
 
 
 def endpoint_register(server: str) -> requests.Response:
+    """A new endpoint, on a URL of its own (an account has one endpoint per URL)."""
+    url = f"https://example.com/hook/{next(_serial)}"
     return requests.post(f"{server}/v1/webhooks/endpoints", headers=HEADERS,
-                         json={"url": "https://example.com/hook", "events": ["payment.completed"]},
-                         timeout=30)
+                         json={"url": url, "events": ["payment.completed"]}, timeout=30)
 
 
 def test_deleting_the_last_endpoint_while_another_registers(demo):

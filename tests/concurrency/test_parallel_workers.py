@@ -35,8 +35,8 @@ def test_two_workers_deliver_everything_exactly_once_within_the_limits(settings,
     settings.TASKS = {"default": DATABASE_QUEUE}
     accounts = [make_account(name=f"Account {n}") for n in range(ACCOUNTS)]
     for account in accounts:
-        for _ in range(ENDPOINTS):
-            make_endpoint(account, hooks.url, ["payment.completed"])
+        for n in range(ENDPOINTS):  # one endpoint per URL: the same receiver, two paths
+            make_endpoint(account, f"{hooks.url}/{n}", ["payment.completed"])
         account.refresh_from_db()
     with run_worker() as one, run_worker() as two:
         for _ in range(PAYMENTS):

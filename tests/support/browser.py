@@ -65,3 +65,16 @@ def axe_violations(page, name: str) -> list[dict]:
 def serious(violations: list[dict]) -> list[dict]:
     """The violations axe rates serious or critical."""
     return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def record_hosts(page, live_url):
+    """Requests for anything not on our own server that were not stopped by the page's
+    Content-Security-Policy before leaving the browser."""
+    own = (live_url, "data:", f"blob:{live_url}")
+    escaped = []
+    page.on("requestfinished", lambda request: None if request.url.startswith(own)
+            else escaped.append(request.url))
+    page.on("requestfailed", lambda request: None if request.url.startswith(own)
+            or request.failure in ("csp", "net::ERR_BLOCKED_BY_CSP")
+            else escaped.append(f"{request.url} ({request.failure})"))
+    return escaped
