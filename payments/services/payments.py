@@ -266,7 +266,7 @@ def _cancel_locked(payment: Payment, reason: str) -> Payment:
 # What a payment keeps besides its money, for the format that shows it (`payment_open`,
 # `payment_confirm` and `payment_update` take them as keywords).
 DETAILS = frozenset({"statement_descriptor", "statement_descriptor_suffix", "shipping",
-                     "return_url", "setup_future_usage", "format_fields"})
+                     "return_url", "setup_future_usage", "format_fields", "customer_email"})
 
 
 def _details(details: dict) -> dict:

@@ -125,3 +125,22 @@ def test_an_undeclared_method_is_405_whatever_its_query_string(demo):
     assert response.status_code == 405
     assert response.json()["error"]["type"] == "invalid_request_error"
     assert api.get("/stripe/v1/checkout/sessions?created=0&created%5Bgt%5D=0").status_code == 400
+
+
+def test_a_stripe_confirmation_keeps_its_receipt_email_and_words_a_missing_method(demo):
+    """Was a 500: a confirmation's `receipt_email` reached the domain as an unknown detail."""
+    stripe = client_for("demo_key_BQokikJOvBiI2HlWgH4olfQ2")
+    form = "application/x-www-form-urlencoded"
+    intent = stripe.post("/stripe/v1/payment_intents", "amount=100&currency=usd",
+                         content_type=form).json()["id"]
+    refused = stripe.post(f"/stripe/v1/payment_intents/{intent}/confirm",
+                          "receipt_email=jenny%40example.com", content_type=form)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"].startswith(
+        "You cannot confirm this PaymentIntent because it's missing a payment method.")
+    confirmed = stripe.post(f"/stripe/v1/payment_intents/{intent}/confirm",
+                            "receipt_email=jenny%40example.com&payment_method=pm_card_visa",
+                            content_type=form)
+    assert confirmed.json()["status"] == "succeeded"
+    assert confirmed.json()["receipt_email"] == "jenny@example.com"
+    assert Payment.objects.get(public_id=intent).customer_email == "jenny@example.com"

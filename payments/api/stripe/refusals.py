@@ -9,6 +9,11 @@ from payments.api.stripe import rendering, setups
 
 # Any action a `Refusals` has no sentence of its own for.
 OTHER = "You cannot {action} this {noun} because it has a status of {status}."
+# A confirmation refused for want of a payment method (the domain's code
+# `payment_method_missing`), as Stripe words it.
+MISSING_METHOD = ("You cannot confirm this {noun} because it's missing a payment method. You "
+                  "can either update the {noun} with a payment method and then confirm it "
+                  "again, or confirm it again directly with a payment method.")
 # An update refused for one parameter (`InvalidState.param`).
 PARAMETER = ("This {noun}'s {param} could not be updated because it has a status of "
              "{status}. You may only update the {param} of a {noun} with one of the "
@@ -28,9 +33,12 @@ class Refusals:
     updatable: str = ""
 
     def message(self, exc: Exception, param_names: dict[str, str]) -> str | None:
-        """Stripe's words for `exc` if it refuses the object's status (None: not such a
-        refusal; a missing method or an expired authorization name no status).
+        """Stripe's words for `exc` if it refuses the object's status or a confirmation
+        without a payment method (None: not such a refusal; an expired authorization names
+        no status).
         `param_names`: the Stripe name of each domain argument."""
+        if isinstance(exc, InvalidState) and exc.code == "payment_method_missing":
+            return MISSING_METHOD.format(noun=self.noun)
         if not isinstance(exc, InvalidState) or exc.code != InvalidState.code or (
                 exc.subject is None):
             return None
