@@ -46,7 +46,7 @@ SERVICE_SETTINGS = {
     "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONN_MAX_AGE": "60", "RATELIMIT_ENABLE": "1",
     "RATE_LIMIT_PER_MINUTE": "1000000000", "RATE_LIMIT_PER_SECOND": "1000000000",
-    "STRIPE_RATE_LIMIT_PER_SECOND": "1000000000",
+    "STRIPE_RATE_LIMIT_PER_SECOND": "1000000000", "PAGE_POSTS_PER_MINUTE": "1000000000",
     "ALLOW_DEMO_DATA": "1", "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "0",
 }
 ROW = {"amount": 4999, "currency": "USD", "description": "Benchmark order",
