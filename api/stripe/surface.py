@@ -282,17 +282,14 @@ class StripeViewSet(SurfaceViewSet):
         return self.get_paginated_response(self.expand(
             [render(obj) for obj in self.paginate_queryset(queryset)]))
 
-    def search_of(self, fields: SearchFields) -> Search:
-        """The request's search (`query`, `limit`, `page`) over a resource's `fields`: its
-        `where` is for the resource's list selector (400 `query` if it is malformed)."""
-        params = self.validated(SearchParams, data=self.query)
-        return Search(text=params["query"], where=fields.q(params["query"]),
-                      limit=params["limit"], page=params.get("page"))
-
-    def rendered_search(self, matching, render, search: Search):
-        """A page of Stripe's search result of the objects `search` matched (`matching`,
-        from the selector), newest first, each rendered and expanded; `total_count` when
-        `expand[]` asks for it."""
+    def rendered_search(self, fields: SearchFields, list_of, render):
+        """A page of Stripe's search result of the request's search over `fields`: the
+        objects the resource's list selector (`list_of(where=…)`) gives for it, newest first,
+        each rendered and expanded; `total_count` when `expand[]` asks for it."""
+        params = self.validated(SearchParams, data=self.query)  # 400 `query` if malformed
+        search = Search(text=params["query"], where=fields.q(params["query"]),
+                        limit=params["limit"], page=params.get("page"))
+        matching = list_of(where=search.where)
         path = self.request.path.removeprefix("/stripe")
         rows, next_page = search_page(matching, path=path, search=search)
         body = {"object": "search_result",

@@ -1,6 +1,8 @@
 """`/stripe/v1` PaymentMethods (cards: made from test card numbers and tokens, saved for
 customers) and Charges (one per confirmation of a PaymentIntent)."""
 
+from functools import partial
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -142,9 +144,9 @@ class ChargeViewSet(StripeViewSet):
                  responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
     @action(detail=False, methods=["get"])
     def search(self, request):
-        search = self.search_of(CHARGE_SEARCH)
-        return self.rendered_search(selectors.charge_list(
-            account=request.user.account, where=search.where), charge_to_stripe, search)
+        return self.rendered_search(
+            CHARGE_SEARCH, partial(selectors.charge_list, account=request.user.account),
+            charge_to_stripe)
 
     @STRIPE.read("stripe_retrieve_charge", "Retrieve a charge", scope=scopes.PAYMENTS_READ,
                  responses={200: OBJECT})

@@ -1,6 +1,8 @@
 """`/stripe/v1` PaymentIntents and Customers, as the official Stripe SDKs call them: parse,
 call one service, render in Stripe's shape (`payments.api.stripe.rendering`)."""
 
+from functools import partial
+
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -84,9 +86,9 @@ class PaymentIntentViewSet(StripeViewSet):
                  responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
     @action(detail=False, methods=["get"])
     def search(self, request):
-        search = self.search_of(INTENT_SEARCH)
-        return self.rendered_search(selectors.payment_list(
-            account=request.user.account, where=search.where), payment_to_stripe, search)
+        return self.rendered_search(
+            INTENT_SEARCH, partial(selectors.payment_list, account=request.user.account),
+            payment_to_stripe)
 
     @STRIPE.write("stripe_create_payment_intent", "Create a PaymentIntent (and confirm it)",
                   scope=scopes.PAYMENTS_WRITE, description=PAGE_NOTE, scenarios=True,
@@ -180,9 +182,9 @@ class CustomerViewSet(StripeViewSet):
                  responses={200: OBJECT}, errors=LIST_ERRORS, parameters=SEARCH_PARAMETERS)
     @action(detail=False, methods=["get"])
     def search(self, request):
-        search = self.search_of(CUSTOMER_SEARCH)
-        return self.rendered_search(selectors.customer_list(
-            account=request.user.account, where=search.where), customer_to_stripe, search)
+        return self.rendered_search(
+            CUSTOMER_SEARCH, partial(selectors.customer_list, account=request.user.account),
+            customer_to_stripe)
 
     @STRIPE.write("stripe_create_customer", "Create a customer", scope=scopes.PAYMENTS_WRITE,
                   request=form_body(StripeCustomerCreateSerializer),
